@@ -1,0 +1,608 @@
+//! The typed register: what a township's workbook holds once it has been read.
+//!
+//! Every record keeps the sheet row it came from (`row`, 0-based as in the workbook), and the
+//! [`Register`] keeps, per sheet, the column each canonical field was found in. Together they
+//! give the cell of every value ([`Register::cell`]), so that every finding can point a clerk
+//! to `人员!D7`.
+//!
+//! Event records refer to their person by index into [`Register::persons`]; after
+//! [`Register::finalize`] each event list is sorted by (person, date, row) and
+//! [`Register::tests_of`] and friends give one person's events as a slice.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::ops::Range;
+
+/// The sheets of the register contract (`shared/register.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Sheet {
+    Persons,
+    Tests,
+    Contacts,
+    Leaves,
+    Warnings,
+    Evaluations,
+    Staff,
+    Units,
+    /// Optional 帮扶 sheet (help given), used by the year-end report.
+    Help,
+}
+
+impl Sheet {
+    pub const ALL: [Sheet; 9] = [
+        Sheet::Persons,
+        Sheet::Tests,
+        Sheet::Contacts,
+        Sheet::Leaves,
+        Sheet::Warnings,
+        Sheet::Evaluations,
+        Sheet::Staff,
+        Sheet::Units,
+        Sheet::Help,
+    ];
+
+    /// The canonical sheet name of the contract.
+    pub fn canonical_name(self) -> &'static str {
+        match self {
+            Sheet::Persons => "人员",
+            Sheet::Tests => "检测",
+            Sheet::Contacts => "谈话",
+            Sheet::Leaves => "请假",
+            Sheet::Warnings => "告诫",
+            Sheet::Evaluations => "评估",
+            Sheet::Staff => "工作人员",
+            Sheet::Units => "单位",
+            Sheet::Help => "帮扶",
+        }
+    }
+}
+
+/// Where a value came from: a sheet, a 0-based row and a 0-based column.
+///
+/// Rendered with the register's own sheet name by [`Register::cell_name`], e.g. `人员!D7`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CellRef {
+    pub sheet: Sheet,
+    pub row: u32,
+    pub col: u32,
+}
+
+/// Excel column letters for a 0-based column index (0 → A, 26 → AA).
+pub fn column_letters(col: u32) -> String {
+    let mut n = col + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        out.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+impl CellRef {
+    /// `D7` for row 6, column 3.
+    pub fn a1(&self) -> String {
+        format!("{}{}", column_letters(self.col), self.row + 1)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+impl Sex {
+    pub fn label(self) -> &'static str {
+        match self {
+            Sex::Male => "男",
+            Sex::Female => "女",
+        }
+    }
+}
+
+/// 措施类型.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Measure {
+    /// 社区戒毒
+    Detox,
+    /// 社区康复
+    Rehab,
+}
+
+impl Measure {
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Detox => "社区戒毒",
+            Measure::Rehab => "社区康复",
+        }
+    }
+}
+
+/// 状态.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Status {
+    /// 执行中
+    Active,
+    /// 已解除
+    Discharged,
+    /// 中止
+    Suspended,
+    /// 终止
+    Terminated,
+    /// 强制隔离戒毒
+    CompulsoryIsolation,
+    /// 已变更执行地
+    Transferred,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Active => "执行中",
+            Status::Discharged => "已解除",
+            Status::Suspended => "中止",
+            Status::Terminated => "终止",
+            Status::CompulsoryIsolation => "强制隔离戒毒",
+            Status::Transferred => "已变更执行地",
+        }
+    }
+}
+
+/// One person in a programme: a row of 人员.
+#[derive(Debug, Clone, Default)]
+pub struct Person {
+    pub row: u32,
+    /// 编号: ties the person's rows across sheets.
+    pub id: String,
+    pub name: String,
+    pub sex: Option<Sex>,
+    /// 公民身份号码 as read (normalised: half-width, trimmed, upper-case X). Kept even when
+    /// invalid; [`Person::resident_id_valid`] says whether it passed D003/D010.
+    pub resident_id: Option<String>,
+    pub resident_id_valid: bool,
+    pub birth_date: Option<NaiveDate>,
+    pub phone: Option<String>,
+    pub household_address: Option<String>,
+    pub current_address: Option<String>,
+    /// 乡镇(街道)
+    pub town: String,
+    /// 村(社区)
+    pub unit: String,
+    pub measure: Option<Measure>,
+    pub decision_authority: Option<String>,
+    pub decision_number: Option<String>,
+    pub decision_date: Option<NaiveDate>,
+    pub served_date: Option<NaiveDate>,
+    /// 外省市人员
+    pub from_other_province: bool,
+    pub report_date: Option<NaiveDate>,
+    pub agreement_date: Option<NaiveDate>,
+    /// 期限(月), 36 when the cell is empty.
+    pub term_months: u32,
+    /// 状态, 执行中 when the cell is empty.
+    pub status: Option<Status>,
+    pub status_date: Option<NaiveDate>,
+    pub social_worker: Option<String>,
+    pub group_leader: Option<String>,
+    pub group_members: Vec<String>,
+    pub fixed_residence: Option<bool>,
+    pub fixed_job: Option<bool>,
+    pub fixed_contact: Option<bool>,
+    pub special_circumstances: Option<String>,
+    pub methadone: Option<bool>,
+}
+
+impl Person {
+    /// The status, 执行中 when the register leaves it empty or unreadable.
+    pub fn status_or_active(&self) -> Status {
+        self.status.unwrap_or(Status::Active)
+    }
+}
+
+/// 结果 of a test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum TestResult {
+    /// 阴性
+    Negative,
+    /// 阳性
+    Positive,
+    /// 拒绝
+    Refused,
+    /// 逃避
+    Evaded,
+    /// 未到
+    NoShow,
+}
+
+impl TestResult {
+    pub fn label(self) -> &'static str {
+        match self {
+            TestResult::Negative => "阴性",
+            TestResult::Positive => "阳性",
+            TestResult::Refused => "拒绝",
+            TestResult::Evaded => "逃避",
+            TestResult::NoShow => "未到",
+        }
+    }
+    /// A test that was actually carried out (a sample was taken).
+    pub fn was_done(self) -> bool {
+        matches!(self, TestResult::Negative | TestResult::Positive)
+    }
+}
+
+/// A row of 检测.
+#[derive(Debug, Clone)]
+pub struct Test {
+    pub row: u32,
+    /// Index into [`Register::persons`].
+    pub person: usize,
+    pub date: NaiveDate,
+    pub method: Option<String>,
+    pub result: TestResult,
+    pub lab: Option<String>,
+    pub tester: Option<String>,
+}
+
+/// 形式 of a contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ContactKind {
+    /// 面谈
+    FaceToFace,
+    /// 家访
+    HomeVisit,
+    /// 电话
+    Phone,
+    /// 本人报告
+    SelfReport,
+}
+
+impl ContactKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ContactKind::FaceToFace => "面谈",
+            ContactKind::HomeVisit => "家访",
+            ContactKind::Phone => "电话",
+            ContactKind::SelfReport => "本人报告",
+        }
+    }
+    /// 面谈 and 家访 are face-to-face talks (P106).
+    pub fn is_face_to_face(self) -> bool {
+        matches!(self, ContactKind::FaceToFace | ContactKind::HomeVisit)
+    }
+}
+
+/// A row of 谈话.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub row: u32,
+    pub person: usize,
+    pub date: NaiveDate,
+    pub kind: ContactKind,
+    pub worker: Option<String>,
+    pub summary: Option<String>,
+}
+
+/// A row of 请假: an approved leave or an unapproved departure.
+#[derive(Debug, Clone)]
+pub struct Leave {
+    pub row: u32,
+    pub person: usize,
+    pub leave_date: NaiveDate,
+    /// None while the person is still away.
+    pub return_date: Option<NaiveDate>,
+    pub destination: Option<String>,
+    pub reason: Option<String>,
+    pub approved: bool,
+    pub approver: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum WarningKind {
+    /// 口头
+    Oral,
+    /// 书面
+    Written,
+}
+
+impl WarningKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            WarningKind::Oral => "口头",
+            WarningKind::Written => "书面",
+        }
+    }
+}
+
+/// A row of 告诫.
+#[derive(Debug, Clone)]
+pub struct Warning {
+    pub row: u32,
+    pub person: usize,
+    pub date: NaiveDate,
+    pub kind: WarningKind,
+    pub reason: Option<String>,
+    /// 文号
+    pub number: Option<String>,
+}
+
+/// 评估期: a calendar quarter or the end-of-term total evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum EvalPeriod {
+    Quarter {
+        year: i32,
+        quarter: u8,
+    },
+    /// 总评估
+    Total,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Conclusion {
+    /// 良好
+    Good,
+    /// 一般
+    Fair,
+    /// 较差
+    Poor,
+}
+
+impl Conclusion {
+    pub fn label(self) -> &'static str {
+        match self {
+            Conclusion::Good => "良好",
+            Conclusion::Fair => "一般",
+            Conclusion::Poor => "较差",
+        }
+    }
+}
+
+/// A row of 评估.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub row: u32,
+    pub person: usize,
+    pub date: NaiveDate,
+    pub period: EvalPeriod,
+    pub conclusion: Conclusion,
+    pub evaluator: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum StaffKind {
+    /// 专职
+    FullTime,
+    /// 兼职
+    PartTime,
+}
+
+/// A row of 工作人员.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub row: u32,
+    pub name: String,
+    pub sex: Option<Sex>,
+    pub birth_date: Option<NaiveDate>,
+    pub education: Option<String>,
+    pub kind: StaffKind,
+    pub town: Option<String>,
+    pub unit: Option<String>,
+}
+
+/// A row of 单位.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub row: u32,
+    pub town: String,
+    pub unit: String,
+    /// 实有吸毒人员数
+    pub registered_users: u32,
+    /// 经费预算(元)
+    pub budget: Option<f64>,
+    /// 经费到位(元)
+    pub funded: Option<f64>,
+}
+
+/// A row of the optional 帮扶 sheet.
+#[derive(Debug, Clone)]
+pub struct Help {
+    pub row: u32,
+    pub person: usize,
+    pub date: NaiveDate,
+    /// 类型: 就业, 参保, 救助, 技能培训, 心理咨询 …
+    pub kind: String,
+}
+
+/// How the rows of one sheet were accounted for: `read == used + rejected`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RowCounts {
+    pub read: usize,
+    pub used: usize,
+    pub rejected: usize,
+}
+
+/// Where one sheet was found and which column holds each canonical field.
+#[derive(Debug, Clone, Default)]
+pub struct SheetLayout {
+    /// The sheet's name in the workbook (or the CSV file's stem).
+    pub name: String,
+    /// 0-based row of the header.
+    pub header_row: u32,
+    /// Canonical column name → 0-based column index.
+    pub columns: BTreeMap<&'static str, u32>,
+}
+
+/// A whole register, read and typed.
+#[derive(Debug, Clone, Default)]
+pub struct Register {
+    /// The file (or folder of CSV files) it was read from.
+    pub source: String,
+    pub layouts: BTreeMap<Sheet, SheetLayout>,
+    pub persons: Vec<Person>,
+    pub tests: Vec<Test>,
+    pub contacts: Vec<Contact>,
+    pub leaves: Vec<Leave>,
+    pub warnings: Vec<Warning>,
+    pub evaluations: Vec<Evaluation>,
+    pub staff: Vec<Staff>,
+    pub units: Vec<Unit>,
+    pub help: Vec<Help>,
+    pub rows: BTreeMap<Sheet, RowCounts>,
+    index: PersonIndex,
+}
+
+/// Per person, the range of each sorted event list that belongs to them.
+#[derive(Debug, Clone, Default)]
+struct PersonIndex {
+    tests: Vec<Range<usize>>,
+    contacts: Vec<Range<usize>>,
+    leaves: Vec<Range<usize>>,
+    warnings: Vec<Range<usize>>,
+    evaluations: Vec<Range<usize>>,
+    help: Vec<Range<usize>>,
+    by_id: HashMap<String, usize>,
+}
+
+fn ranges_by_person<T>(
+    items: &[T],
+    persons: usize,
+    person_of: impl Fn(&T) -> usize,
+) -> Vec<Range<usize>> {
+    let mut ranges = vec![0..0; persons];
+    let mut start = 0;
+    while start < items.len() {
+        let p = person_of(&items[start]);
+        let mut end = start + 1;
+        while end < items.len() && person_of(&items[end]) == p {
+            end += 1;
+        }
+        if p < persons {
+            ranges[p] = start..end;
+        }
+        start = end;
+    }
+    ranges
+}
+
+impl Register {
+    /// Sorts every event list by (person, date, row) and builds the per-person index.
+    /// Call once after reading or building a register in memory.
+    pub fn finalize(&mut self) {
+        self.tests.sort_by_key(|e| (e.person, e.date, e.row));
+        self.contacts.sort_by_key(|e| (e.person, e.date, e.row));
+        self.leaves.sort_by_key(|e| (e.person, e.leave_date, e.row));
+        self.warnings.sort_by_key(|e| (e.person, e.date, e.row));
+        self.evaluations.sort_by_key(|e| (e.person, e.date, e.row));
+        self.help.sort_by_key(|e| (e.person, e.date, e.row));
+        let n = self.persons.len();
+        self.index = PersonIndex {
+            tests: ranges_by_person(&self.tests, n, |e| e.person),
+            contacts: ranges_by_person(&self.contacts, n, |e| e.person),
+            leaves: ranges_by_person(&self.leaves, n, |e| e.person),
+            warnings: ranges_by_person(&self.warnings, n, |e| e.person),
+            evaluations: ranges_by_person(&self.evaluations, n, |e| e.person),
+            help: ranges_by_person(&self.help, n, |e| e.person),
+            by_id: self
+                .persons
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.id.clone(), i))
+                .collect(),
+        };
+    }
+
+    fn slice<'a, T>(items: &'a [T], ranges: &[Range<usize>], person: usize) -> &'a [T] {
+        match ranges.get(person) {
+            Some(r) => &items[r.clone()],
+            None => &[],
+        }
+    }
+
+    /// One person's tests, by date. Empty before [`Register::finalize`].
+    pub fn tests_of(&self, person: usize) -> &[Test] {
+        Self::slice(&self.tests, &self.index.tests, person)
+    }
+    pub fn contacts_of(&self, person: usize) -> &[Contact] {
+        Self::slice(&self.contacts, &self.index.contacts, person)
+    }
+    pub fn leaves_of(&self, person: usize) -> &[Leave] {
+        Self::slice(&self.leaves, &self.index.leaves, person)
+    }
+    pub fn warnings_of(&self, person: usize) -> &[Warning] {
+        Self::slice(&self.warnings, &self.index.warnings, person)
+    }
+    pub fn evaluations_of(&self, person: usize) -> &[Evaluation] {
+        Self::slice(&self.evaluations, &self.index.evaluations, person)
+    }
+    pub fn help_of(&self, person: usize) -> &[Help] {
+        Self::slice(&self.help, &self.index.help, person)
+    }
+
+    /// The index of the person with this 编号 (after [`Register::finalize`]).
+    pub fn person_index(&self, id: &str) -> Option<usize> {
+        self.index.by_id.get(id).copied()
+    }
+
+    /// The cell of a canonical field in a sheet row. When the column is absent from the
+    /// workbook the cell points at the row's first column, so that it still names the row.
+    pub fn cell(&self, sheet: Sheet, row: u32, field: &str) -> CellRef {
+        let col = self
+            .layouts
+            .get(&sheet)
+            .and_then(|l| l.columns.get(field).copied())
+            .unwrap_or(0);
+        CellRef { sheet, row, col }
+    }
+
+    /// The name of the sheet as the workbook spells it (canonical name if unknown).
+    pub fn sheet_name(&self, sheet: Sheet) -> &str {
+        match self.layouts.get(&sheet) {
+            Some(l) if !l.name.is_empty() => &l.name,
+            _ => sheet.canonical_name(),
+        }
+    }
+
+    /// `人员!D7`, using the workbook's own sheet name.
+    pub fn cell_name(&self, cell: &CellRef) -> String {
+        format!("{}!{}", self.sheet_name(cell.sheet), cell.a1())
+    }
+}
+
+impl fmt::Display for CellRef {
+    /// Canonical sheet name; prefer [`Register::cell_name`] when a register is at hand.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}!{}", self.sheet.canonical_name(), self.a1())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_follow_excel() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(3), "D");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn cell_names_use_the_workbook_sheet_name() {
+        let mut reg = Register::default();
+        let mut layout = SheetLayout {
+            name: "吸毒人员".into(),
+            ..Default::default()
+        };
+        layout.columns.insert("公民身份号码", 3);
+        reg.layouts.insert(Sheet::Persons, layout);
+        let cell = reg.cell(Sheet::Persons, 6, "公民身份号码");
+        assert_eq!(reg.cell_name(&cell), "吸毒人员!D7");
+        assert_eq!(cell.to_string(), "人员!D7");
+    }
+}
