@@ -59,7 +59,13 @@ pub struct Rejected;
 
 impl Builder {
     /// Records a reading finding (severity error) about one cell.
-    pub fn report(&mut self, code: &'static str, subject: &Subject, cell: CellRef, message: String) {
+    pub fn report(
+        &mut self,
+        code: &'static str,
+        subject: &Subject,
+        cell: CellRef,
+        message: String,
+    ) {
         let mut f = Finding::new(code, Severity::Error, message)
             .unit(subject.unit.clone())
             .cell(cell);

@@ -101,7 +101,10 @@ pub fn stream_text(text: &str, name: &str, sink: &mut dyn CellSink) -> Result<()
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                return Err(ReadError(format!("CSV 文件「{name}」第{}行格式错误：{e}", line + 1)))
+                return Err(ReadError(format!(
+                    "CSV 文件「{name}」第{}行格式错误：{e}",
+                    line + 1
+                )))
             }
         }
         let start = record
@@ -109,7 +112,10 @@ pub fn stream_text(text: &str, name: &str, sink: &mut dyn CellSink) -> Result<()
             .map_or(counted_to, |p| p.byte() as usize)
             .min(bytes.len());
         if start > counted_to {
-            line += bytes[counted_to..start].iter().filter(|b| **b == b'\n').count() as u32;
+            line += bytes[counted_to..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u32;
             counted_to = start;
         }
         for (col, field) in record.iter().enumerate() {

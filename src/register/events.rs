@@ -158,7 +158,10 @@ impl Builder {
         }
         let kind = self.required_enum(row, "类型", &STAFF_KINDS, &s, true);
         let (name, kind) = (name.ok_or(Rejected)?, kind?);
-        let sex = self.enumerated(row, "性别", &SEXES, &s, false).ok().flatten();
+        let sex = self
+            .enumerated(row, "性别", &SEXES, &s, false)
+            .ok()
+            .flatten();
         let birth_date = self.date(row, "出生日期", &s, false).ok().flatten();
         self.register.staff.push(Staff {
             row: row.row,

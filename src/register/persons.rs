@@ -2,9 +2,7 @@
 
 use super::build::{Builder, Rejected, Subject};
 use super::rows::Row;
-use super::values::{
-    check_resident_id, parse_count, IdCheck, MEASURES, SEXES, STATUSES, YES_NO,
-};
+use super::values::{check_resident_id, parse_count, IdCheck, MEASURES, SEXES, STATUSES, YES_NO};
 use crate::model::Person;
 
 /// 期限(月) when the cell is empty.

@@ -1,7 +1,9 @@
 //! Turning a stream of cells (row-major, as calamine's streaming reader or a CSV reader gives
 //! them) into header detection followed by typed rows of [`Slot`]s.
 
-use super::headers::{describe_headers, fields, find_header, HeaderMatch, HeaderRow, HEADER_SCAN_ROWS};
+use super::headers::{
+    describe_headers, fields, find_header, HeaderMatch, HeaderRow, HEADER_SCAN_ROWS,
+};
 use super::values::{CellIn, Slot};
 use super::ReadError;
 use crate::model::Sheet;
@@ -232,9 +234,11 @@ impl<H: RowHandler> CellSink for SheetAssembler<'_, H> {
                     CellIn::Text(t) => t.chars().all(char::is_whitespace),
                     _ => false,
                 };
+                // Only values in known columns make a row: a pre-numbered 序号 column or a
+                // stray note far to the right does not turn an empty row into a data row.
                 if !blank {
-                    self.row_has_value = true;
                     if let Some(i) = field {
+                        self.row_has_value = true;
                         self.slots[i].set(value);
                     }
                 }

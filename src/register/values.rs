@@ -321,7 +321,8 @@ pub fn check_id_text(raw: &str) -> IdCheck {
     let id = compact(raw).to_ascii_uppercase();
     let b = id.as_bytes();
     // "3.41071E+17": a number Excel displayed in scientific notation.
-    if id.contains("E+") || (id.contains('.') && id.bytes().all(|c| c.is_ascii_digit() || c == b'.'))
+    if id.contains("E+")
+        || (id.contains('.') && id.bytes().all(|c| c.is_ascii_digit() || c == b'.'))
     {
         return IdCheck::LostDigits { shown: id };
     }
@@ -523,7 +524,14 @@ mod tests {
         ] {
             assert_eq!(parse_date_text(s), Some(d(2025, 3, 1)), "{s}");
         }
-        for s in ["2025-02-30", "2025", "明天", "25-3-1", "2025/13/1", "3/1/2025"] {
+        for s in [
+            "2025-02-30",
+            "2025",
+            "明天",
+            "25-3-1",
+            "2025/13/1",
+            "3/1/2025",
+        ] {
             assert_eq!(parse_date_text(s), None, "{s}");
         }
     }

@@ -4,7 +4,10 @@
 use super::rows::CellSink;
 use super::values::{parse_date_text, CellIn};
 use super::{ReadError, SheetSource};
-use calamine::{open_workbook, open_workbook_auto, Data, DataRef, Reader, Sheets, Xlsx};
+use calamine::{
+    open_workbook, open_workbook_auto, Data, DataRef, ExcelDateTime, Reader, Sheets, Xlsx,
+};
+use chrono::NaiveDate;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
@@ -19,9 +22,8 @@ pub struct XlsxSource {
 
 impl XlsxSource {
     pub fn open(path: &Path) -> Result<Self, ReadError> {
-        let workbook: Xlsx<_> = open_workbook(path).map_err(|e| {
-            ReadError(format!("无法打开工作簿 {}：{e}", path.display()))
-        })?;
+        let workbook: Xlsx<_> = open_workbook(path)
+            .map_err(|e| ReadError(format!("无法打开工作簿 {}：{e}", path.display())))?;
         Ok(XlsxSource { workbook })
     }
 }
@@ -31,6 +33,18 @@ fn iso_date(s: &str) -> CellIn<'_> {
         Some(d) => CellIn::Date(d),
         None => CellIn::Text(s),
     }
+}
+
+/// A date-formatted cell as a date (either epoch); a duration or an impossible date
+/// (Excel's 1900-02-29) stays a number and is judged by the field that reads it.
+fn excel_date(dt: &ExcelDateTime) -> CellIn<'static> {
+    if dt.is_datetime() {
+        let (y, m, d, ..) = dt.to_ymd_hms_milli();
+        if let Some(date) = NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d)) {
+            return CellIn::Date(date);
+        }
+    }
+    CellIn::Number(dt.as_f64())
 }
 
 impl SheetSource for XlsxSource {
@@ -50,10 +64,7 @@ impl SheetSource for XlsxSource {
                 DataRef::Float(f) => CellIn::Number(*f),
                 DataRef::Int(i) => CellIn::Number(*i as f64),
                 DataRef::Bool(b) => CellIn::Bool(*b),
-                DataRef::DateTime(dt) => match dt.as_datetime() {
-                    Some(d) if dt.is_datetime() => CellIn::Date(d.date()),
-                    _ => CellIn::Number(dt.as_f64()),
-                },
+                DataRef::DateTime(dt) => excel_date(dt),
                 DataRef::DateTimeIso(s) => iso_date(s),
                 DataRef::DurationIso(s) => CellIn::Text(s),
                 DataRef::Error(_) => CellIn::Error,
@@ -73,9 +84,8 @@ pub struct RangeSource {
 
 impl RangeSource {
     pub fn open(path: &Path) -> Result<Self, ReadError> {
-        let workbook = open_workbook_auto(path).map_err(|e| {
-            ReadError(format!("无法打开工作簿 {}：{e}", path.display()))
-        })?;
+        let workbook = open_workbook_auto(path)
+            .map_err(|e| ReadError(format!("无法打开工作簿 {}：{e}", path.display())))?;
         Ok(RangeSource { workbook })
     }
 }
@@ -104,10 +114,7 @@ impl SheetSource for RangeSource {
                 Data::Float(f) => CellIn::Number(*f),
                 Data::Int(i) => CellIn::Number(*i as f64),
                 Data::Bool(b) => CellIn::Bool(*b),
-                Data::DateTime(dt) => match dt.as_datetime() {
-                    Some(d) if dt.is_datetime() => CellIn::Date(d.date()),
-                    _ => CellIn::Number(dt.as_f64()),
-                },
+                Data::DateTime(dt) => excel_date(dt),
                 Data::DateTimeIso(s) => iso_date(s),
                 Data::DurationIso(s) => CellIn::Text(s),
                 Data::Error(_) => CellIn::Error,
