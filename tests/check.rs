@@ -286,7 +286,7 @@ fn messy_workbook(path: &Path) -> String {
                 S("李四"),
                 O(fw_id),
                 S(" N002 "),
-                S("男"),
+                S("女"),
                 S("东村"),
                 S("城关镇"),
                 S(" 社区\u{3000}康复 "),

@@ -107,10 +107,16 @@ pub fn stream_text(text: &str, name: &str, sink: &mut dyn CellSink) -> Result<()
                 )))
             }
         }
-        let start = record
+        // The record's position may point at the previous line's terminator (csv 1.4 stops
+        // after `\r`): skip terminators to find where the record's own line starts.
+        let mut start = record
             .position()
             .map_or(counted_to, |p| p.byte() as usize)
+            .max(counted_to)
             .min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
         if start > counted_to {
             line += bytes[counted_to..start]
                 .iter()
@@ -128,4 +134,46 @@ pub fn stream_text(text: &str, name: &str, sink: &mut dyn CellSink) -> Result<()
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Collect(Vec<(u32, u32, String)>);
+    impl CellSink for Collect {
+        fn cell(&mut self, row: u32, col: u32, value: CellIn<'_>) -> bool {
+            if let CellIn::Text(t) = value {
+                self.0.push((row, col, t.to_string()));
+            }
+            true
+        }
+        fn end(&mut self) {}
+    }
+
+    #[test]
+    fn rows_are_physical_lines() {
+        let mut c = Collect::default();
+        stream_text("a,b\r\nc,\"d\r\ne\"\r\nf,g\r\n", "t", &mut c).unwrap();
+        let rows: Vec<(u32, u32)> = c.0.iter().map(|(r, col, _)| (*r, *col)).collect();
+        assert_eq!(rows, [(0, 0), (0, 1), (1, 0), (1, 1), (3, 0), (3, 1)]);
+        assert_eq!(c.0[3].2, "d\r\ne");
+    }
+
+    #[test]
+    fn encodings_are_detected() {
+        let text = "编号,姓名\r\nP001,张三\r\n";
+        let gbk = encoding_rs::GBK.encode(text).0.into_owned();
+        assert_eq!(decode(&gbk), text);
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(text.as_bytes());
+        assert_eq!(decode(&bom), text);
+        // encoding_rs does not encode to UTF-16: build it by hand.
+        let mut le = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(&le), text);
+    }
 }
