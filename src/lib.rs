@@ -10,6 +10,7 @@
 pub mod check;
 pub mod finding;
 pub mod model;
+pub mod output;
 pub mod profile;
 pub mod register;
 pub mod rules;

@@ -1,7 +1,13 @@
 //! The `rehabdocs` command line: argument parsing, calls into the library, exit codes.
 //! Exit codes: 0 ok, 1 findings at or above `--fail-on`, 2 unusable input.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use rehabdocs::check::{check_file, Selection};
+use rehabdocs::finding::Severity;
+use rehabdocs::output::{render_json, render_text};
+use rehabdocs::profile::Profile;
+use rehabdocs::register::values::parse_date_text;
+use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -15,21 +21,120 @@ struct Cli {
     command: Command,
 }
 
+/// Output format of `check`.
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// The severity at or above which `check` exits with 1.
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Breach,
+    Warning,
+    Info,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Breach => Severity::Breach,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Check a register and list what is wrong (检查台帐).
     Check {
-        /// The register: .xlsx/.xlsm/.xls/.ods, a CSV file, or a folder of CSV files.
+        /// The register: .xlsx/.xlsm/.xls/.ods, a CSV file (= the 人员 sheet), or a folder
+        /// of CSV files named after the sheets.
         register: std::path::PathBuf,
+        /// The date the check is made for (default: today). Accepts 2025-03-01, 2025/3/1,
+        /// 2025.3.1, 2025年3月1日 or 20250301.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// A bundled profile by name or a profile YAML file.
+        #[arg(long, value_name = "NAME|FILE", default_value = "standard")]
+        profile: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Keep only codes starting with these prefixes (comma-separated, repeatable).
+        #[arg(long, value_name = "CODES", value_delimiter = ',')]
+        select: Vec<String>,
+        /// Drop codes starting with these prefixes (comma-separated, repeatable).
+        #[arg(long, value_name = "CODES", value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Exit with 1 when a finding is at or above this severity.
+        #[arg(long, value_enum, default_value = "error")]
+        fail_on: FailOn,
     },
+}
+
+/// Unusable input: one line on stderr, exit code 2.
+fn unusable(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("错误：{message}");
+    ExitCode::from(2)
+}
+
+fn prefixes(list: Vec<String>) -> Vec<String> {
+    list.into_iter()
+        .map(|s| s.trim().to_ascii_uppercase())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { register } => {
-            eprintln!("尚未实现: {}", register.display());
-            ExitCode::from(2)
+        Command::Check {
+            register,
+            as_of,
+            profile,
+            format,
+            select,
+            ignore,
+            fail_on,
+        } => {
+            let as_of = match as_of {
+                None => chrono::Local::now().date_naive(),
+                Some(text) => match parse_date_text(&text) {
+                    Some(d) => d,
+                    None => return unusable(format!("--as-of「{text}」不是可识别的日期")),
+                },
+            };
+            let profile = match Profile::load(&profile) {
+                Ok(p) => p,
+                Err(e) => return unusable(e),
+            };
+            let selection = Selection {
+                select: prefixes(select),
+                ignore: prefixes(ignore),
+            };
+            let report = match check_file(&register, &profile, as_of, &selection) {
+                Ok(r) => r,
+                Err(e) => return unusable(e),
+            };
+            let text = match format {
+                Format::Text => render_text(&report),
+                Format::Json => render_json(&report),
+            };
+            let mut stdout = std::io::stdout().lock();
+            if stdout.write_all(text.as_bytes()).is_err() {
+                // A closed pipe (e.g. `| head`) is not an error of the register.
+            }
+            let fail = fail_on.severity();
+            if report.findings.iter().any(|f| f.severity >= fail) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
     }
 }
