@@ -13,3 +13,4 @@ pub mod model;
 pub mod profile;
 pub mod register;
 pub mod rules;
+pub mod sample;
