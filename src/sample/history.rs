@@ -164,7 +164,7 @@ pub fn build(p: &PersonPlan, index: usize, seed: u64, as_of: NaiveDate) -> Histo
                 summary: *r.pick(REPORT_SUMMARIES),
             });
         }
-        if r.chance(0.15) {
+        if r.chance(0.05) {
             h.contacts.push(ContactRow {
                 date: add_days(a, r.range(0, span)),
                 kind: "电话",

@@ -221,9 +221,21 @@ fn person(
         }
     };
 
-    // Timeline: report-in between 25 days and ~4.5 years before the as-of date, with the
-    // term's end kept at least 10 days away from the as-of date (no borderline cases).
-    let mut report = add_days(as_of, -r.range(25, 1640));
+    // Timeline: report-in between 25 days and ~4.5 years before the as-of date, most people
+    // in term year 1 (as in real registers, and so that 20,000 people stay within Excel's
+    // row limit), then years 2 and 3, and some whose term has ended. The term's end is kept
+    // at least 10 days away from the as-of date (no borderline cases).
+    let bucket = r.unit();
+    let days_back = if bucket < 0.55 {
+        r.range(25, 360)
+    } else if bucket < 0.77 {
+        r.range(370, 725)
+    } else if bucket < 0.90 {
+        r.range(735, 1090)
+    } else {
+        r.range(1105, 1640)
+    };
+    let mut report = add_days(as_of, -days_back);
     let mut term_last = add_days(add_months(report, TERM_MONTHS), -1);
     if days_between(term_last, as_of).abs() < 10 {
         report = add_days(report, -30);

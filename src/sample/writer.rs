@@ -2,10 +2,14 @@
 //! above the header (like real registers), IDs as text, dates as real Excel dates.
 
 use super::layout::{ColumnKind, SheetLayout};
+use super::output::OutputError;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
 };
+
+/// Rows in an Excel worksheet.
+pub const MAX_ROWS: u32 = 1_048_576;
 
 /// The date number format used for every date cell.
 pub const DATE_FORMAT: &str = "yyyy-mm-dd";
@@ -112,8 +116,14 @@ impl SheetWriter {
     }
 
     /// Writes one data row; returns its 0-based row index.
-    pub fn row(&mut self, cells: &[Cell], formats: &Formats) -> Result<u32, XlsxError> {
+    pub fn row(&mut self, cells: &[Cell], formats: &Formats) -> Result<u32, OutputError> {
         let row = self.next_row;
+        if row >= MAX_ROWS {
+            return Err(OutputError::Invalid(format!(
+                "{}表超过 Excel 的行数上限（{MAX_ROWS} 行），请减少 --persons",
+                self.layout.name
+            )));
+        }
         for (c, cell) in cells.iter().enumerate() {
             let col = c as u16;
             match *cell {
