@@ -24,6 +24,15 @@ enum Command {
     },
     /// Generate a synthetic register with an answer key (生成示例台帐).
     Sample(SampleArgs),
+    /// Write a blank register for clerks to fill in (生成空白台帐模板).
+    Template {
+        /// Output workbook (.xlsx).
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Arguments of `rehabdocs sample`.
@@ -88,5 +97,17 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Command::Sample(args) => run_sample(args),
+        Command::Template { output, force } => {
+            match rehabdocs::blank_template::write_template(&output, force) {
+                Ok(()) => {
+                    println!("已生成空白台帐模板 {}", output.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("错误: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
 }

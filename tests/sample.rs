@@ -501,3 +501,175 @@ fn answer_key_lists_what_was_injected() {
         }
     }
 }
+
+fn zip_entry(path: &Path, name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut entry = archive.by_name(name).unwrap();
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut entry, &mut s).unwrap();
+    s
+}
+
+#[test]
+fn template_has_every_sheet_header_and_validation() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("blank.xlsx");
+    rehabdocs::blank_template::write_template(&path, false).unwrap();
+    let err = rehabdocs::blank_template::write_template(&path, false).unwrap_err();
+    assert!(err.to_string().contains("已存在"));
+    let again = dir.path().join("blank2.xlsx");
+    rehabdocs::blank_template::write_template(&again, false).unwrap();
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
+
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "人员",
+            "检测",
+            "谈话",
+            "请假",
+            "告诫",
+            "评估",
+            "工作人员",
+            "单位",
+            "帮扶",
+            "填表说明"
+        ]
+    );
+    // Headers as in shared/register.md, on row 2 under a title.
+    let expected: &[(&str, &[&str])] = &[
+        (
+            "检测",
+            &["编号", "检测日期", "检测方式", "结果", "检测单位", "检测人"],
+        ),
+        ("谈话", &["编号", "日期", "形式", "工作人员", "摘要"]),
+        (
+            "请假",
+            &[
+                "编号",
+                "离开日期",
+                "返回日期",
+                "去向",
+                "事由",
+                "是否批准",
+                "批准人",
+            ],
+        ),
+        ("告诫", &["编号", "日期", "类型", "事由", "文号"]),
+        ("评估", &["编号", "评估日期", "评估期", "结论", "评估人"]),
+        (
+            "工作人员",
+            &[
+                "姓名",
+                "性别",
+                "出生日期",
+                "学历",
+                "类型",
+                "乡镇(街道)",
+                "村(社区)",
+            ],
+        ),
+        (
+            "单位",
+            &[
+                "乡镇(街道)",
+                "村(社区)",
+                "实有吸毒人员数",
+                "经费预算(元)",
+                "经费到位(元)",
+            ],
+        ),
+        ("帮扶", &["编号", "日期", "类型"]),
+    ];
+    for (sheet, headers) in expected {
+        let range = wb.worksheet_range(sheet).unwrap();
+        let row: Vec<String> = range
+            .rows()
+            .nth(1)
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(&row, headers, "{sheet}");
+        assert!(
+            range.rows().next().unwrap()[0].to_string().contains("台帐")
+                || ["工作人员", "单位"].contains(sheet)
+        );
+    }
+    let people = wb.worksheet_range("人员").unwrap();
+    let header: Vec<String> = people
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(header.len(), 29);
+    for h in [
+        "编号",
+        "姓名",
+        "公民身份号码",
+        "乡镇(街道)",
+        "村(社区)",
+        "措施类型",
+        "决定日期",
+        "报到日期",
+        "协议签订日期",
+        "期限(月)",
+        "状态",
+        "帮教小组成员",
+        "药物维持治疗",
+    ] {
+        assert!(header.contains(&h.to_string()), "{h}");
+    }
+    let help = wb.worksheet_range("填表说明").unwrap();
+    let text: String = help.rows().flatten().map(|c| c.to_string()).collect();
+    for needle in [
+        "公民身份号码",
+        "社区戒毒 | 社区康复",
+        "总评估",
+        "帮教小组成员",
+    ] {
+        assert!(text.contains(needle), "{needle}");
+    }
+
+    // Dropdowns, date validation, frozen header and formats in the raw sheet XML.
+    let sheet = zip_entry(&path, "xl/worksheets/sheet1.xml");
+    let col = |name: &str| (b'A' + header.iter().position(|h| h == name).unwrap() as u8) as char;
+    for (name, list) in [
+        ("措施类型", "\"社区戒毒,社区康复\""),
+        ("性别", "\"男,女\""),
+        ("外省市人员", "\"是,否\""),
+        (
+            "状态",
+            "\"执行中,已解除,中止,终止,强制隔离戒毒,已变更执行地\"",
+        ),
+    ] {
+        let sqref = format!("sqref=\"{0}3:{0}502\"", col(name));
+        let start = sheet
+            .find(&sqref)
+            .unwrap_or_else(|| panic!("{name}: no validation"));
+        assert!(sheet[start..].starts_with(&sqref));
+        assert!(
+            sheet[start..].contains(&format!("<formula1>{list}</formula1>")),
+            "{name}"
+        );
+        assert!(sheet[..start].rfind("type=\"list\"").is_some());
+    }
+    let date_sqref = format!("sqref=\"{0}3:{0}502\"", col("报到日期"));
+    let i = sheet.find(&date_sqref).unwrap();
+    let open = sheet[..i].rfind("<dataValidation ").unwrap();
+    assert!(sheet[open..i].contains("type=\"date\""));
+    assert!(sheet.contains("<pane ") && sheet.contains("topLeftCell=\"A3\""));
+    assert!(sheet.contains("<c r=\"D502\""), "pre-formatted rows");
+    let styles = zip_entry(&path, "xl/styles.xml");
+    assert!(styles.contains("formatCode=\"@\"") && styles.contains("formatCode=\"yyyy-mm-dd\""));
+    for sheet_file in ["sheet2.xml", "sheet3.xml", "sheet4.xml", "sheet7.xml"] {
+        let xml = zip_entry(&path, &format!("xl/worksheets/{sheet_file}"));
+        assert!(xml.contains("type=\"list\""), "{sheet_file}");
+    }
+}
