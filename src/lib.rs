@@ -7,6 +7,7 @@
 //! Files are read only by [`register`] and written only at the right edge; everything in
 //! between is a pure function of (register, profile, as-of date).
 
+pub mod blank_template;
 pub mod check;
 pub mod finding;
 pub mod model;
@@ -14,3 +15,4 @@ pub mod output;
 pub mod profile;
 pub mod register;
 pub mod rules;
+pub mod sample;
