@@ -755,3 +755,188 @@ fn json_and_text_render_in_memory() {
         "{text}"
     );
 }
+
+#[test]
+fn event_staff_and_unit_sheets() {
+    let dir = tempdir();
+    let path = dir.path().join("events.xlsx");
+    let mut p2 = person_row("P002", "女", O(rid("19920202", "002")));
+    p2[12] = S("终止");
+    p2[13] = S("2025-03-01");
+    write_xlsx(
+        &path,
+        &[
+            // Not named after a sheet: found by its headers.
+            sheet(
+                "Sheet1",
+                vec![
+                    header(&PERSON_HEADER),
+                    person_row("P001", "男", O(rid("19900101", "001"))),
+                    p2,
+                ],
+            ),
+            sheet(
+                "检测",
+                vec![
+                    header(&["编号", "检测日期", "结果"]),
+                    // After 终止 on 2025-03-01 → D007.
+                    vec![S("P002"), S("2025-04-01"), S("阴性")],
+                    // On the 状态日期 itself: fine.
+                    vec![S("P002"), S("2025-03-01"), S("阳性")],
+                ],
+            ),
+            sheet(
+                "谈话记录",
+                vec![
+                    header(&["编号", "日期", "形式", "摘要"]),
+                    vec![S("P001"), S("2025-02-01"), S("面谈"), S("谈心")],
+                    vec![S("P001"), S("2025-02-02"), S("微信")],
+                    vec![S("P001"), S("2025-02-03"), S("本人报告")],
+                ],
+            ),
+            sheet(
+                "请假",
+                vec![
+                    header(&["编号", "离开日期", "返回日期", "是否批准"]),
+                    vec![S("P001"), S("2025-03-10"), S("2025-03-05"), S("是")],
+                    vec![S("P001"), S("2025-04-01"), E, S("否")],
+                ],
+            ),
+            sheet(
+                "告诫",
+                vec![
+                    header(&["编号", "日期", "类型", "文号"]),
+                    vec![
+                        S("P001"),
+                        S("2025-03-01"),
+                        S("书面"),
+                        S("城禁告〔2025〕1号"),
+                    ],
+                    vec![S("P001"), E, S("口头")],
+                ],
+            ),
+            sheet(
+                "评估",
+                vec![
+                    header(&["编号", "评估日期", "评估期", "结论"]),
+                    vec![S("P001"), S("2025-03-31"), S("2025年第一季度"), S("良好")],
+                    vec![S("P001"), S("2025-06-30"), S("2025年第五季度"), S("良好")],
+                ],
+            ),
+            sheet(
+                "帮扶",
+                vec![
+                    header(&["编号", "日期", "类型"]),
+                    vec![S("P001"), S("2025-02-01"), S("就业")],
+                ],
+            ),
+            sheet(
+                "工作人员",
+                vec![
+                    header(&[
+                        "姓名",
+                        "性别",
+                        "出生日期",
+                        "学历",
+                        "类型",
+                        "乡镇(街道)",
+                        "村(社区)",
+                    ]),
+                    vec![
+                        S("王社工"),
+                        S("女"),
+                        S("1990-01-01"),
+                        S("大专"),
+                        S("专职"),
+                        S("城关镇"),
+                        S("东村"),
+                    ],
+                    vec![
+                        S("李社工"),
+                        S("男"),
+                        S("1991-01-01"),
+                        S("高中"),
+                        E,
+                        S("城关镇"),
+                        S("东村"),
+                    ],
+                    vec![
+                        S("张社工"),
+                        S("男"),
+                        S("2030-01-01"),
+                        S("高中"),
+                        S("兼职"),
+                        S("城关镇"),
+                        S("东村"),
+                    ],
+                ],
+            ),
+            sheet(
+                "单位",
+                vec![
+                    header(&[
+                        "乡镇(街道)",
+                        "村(社区)",
+                        "实有吸毒人员数",
+                        "经费预算(元)",
+                        "经费到位(元)",
+                    ]),
+                    vec![S("城关镇"), S("东村"), N(20.0), S("30,000元"), N(30000.0)],
+                    vec![S("城关镇"), S("西村"), S("很多"), E, E],
+                ],
+            ),
+        ],
+    );
+    let report = check(&path);
+    assert_eq!(
+        code_cells(&report),
+        pairs(&[
+            ("D001", "告诫!B3"),
+            ("D001", "工作人员!E3"),
+            ("D007", "请假!C2"),
+            ("D007", "检测!B2"),
+            ("D008", "工作人员!C4"),
+            ("D009", "单位!C3"),
+            ("D009", "评估!C3"),
+            ("D009", "谈话记录!C3"),
+        ])
+    );
+    let reg = &report.register;
+    assert_eq!(reg.layouts[&Sheet::Persons].name, "Sheet1");
+    let counts = |s: Sheet| {
+        let c = reg.rows[&s];
+        (c.read, c.used, c.rejected)
+    };
+    assert_eq!(counts(Sheet::Tests), (2, 2, 0));
+    assert_eq!(counts(Sheet::Contacts), (3, 2, 1));
+    assert_eq!(counts(Sheet::Leaves), (2, 2, 0));
+    assert_eq!(counts(Sheet::Warnings), (2, 1, 1));
+    assert_eq!(counts(Sheet::Evaluations), (2, 1, 1));
+    assert_eq!(counts(Sheet::Help), (1, 1, 0));
+    assert_eq!(counts(Sheet::Staff), (3, 2, 1));
+    assert_eq!(counts(Sheet::Units), (2, 1, 1));
+    let p1 = reg.person_index("P001").unwrap();
+    assert_eq!(reg.contacts_of(p1).len(), 2);
+    assert_eq!(reg.leaves_of(p1)[1].return_date, None);
+    assert!(!reg.leaves_of(p1)[1].approved);
+    assert_eq!(
+        reg.evaluations_of(p1)[0].period,
+        rehabdocs::model::EvalPeriod::Quarter {
+            year: 2025,
+            quarter: 1
+        }
+    );
+    assert_eq!(
+        reg.warnings_of(p1)[0].number.as_deref(),
+        Some("城禁告〔2025〕1号")
+    );
+    assert_eq!(reg.units[0].registered_users, 20);
+    assert_eq!(reg.units[0].budget, Some(30000.0));
+    assert_eq!(reg.staff.len(), 2);
+    // Unit-level findings are listed under their unit, without a person heading.
+    let text = render_text(&report);
+    assert!(
+        text.contains("【东村】\n  [D001 错误] 工作人员!E3  类型 为空"),
+        "{text}"
+    );
+}
