@@ -719,7 +719,7 @@ fn cli_exit_codes_and_json_shape() {
 
     // Only warnings left: exit 0 by default, 1 with --fail-on warning.
     let warnings_only = ["--select", "D007,D008"];
-    let mut args = vec!["check", &*faulty.to_str().unwrap(), "--as-of", AS_OF];
+    let mut args = vec!["check", faulty.to_str().unwrap(), "--as-of", AS_OF];
     args.extend(warnings_only);
     let (code, _, _) = run_cli(&args);
     assert_eq!(code, 0);
@@ -939,4 +939,22 @@ fn event_staff_and_unit_sheets() {
         text.contains("【东村】\n  [D001 错误] 工作人员!E3  类型 为空"),
         "{text}"
     );
+}
+
+#[test]
+fn content_decides_not_the_extension() {
+    let dir = tempdir();
+    let xlsx = dir.path().join("clean.xlsx");
+    clean_workbook(&xlsx);
+    // An .xlsx saved under an .xls name (as WPS and web exports do) still reads.
+    let misnamed = dir.path().join("clean.xls");
+    std::fs::copy(&xlsx, &misnamed).unwrap();
+    let report = check(&misnamed);
+    assert_eq!(report.register.persons.len(), 2);
+    assert_eq!(code_cells(&report), vec![]);
+    // Text under a workbook name is refused with a reason, not a panic.
+    let fake = dir.path().join("fake.xlsx");
+    std::fs::write(&fake, "编号,姓名\n").unwrap();
+    let e = read_register(&fake).unwrap_err().to_string();
+    assert!(e.contains("不是有效的工作簿"), "{e}");
 }

@@ -36,9 +36,12 @@ impl Row<'_> {
     }
 }
 
-/// Who a finding is about while reading a row.
+/// Who a finding is about while reading a row: a person already read (by index, so that
+/// event rows allocate nothing unless they report), or a 编号 and unit given as text.
 #[derive(Debug, Clone, Default)]
 pub struct Subject {
+    /// Index into `register.persons`; takes precedence over `person` and `unit`.
+    pub index: Option<usize>,
     pub person: Option<String>,
     pub unit: String,
 }
@@ -66,10 +69,15 @@ impl Builder {
         cell: CellRef,
         message: String,
     ) {
+        let known = subject.index.and_then(|i| self.register.persons.get(i));
+        let (person, unit) = match known {
+            Some(p) => (Some(p.id.clone()), p.unit.clone()),
+            None => (subject.person.clone(), subject.unit.clone()),
+        };
         let mut f = Finding::new(code, Severity::Error, message)
-            .unit(subject.unit.clone())
+            .unit(unit)
             .cell(cell);
-        f.person = subject.person.clone();
+        f.person = person;
         self.findings.push(f);
     }
 
@@ -193,7 +201,7 @@ impl Builder {
         } else {
             let subject = Subject {
                 person: Some(key.clone()),
-                unit: String::new(),
+                ..Subject::default()
             };
             self.report(
                 "D006",
@@ -209,10 +217,9 @@ impl Builder {
 
     /// The subject of an event row of person `i`.
     pub fn subject_of(&self, i: usize) -> Subject {
-        let p = &self.register.persons[i];
         Subject {
-            person: Some(p.id.clone()),
-            unit: p.unit.clone(),
+            index: Some(i),
+            ..Subject::default()
         }
     }
 

@@ -149,6 +149,7 @@ impl Builder {
     pub fn staff_row(&mut self, row: &Row<'_>) -> Result<(), Rejected> {
         let unit = row.get("村(社区)").text_value();
         let s = Subject {
+            index: None,
             person: None,
             unit: unit.clone().unwrap_or_default(),
         };
@@ -180,6 +181,7 @@ impl Builder {
         let unit = row.get("村(社区)").text_value();
         let town = row.get("乡镇(街道)").text_value();
         let s = Subject {
+            index: None,
             person: None,
             unit: unit.clone().or_else(|| town.clone()).unwrap_or_default(),
         };

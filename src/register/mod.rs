@@ -24,6 +24,7 @@ use headers::{fields, sheet_by_headers, sheet_by_name};
 use rows::{CellSink, HeaderPeek, SheetAssembler};
 use std::collections::BTreeMap;
 use std::path::Path;
+use workbook::WorkbookKind;
 
 /// Input that cannot be used at all (exit code 2): missing file, not a workbook, a required
 /// sheet absent. The message is one line, in Chinese, for the clerk.
@@ -59,10 +60,24 @@ pub fn read_register(path: &Path) -> Result<ReadOutcome, ReadError> {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    match ext.as_str() {
-        "xlsx" | "xlsm" => read_source(&mut workbook::XlsxSource::open(path)?, path, false),
-        "xls" | "xlsb" | "ods" => read_source(&mut workbook::RangeSource::open(path)?, path, false),
-        "csv" | "txt" => read_source(&mut csv::CsvSource::file(path), path, true),
+    // The content decides, not the extension: WPS and web exports are often misnamed.
+    match (workbook::sniff(path), ext.as_str()) {
+        (Some(WorkbookKind::Xlsx), "xlsb") => {
+            read_source(&mut workbook::RangeSource::open(path, None)?, path, false)
+        }
+        (Some(WorkbookKind::Xlsx), _) => {
+            read_source(&mut workbook::XlsxSource::open(path)?, path, false)
+        }
+        (Some(kind), _) => read_source(
+            &mut workbook::RangeSource::open(path, Some(kind))?,
+            path,
+            false,
+        ),
+        (None, "csv" | "txt") => read_source(&mut csv::CsvSource::file(path), path, true),
+        (None, "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "et") => Err(ReadError(format!(
+            "{} 不是有效的工作簿文件（可能已损坏，或是网页/文本另存的）：请用 Excel 或 WPS 打开后另存为 .xlsx",
+            path.display()
+        ))),
         _ => Err(ReadError(format!(
             "不支持的文件类型：{}（可用 .xlsx、.xlsm、.xls、.ods、.csv 或 CSV 文件夹）",
             path.display()

@@ -15,6 +15,7 @@ impl Builder {
         let mut key = String::new();
         row.get("编号").compact_into(&mut key);
         let mut subject = Subject {
+            index: None,
             person: None,
             unit: unit.clone(),
         };

@@ -4,13 +4,49 @@
 use super::rows::CellSink;
 use super::values::{parse_date_text, CellIn};
 use super::{ReadError, SheetSource};
-use calamine::{
-    open_workbook, open_workbook_auto, Data, DataRef, ExcelDateTime, Reader, Sheets, Xlsx,
-};
+use calamine::{open_workbook, Data, DataRef, ExcelDateTime, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
 use chrono::NaiveDate;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::Path;
+
+/// What a file holds, judged by its first bytes (WPS and web exports often carry the wrong
+/// extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkbookKind {
+    /// Office Open XML (.xlsx/.xlsm): a zip without an ODF `mimetype` entry first.
+    Xlsx,
+    /// OpenDocument spreadsheet: a zip whose first entry is `mimetype`.
+    Ods,
+    /// Legacy .xls (or .et): an OLE compound file.
+    Xls,
+}
+
+/// The kind of workbook a file is, from its magic bytes; `None` when it is none of them
+/// (e.g. a CSV or an HTML page saved as .xls).
+pub fn sniff(path: &Path) -> Option<WorkbookKind> {
+    let mut head = [0u8; 38];
+    let mut file = File::open(path).ok()?;
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read(&mut head[filled..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => filled += n,
+        }
+    }
+    let head = &head[..filled];
+    if head.starts_with(b"PK\x03\x04") {
+        if head.get(30..38) == Some(b"mimetype".as_slice()) {
+            Some(WorkbookKind::Ods)
+        } else {
+            Some(WorkbookKind::Xlsx)
+        }
+    } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        Some(WorkbookKind::Xls)
+    } else {
+        None
+    }
+}
 
 /// Largest sheet (rows × columns) loaded as a whole range from xls/xlsb/ods.
 pub const MAX_RANGE_CELLS: usize = 40_000_000;
@@ -83,9 +119,23 @@ pub struct RangeSource {
 }
 
 impl RangeSource {
-    pub fn open(path: &Path) -> Result<Self, ReadError> {
-        let workbook = open_workbook_auto(path)
-            .map_err(|e| ReadError(format!("无法打开工作簿 {}：{e}", path.display())))?;
+    /// Opens an .xls, .xlsb or .ods workbook as the given kind (`None`: .xlsb).
+    pub fn open(path: &Path, kind: Option<WorkbookKind>) -> Result<Self, ReadError> {
+        let fail = |e: String| ReadError(format!("无法打开工作簿 {}：{e}", path.display()));
+        let workbook = match kind {
+            Some(WorkbookKind::Ods) => {
+                Sheets::Ods(open_workbook::<Ods<_>, _>(path).map_err(|e| fail(e.to_string()))?)
+            }
+            Some(WorkbookKind::Xls) => {
+                Sheets::Xls(open_workbook::<Xls<_>, _>(path).map_err(|e| fail(e.to_string()))?)
+            }
+            Some(WorkbookKind::Xlsx) => {
+                Sheets::Xlsx(open_workbook::<Xlsx<_>, _>(path).map_err(|e| fail(e.to_string()))?)
+            }
+            None => {
+                Sheets::Xlsb(open_workbook::<Xlsb<_>, _>(path).map_err(|e| fail(e.to_string()))?)
+            }
+        };
         Ok(RangeSource { workbook })
     }
 }
