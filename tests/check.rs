@@ -958,3 +958,56 @@ fn content_decides_not_the_extension() {
     let e = read_register(&fake).unwrap_err().to_string();
     assert!(e.contains("不是有效的工作簿"), "{e}");
 }
+
+#[test]
+fn old_ids_text_numbers_and_kept_rows() {
+    let dir = tempdir();
+    let path = dir.path().join("ids.xlsx");
+    let mut h: Vec<&'static str> = PERSON_HEADER.to_vec();
+    h.extend(["外省市人员", "期限(月)"]);
+    let row = |id: &'static str, sex: &'static str, rid: C, other: &'static str, term: C| {
+        let mut r = person_row(id, sex, rid);
+        r.push(S(other));
+        r.push(term);
+        r
+    };
+    write_xlsx(
+        &path,
+        &[sheet(
+            "人员",
+            vec![
+                header(&h),
+                // 2: a 15-digit old ID typed as text → D003, not D010.
+                row("P1", "男", S("110105491231002"), "否", E),
+                // 3: the same old ID stored as a number: exact below 1e15 → D003.
+                row("P2", "男", N(110105491231002.0), "否", E),
+                // 4: what Excel shows for a long number, exported as text → D010.
+                row("P3", "男", S("3.41071E+17"), "是", N(24.0)),
+                // 5: 性别 M, 外省市人员 Y, 期限 三年 → three D009, row kept.
+                row("P4", "M", O(rid("19900101", "001")), "Y", S("三年")),
+            ],
+        )],
+    );
+    let report = check(&path);
+    assert_eq!(
+        code_cells(&report),
+        pairs(&[
+            ("D003", "人员!D2"),
+            ("D003", "人员!D3"),
+            ("D009", "人员!C5"),
+            ("D009", "人员!O5"),
+            ("D009", "人员!P5"),
+            ("D010", "人员!D4"),
+        ])
+    );
+    let reg = &report.register;
+    assert_eq!(reg.rows[&Sheet::Persons].used, 4);
+    assert!(report.findings[0].message.contains("15位"));
+    let p3 = &reg.persons[2];
+    assert!(p3.from_other_province);
+    assert_eq!(p3.term_months, 24);
+    let p4 = &reg.persons[3];
+    assert_eq!(p4.sex, None);
+    assert_eq!(p4.term_months, 36);
+    assert!(p4.resident_id_valid);
+}
