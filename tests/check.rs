@@ -1011,3 +1011,48 @@ fn old_ids_text_numbers_and_kept_rows() {
     assert_eq!(p4.term_months, 36);
     assert!(p4.resident_id_valid);
 }
+
+#[test]
+fn cells_merged_down_stand_for_every_row() {
+    let dir = tempdir();
+    let path = dir.path().join("merged.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("人员").unwrap();
+    let fmt = Format::new();
+    for (c, h) in PERSON_HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let ids = [("P001", "001"), ("P002", "003"), ("P003", "005")];
+    for (r, (id, seq)) in ids.iter().enumerate() {
+        let mut row = person_row(id, "男", O(rid("19900101", seq)));
+        row[5] = E; // 乡镇(街道): merged below
+        row[6] = E; // 村(社区): merged below for the first two
+        for (c, v) in row.into_iter().enumerate() {
+            match v {
+                S(t) => {
+                    ws.write_string(r as u32 + 1, c as u16, t).unwrap();
+                }
+                O(t) => {
+                    ws.write_string(r as u32 + 1, c as u16, t).unwrap();
+                }
+                _ => {}
+            }
+        }
+    }
+    ws.merge_range(1, 5, 3, 5, "城关镇", &fmt).unwrap();
+    ws.merge_range(1, 6, 2, 6, "东村", &fmt).unwrap();
+    ws.write_string(3, 6, "西村").unwrap();
+    wb.save(&path).unwrap();
+    let report = check(&path);
+    assert_eq!(code_cells(&report), vec![]);
+    let units: Vec<(&str, &str)> = report
+        .register
+        .persons
+        .iter()
+        .map(|p| (p.town.as_str(), p.unit.as_str()))
+        .collect();
+    assert_eq!(
+        units,
+        [("城关镇", "东村"), ("城关镇", "东村"), ("城关镇", "西村")]
+    );
+}

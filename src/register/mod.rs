@@ -45,6 +45,12 @@ pub trait SheetSource {
     fn sheet_names(&self) -> Vec<String>;
     /// Streams the non-empty cells of one sheet in row-major order (does not call `end`).
     fn stream(&mut self, name: &str, sink: &mut dyn CellSink) -> Result<(), ReadError>;
+    /// Cells merged down over several rows, as (column, first row, last row): the value of
+    /// the first row stands for every row of the merge. Empty when unknown.
+    fn merged_down(&mut self, name: &str) -> Vec<rows::MergedDown> {
+        let _ = name;
+        Vec::new()
+    }
 }
 
 /// Reads the register at `path` (a workbook, one CSV file for 人员, or a folder of CSV files).
@@ -155,10 +161,12 @@ fn read_source(
             },
         );
         builder.register.rows.entry(*sheet).or_default();
+        let merged = source.merged_down(name);
         let mut handler = SheetRows {
             builder: &mut builder,
         };
         let mut assembler = SheetAssembler::new(*sheet, name, &mut handler);
+        assembler.set_merged_down(merged);
         source.stream(name, &mut assembler)?;
         assembler.end();
         if let Some(e) = assembler.error.take() {

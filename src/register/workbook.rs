@@ -1,10 +1,12 @@
 //! Workbooks through calamine: xlsx/xlsm streamed cell by cell (a stray cell far away costs
 //! nothing), xls/xlsb/ods loaded as a range after a size check.
 
-use super::rows::CellSink;
+use super::rows::{CellSink, MergedDown};
 use super::values::{parse_date_text, CellIn};
 use super::{ReadError, SheetSource};
-use calamine::{open_workbook, Data, DataRef, ExcelDateTime, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
+use calamine::{
+    open_workbook, Data, DataRef, Dimensions, ExcelDateTime, Ods, Reader, Sheets, Xls, Xlsb, Xlsx,
+};
 use chrono::NaiveDate;
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -51,6 +53,25 @@ pub fn sniff(path: &Path) -> Option<WorkbookKind> {
 /// Largest sheet (rows × columns) loaded as a whole range from xls/xlsb/ods.
 pub const MAX_RANGE_CELLS: usize = 40_000_000;
 
+/// Merged cells are looked up only in xlsx sheets of at most this many rows: calamine finds
+/// them by parsing the sheet a second time, which large event sheets should not pay for.
+pub const MERGE_SCAN_MAX_ROWS: u32 = 100_000;
+
+/// Keeps the merges that span more than one row, as (column, first row, last row).
+fn merged_down_of(regions: &[Dimensions]) -> Vec<MergedDown> {
+    let mut out: Vec<MergedDown> = regions
+        .iter()
+        .filter(|d| d.end.0 > d.start.0)
+        .map(|d| MergedDown {
+            col: d.start.1,
+            first_row: d.start.0,
+            last_row: d.end.0,
+        })
+        .collect();
+    out.sort_by_key(|m| (m.first_row, m.col));
+    out
+}
+
 /// An .xlsx/.xlsm workbook, read with calamine's streaming cell reader.
 pub struct XlsxSource {
     workbook: Xlsx<BufReader<File>>,
@@ -86,6 +107,23 @@ fn excel_date(dt: &ExcelDateTime) -> CellIn<'static> {
 impl SheetSource for XlsxSource {
     fn sheet_names(&self) -> Vec<String> {
         self.workbook.sheet_names()
+    }
+
+    fn merged_down(&mut self, name: &str) -> Vec<MergedDown> {
+        let rows = match self.workbook.worksheet_cells_reader(name) {
+            Ok(reader) => {
+                let d = reader.dimensions();
+                d.end.0.saturating_sub(d.start.0) + 1
+            }
+            Err(_) => return Vec::new(),
+        };
+        if rows > MERGE_SCAN_MAX_ROWS {
+            return Vec::new();
+        }
+        match self.workbook.merge_cells_by_sheet_name(name) {
+            Ok(regions) => merged_down_of(&regions),
+            Err(_) => Vec::new(),
+        }
     }
 
     fn stream(&mut self, name: &str, sink: &mut dyn CellSink) -> Result<(), ReadError> {
@@ -143,6 +181,16 @@ impl RangeSource {
 impl SheetSource for RangeSource {
     fn sheet_names(&self) -> Vec<String> {
         self.workbook.sheet_names()
+    }
+
+    fn merged_down(&mut self, name: &str) -> Vec<MergedDown> {
+        match &self.workbook {
+            Sheets::Xls(x) => x
+                .merge_cells_by_sheet_name(name)
+                .map(|r| merged_down_of(&r))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
     }
 
     fn stream(&mut self, name: &str, sink: &mut dyn CellSink) -> Result<(), ReadError> {
