@@ -1056,3 +1056,139 @@ fn cells_merged_down_stand_for_every_row() {
         [("城关镇", "东村"), ("城关镇", "东村"), ("城关镇", "西村")]
     );
 }
+
+/// CRC-32 (IEEE) for the stored zip below.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A zip archive with stored (uncompressed) entries, first entry first.
+fn stored_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let (mut out, mut central) = (Vec::new(), Vec::new());
+    for (name, data) in entries {
+        let offset = out.len() as u32;
+        let crc = crc32(data);
+        let fixed = |sig: u32, v: &mut Vec<u8>| {
+            v.extend(sig.to_le_bytes());
+            v.extend(20u16.to_le_bytes()); // version needed
+            v.extend([0u8; 4]); // flags, method: stored
+            v.extend([0u8, 0, 0x21, 0]); // time, date
+            v.extend(crc.to_le_bytes());
+            v.extend((data.len() as u32).to_le_bytes());
+            v.extend((data.len() as u32).to_le_bytes());
+            v.extend((name.len() as u16).to_le_bytes());
+            v.extend(0u16.to_le_bytes()); // extra
+        };
+        fixed(0x0403_4b50, &mut out);
+        out.extend(name.as_bytes());
+        out.extend(*data);
+        central.extend(0x0201_4b50u32.to_le_bytes());
+        central.extend(20u16.to_le_bytes()); // version made by
+        let mut rest = Vec::new();
+        fixed(0, &mut rest);
+        central.extend(&rest[4..]);
+        central.extend([0u8; 10]); // comment, disk, attributes
+        central.extend(offset.to_le_bytes());
+        central.extend(name.as_bytes());
+    }
+    let (cd_offset, cd_size) = (out.len() as u32, central.len() as u32);
+    out.extend(central);
+    out.extend(0x0605_4b50u32.to_le_bytes());
+    out.extend([0u8; 4]);
+    out.extend((entries.len() as u16).to_le_bytes());
+    out.extend((entries.len() as u16).to_le_bytes());
+    out.extend(cd_size.to_le_bytes());
+    out.extend(cd_offset.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out
+}
+
+#[test]
+fn ods_workbook_with_an_offset_and_date_cells() {
+    let cell = |v: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
+        )
+    };
+    let date = |v: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="date" office:date-value="{v}"><text:p>{v}</text:p></table:table-cell>"#
+        )
+    };
+    // Column A and row 1 stay empty, so the used range starts at B2.
+    let row = |cells: Vec<String>| {
+        format!(
+            "<table:table-row><table:table-cell/>{}</table:table-row>",
+            cells.concat()
+        )
+    };
+    let header = [
+        "编号",
+        "姓名",
+        "性别",
+        "公民身份号码",
+        "乡镇(街道)",
+        "村(社区)",
+        "措施类型",
+        "决定日期",
+        "报到日期",
+    ];
+    let good = rid("19900101", "001");
+    let mut bad = rid("19900101", "003");
+    let last = bad.pop().unwrap();
+    bad.push(if last == '0' { '1' } else { '0' });
+    let person = |id: &str, rid: &str| {
+        row(vec![
+            cell(id),
+            cell("张三"),
+            cell("男"),
+            cell(rid),
+            cell("城关镇"),
+            cell("东村"),
+            cell("社区戒毒"),
+            date("2025-01-01"),
+            date("2025-01-05T00:00:00"),
+        ])
+    };
+    let rows = [
+        "<table:table-row><table:table-cell/></table:table-row>".to_string(),
+        row(vec![cell("城关镇社区戒毒人员台帐")]),
+        row(header.iter().map(|h| cell(h)).collect()),
+        person("P001", &good),
+        person("P002", &bad),
+    ];
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="人员">{}</table:table></office:spreadsheet></office:body></office:document-content>"#,
+        rows.concat()
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let zip = stored_zip(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
+        ("content.xml", content.as_bytes()),
+    ]);
+    let dir = tempdir();
+    let path = dir.path().join("register.ods");
+    std::fs::write(&path, zip).unwrap();
+    let report = check(&path);
+    assert_eq!(code_cells(&report), pairs(&[("D003", "人员!E5")]));
+    let reg = &report.register;
+    assert_eq!(reg.layouts[&Sheet::Persons].header_row, 2);
+    assert_eq!(reg.persons.len(), 2);
+    assert_eq!(reg.persons[0].decision_date, Some(d(2025, 1, 1)));
+    assert_eq!(reg.persons[0].report_date, Some(d(2025, 1, 5)));
+}
