@@ -1192,3 +1192,45 @@ fn ods_workbook_with_an_offset_and_date_cells() {
     assert_eq!(reg.persons[0].decision_date, Some(d(2025, 1, 1)));
     assert_eq!(reg.persons[0].report_date, Some(d(2025, 1, 5)));
 }
+
+#[test]
+fn two_row_header_with_a_group_title() {
+    let dir = tempdir();
+    let path = dir.path().join("two_rows.xlsx");
+    let person = SheetSpec {
+        name: "人员信息",
+        title: Some("城关镇社区戒毒人员台帐"),
+        rows: vec![
+            vec![
+                S("编号"),
+                S("姓名"),
+                S("基本情况"),
+                E,
+                S("乡镇(街道)"),
+                S("村(社区)"),
+                S("措施类型"),
+                S("决定日期"),
+            ],
+            vec![E, E, S("性别"), S("公民身份号码")],
+            vec![
+                S("P001"),
+                S("张三"),
+                S("男"),
+                O(rid("19900101", "001")),
+                S("城关镇"),
+                S("东村"),
+                S("社区戒毒"),
+                S("2025-01-01"),
+            ],
+        ],
+    };
+    write_xlsx(&path, &[person]);
+    let report = check(&path);
+    assert_eq!(code_cells(&report), vec![]);
+    let reg = &report.register;
+    assert_eq!(reg.layouts[&Sheet::Persons].header_row, 2);
+    assert_eq!(reg.persons.len(), 1);
+    assert_eq!(reg.persons[0].sex, Some(Sex::Male));
+    assert!(reg.persons[0].resident_id_valid);
+    assert_eq!(reg.persons[0].decision_date, Some(d(2025, 1, 1)));
+}

@@ -16,6 +16,19 @@ pub trait CellSink {
     fn end(&mut self);
 }
 
+/// The cells of a two-row header read as one row: the lower row's title where it has one,
+/// else the upper row's (titles merged down over both rows sit in the upper row).
+pub fn stack_header_rows(above: &[(u32, String)], below: &[(u32, String)]) -> HeaderRow {
+    let mut cells: HeaderRow = below.to_vec();
+    for (col, text) in above {
+        if !below.iter().any(|(c, _)| c == col) {
+            cells.push((*col, text.clone()));
+        }
+    }
+    cells.sort_by_key(|(c, _)| *c);
+    cells
+}
+
 /// A cell merged down over several rows: its value (in `first_row`) stands for every row
 /// down to `last_row`, as the clerk sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,6 +196,28 @@ impl<'h, H: RowHandler> SheetAssembler<'h, H> {
             }
             return false;
         };
+        let mut m = m;
+        let missing = m.missing_required(self.sheet);
+        if !missing.is_empty() {
+            // A two-row header (a group title such as 基本情况 over 性别/公民身份号码, the
+            // other titles merged down): read the two rows as one.
+            match rows.iter().find(|(r, _)| *r == m.header_row + 1) {
+                Some((r2, below)) => {
+                    let above = rows
+                        .iter()
+                        .find(|(r, _)| *r == m.header_row)
+                        .map_or(&[][..], |(_, c)| c.as_slice());
+                    let two =
+                        HeaderMatch::of_row(self.sheet, *r2, &stack_header_rows(above, below));
+                    if two.missing_required(self.sheet).is_empty() {
+                        m = two;
+                    }
+                }
+                // Wait for the next row before judging.
+                None if !final_try => return false,
+                None => {}
+            }
+        }
         let missing = m.missing_required(self.sheet);
         if !missing.is_empty() {
             let seen = rows
