@@ -106,6 +106,17 @@ impl Slot {
         }
     }
 
+    /// The value as a name (person, worker, 村(社区), 乡镇(街道)): half-width, with every
+    /// space removed (clerks pad two-character names: `张  三`), `None` when empty.
+    pub fn name_value(&self) -> Option<String> {
+        let mut out = String::new();
+        match self.kind {
+            Kind::Empty | Kind::Error => {}
+            _ => self.compact_into(&mut out),
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
     /// The value as free text (trimmed, half-width), `None` when empty.
     pub fn text_value(&self) -> Option<String> {
         match self.kind {
