@@ -599,6 +599,53 @@ mod tests {
     }
 
     #[test]
+    fn odd_input_never_panics() {
+        for s in [
+            "",
+            " ",
+            "年月日",
+            "２０２５年",
+            "99999999999999999999",
+            "-1",
+            "1e308",
+            "NaN",
+            "inf",
+            "2025-1-1-1",
+            "2025年13月",
+            "🙂🙂🙂🙂🙂🙂",
+            "身份证身份证身份证",
+            "1101051949123100２Ｘ",
+            "20251301",
+            "2025/02/29",
+            "0000-00-00",
+            "2025Q",
+            "总",
+            "年第一季度",
+        ] {
+            let _ = parse_date_text(s);
+            let _ = check_id_text(s);
+            let _ = parse_eval_period(s);
+            let mut slot = Slot::default();
+            slot.set(CellIn::Text(s));
+            let _ = (date_of(&slot), parse_amount(&slot), parse_count(&slot));
+            let _ = check_resident_id(&slot);
+        }
+        for n in [
+            f64::NAN,
+            f64::INFINITY,
+            -1e300,
+            1e300,
+            0.0,
+            60.0,
+            2_958_466.0,
+        ] {
+            let mut slot = Slot::default();
+            slot.set(CellIn::Number(n));
+            let _ = (date_of(&slot), parse_count(&slot), check_resident_id(&slot));
+        }
+    }
+
+    #[test]
     fn eval_periods() {
         let q = |year, quarter| Some(EvalPeriod::Quarter { year, quarter });
         assert_eq!(parse_eval_period("2025Q1"), q(2025, 1));
