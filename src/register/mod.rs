@@ -79,7 +79,7 @@ pub fn read_register(path: &Path) -> Result<ReadOutcome, ReadError> {
             path,
             false,
         ),
-        (None, "csv" | "txt") => read_source(&mut csv::CsvSource::file(path), path, true),
+        (None, "csv" | "tsv" | "txt") => read_source(&mut csv::CsvSource::file(path), path, true),
         (None, "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "et") => Err(ReadError(format!(
             "{} 不是有效的工作簿文件（可能已损坏，或是网页/文本另存的）：请用 Excel 或 WPS 打开后另存为 .xlsx",
             path.display()
