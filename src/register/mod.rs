@@ -5,8 +5,14 @@
 //! either used or rejected with a finding (`Register::rows`).
 //!
 //! Layout: [`workbook`] and [`csv`] turn files into a stream of cells ([`SheetSource`]);
-//! [`rows`] finds the header and assembles typed rows; `persons.rs`/`events.rs` build the
-//! model records.
+//! [`rows`] finds the header (title rows skipped, two-row headers joined) and assembles typed
+//! rows (values of cells merged down fill every row of the merge); [`persons`]/[`events`]
+//! build the model records through [`build::Builder`].
+//!
+//! What a file is comes from its first bytes, not its name: an .xlsx saved as .xls reads as
+//! xlsx; xlsx is streamed cell by cell (a stray cell at XFD1048576 costs nothing); .xls,
+//! .xlsb and .ods are loaded as ranges (calamine offers no streaming for them); CSV/TSV text
+//! has its encoding (BOM, UTF-8, GBK/GB18030 via chardetng) and separator detected.
 
 pub mod build;
 pub mod csv;
