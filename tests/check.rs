@@ -591,6 +591,8 @@ fn stray_far_cell_is_streamed_not_allocated() {
         }
     }
     ws.write_string(20000, 16383, "x").unwrap();
+    // The last cell of a sheet: a range of this size would abort (calamine #433).
+    ws.write_string(1_048_575, 16383, " ").unwrap();
     wb.save(&path).unwrap();
     let start = std::time::Instant::now();
     let report = check(&path);
