@@ -260,6 +260,10 @@ pub fn date_of(slot: &Slot) -> DateCell {
     let d = match slot.kind {
         Kind::Empty => return DateCell::Empty,
         Kind::Date => slot.date,
+        // 20250301 typed into a number cell, or an Excel serial day.
+        Kind::Number if (19_000_101.0..=21_001_231.0).contains(&slot.num) => {
+            parse_date_text(&number_text(slot.num))
+        }
         Kind::Number => excel_serial_date(slot.num),
         Kind::Text => parse_date_text(&slot.text),
         Kind::Bool | Kind::Error => None,
@@ -545,6 +549,19 @@ mod tests {
         ] {
             assert_eq!(parse_date_text(s), None, "{s}");
         }
+    }
+
+    #[test]
+    fn numbers_in_date_columns() {
+        let mut slot = Slot::default();
+        slot.set(CellIn::Number(20250301.0));
+        assert_eq!(date_of(&slot), DateCell::Date(d(2025, 3, 1)));
+        slot.set(CellIn::Number(45717.0));
+        assert_eq!(date_of(&slot), DateCell::Date(d(2025, 3, 1)));
+        slot.set(CellIn::Number(20251301.0));
+        assert_eq!(date_of(&slot), DateCell::Bad("20251301".into()));
+        slot.set(CellIn::Number(-5.0));
+        assert_eq!(date_of(&slot), DateCell::Bad("-5".into()));
     }
 
     #[test]
