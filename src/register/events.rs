@@ -148,10 +148,11 @@ impl Builder {
 
     pub fn staff_row(&mut self, row: &Row<'_>) -> Result<(), Rejected> {
         let unit = row.get("村(社区)").name_value();
+        let town = row.get("乡镇(街道)").name_value();
         let s = Subject {
             index: None,
             person: None,
-            unit: unit.clone().unwrap_or_default(),
+            unit: unit.clone().or_else(|| town.clone()).unwrap_or_default(),
         };
         let name = row.get("姓名").name_value();
         if name.is_none() {
@@ -171,7 +172,7 @@ impl Builder {
             birth_date,
             education: row.get("学历").text_value(),
             kind,
-            town: row.get("乡镇(街道)").name_value(),
+            town,
             unit,
         });
         Ok(())
