@@ -99,17 +99,19 @@ pub fn read_register(path: &Path) -> Result<ReadOutcome, ReadError> {
 
 /// Decides which file sheet stands for which register sheet: by name (with synonyms), then
 /// by the headers of the sheets left over. `single_is_persons`: a lone CSV file is 人员.
+/// Also returns the sheets that hold something but stand for no register sheet.
 fn assign_sheets(
     source: &mut dyn SheetSource,
     single_is_persons: bool,
-) -> Result<BTreeMap<Sheet, String>, ReadError> {
+) -> Result<(BTreeMap<Sheet, String>, Vec<String>), ReadError> {
     let names = source.sheet_names();
     let mut assigned: BTreeMap<Sheet, String> = BTreeMap::new();
+    let mut ignored = Vec::new();
     if single_is_persons {
         if let Some(n) = names.first() {
             assigned.insert(Sheet::Persons, n.clone());
         }
-        return Ok(assigned);
+        return Ok((assigned, ignored));
     }
     let mut leftover = Vec::new();
     for n in &names {
@@ -126,12 +128,17 @@ fn assign_sheets(
             .filter(|s| !assigned.contains_key(s))
             .collect();
         if open.is_empty() {
-            break;
+            ignored.push(n);
+            continue;
         }
         let mut peek = HeaderPeek::default();
         source.stream(&n, &mut peek)?;
-        if let Some(s) = sheet_by_headers(&peek.rows, &open) {
-            assigned.insert(s, n);
+        match sheet_by_headers(&peek.rows, &open) {
+            Some(s) => {
+                assigned.insert(s, n);
+            }
+            None if !peek.rows.is_empty() => ignored.push(n),
+            None => {}
         }
     }
     if !assigned.contains_key(&Sheet::Persons) {
@@ -146,7 +153,7 @@ fn assign_sheets(
             names.join("、")
         )));
     }
-    Ok(assigned)
+    Ok((assigned, ignored))
 }
 
 fn read_source(
@@ -154,9 +161,10 @@ fn read_source(
     path: &Path,
     single_is_persons: bool,
 ) -> Result<ReadOutcome, ReadError> {
-    let assigned = assign_sheets(source, single_is_persons)?;
+    let (assigned, ignored) = assign_sheets(source, single_is_persons)?;
     let mut builder = Builder::default();
     builder.register.source = path.display().to_string();
+    builder.register.ignored_sheets = ignored;
     // 人员 first: event rows are tied to persons by 编号.
     for (sheet, name) in &assigned {
         builder.register.layouts.insert(
