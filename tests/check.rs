@@ -1243,3 +1243,44 @@ fn two_row_header_with_a_group_title() {
     assert!(reg.persons[0].resident_id_valid);
     assert_eq!(reg.persons[0].decision_date, Some(d(2025, 1, 1)));
 }
+
+#[test]
+fn formula_errors_are_named_as_such() {
+    let dir = tempdir();
+    let path = dir.path().join("errors.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("人员").unwrap();
+    for (c, h) in PERSON_HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in person_row("P001", "男", O(rid("19900101", "001")))
+        .into_iter()
+        .enumerate()
+    {
+        match v {
+            S(t) => {
+                ws.write_string(1, c as u16, t).unwrap();
+            }
+            O(t) => {
+                ws.write_string(1, c as u16, t).unwrap();
+            }
+            _ => {}
+        }
+    }
+    // 姓名 looked up with VLOOKUP that failed; 报到日期 likewise.
+    let na = rust_xlsxwriter::Formula::new("=NA()").set_result("#N/A");
+    ws.write_formula(1, 1, na.clone()).unwrap();
+    ws.write_formula(1, 10, na).unwrap();
+    wb.save(&path).unwrap();
+    let report = check(&path);
+    assert_eq!(
+        code_cells(&report),
+        pairs(&[("D001", "人员!B2"), ("D002", "人员!K2")])
+    );
+    assert!(
+        report.findings[0].message.contains("错误值"),
+        "{}",
+        report.findings[0].message
+    );
+    assert_eq!(report.register.rows[&Sheet::Persons].used, 1);
+}

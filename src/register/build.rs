@@ -3,14 +3,14 @@
 
 use super::headers::field_index;
 use super::rows::{Row, RowHandler};
-use super::values::{date_of, DateCell, EnumSpec, Slot};
+use super::values::{date_of, DateCell, EnumSpec, Kind, Slot};
 use crate::finding::{Finding, Severity};
 use crate::model::{CellRef, Register, Sheet};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
 static EMPTY_SLOT: Slot = Slot {
-    kind: super::values::Kind::Empty,
+    kind: Kind::Empty,
     text: String::new(),
     num: 0.0,
     date: None,
@@ -84,11 +84,16 @@ impl Builder {
     /// D001 for an empty required value.
     pub fn missing(&mut self, row: &Row<'_>, field: &str, subject: &Subject, rejected: bool) {
         let tail = if rejected { "，本行未使用" } else { "" };
+        let what = if row.get(field).kind == Kind::Error {
+            "是公式错误值（如 #N/A、#VALUE!），等于没有填写"
+        } else {
+            "为空"
+        };
         self.report(
             "D001",
             subject,
             row.cell(field),
-            format!("{field} 为空（必填）{tail}"),
+            format!("{field} {what}（必填）{tail}"),
         );
     }
 
