@@ -673,3 +673,56 @@ fn template_has_every_sheet_header_and_validation() {
         assert!(xml.contains("type=\"list\""), "{sheet_file}");
     }
 }
+
+#[test]
+fn other_as_of_dates_and_tiny_registers_stay_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    for (persons, as_of) in [
+        (1, d(2024, 2, 29)),
+        (3, d(2023, 6, 30)),
+        (17, d(2024, 2, 29)),
+    ] {
+        let o = SampleOptions {
+            persons,
+            seed: 11,
+            breaches: 0.5,
+            as_of,
+        };
+        let path = generate(dir.path(), &format!("s{persons}.xlsx"), &o);
+        let key = answers(&path);
+        let d006: HashSet<String> = key["data_errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["code"] == "D006")
+            .map(|e| e["cell"].as_str().unwrap().to_string())
+            .collect();
+        let wb = read(&path);
+        let people = &wb["人员"];
+        assert_eq!(people.rows.len(), persons as usize);
+        let ids: HashSet<String> = people
+            .rows
+            .iter()
+            .map(|(_, r)| people.text(r, "编号"))
+            .collect();
+        for (name, sheet) in &wb {
+            for (r, row) in &sheet.rows {
+                for cell in row {
+                    if let Data::DateTime(x) = cell {
+                        let date = d(1899, 12, 30) + chrono::Duration::days(x.as_f64() as i64);
+                        assert!(date <= as_of, "{name} row {}: {date} after {as_of}", r + 1);
+                    }
+                }
+                if let Some(&c) = sheet.cols.get("编号") {
+                    if name != "人员" {
+                        let id = sheet.text(row, "编号");
+                        let cell = format!("{name}!{}{}", (b'A' + c as u8) as char, r + 1);
+                        assert!(ids.contains(&id) || d006.contains(&cell), "{cell}: {id}");
+                    }
+                }
+            }
+        }
+        let units = &wb["单位"];
+        assert!(!units.rows.is_empty() && units.rows.len() <= persons.max(2) as usize);
+    }
+}

@@ -120,7 +120,8 @@ pub fn build(opts: &SampleOptions) -> Plan {
     let mut rng = Rng::derive(opts.seed, STREAM_TOWN, 0);
     let town = names::town(&mut rng);
     let n = opts.persons as usize;
-    let unit_count = n.div_ceil(15).max(2);
+    // About one village or community per 15 people, at least two (unless there is one person).
+    let unit_count = n.div_ceil(15).max(2).min(n.max(1));
     let unit_names = names::villages(&mut rng, unit_count);
     let county = town_county(&mut rng);
     let authority = format!("{county}公安局");
@@ -162,7 +163,7 @@ pub fn build(opts: &SampleOptions) -> Plan {
     }
 
     let mut units = plan_units(opts, &persons, &unit_names, &mut rng);
-    let staff = plan_staff(opts, &units, town, &mut rng);
+    let staff = plan_staff(opts, &units, &mut rng);
     for (i, p) in persons.iter_mut().enumerate() {
         let mut r = Rng::derive(opts.seed, STREAM_GROUP, i as u64);
         assign_group(p, &staff, unit_count, &mut r);
@@ -261,7 +262,10 @@ fn person(
         decision.year(),
         r.range(1, 400)
     );
-    let special = if r.chance(0.06) {
+    let young_woman = female && as_of.years_since(birth).is_some_and(|age| age < 42);
+    let special = if young_woman && r.chance(0.12) {
+        Some(*r.pick(&["怀孕", "哺乳"]))
+    } else if r.chance(0.06) {
         Some(*r.pick(&["严重疾病", "残疾"]))
     } else {
         None
@@ -471,12 +475,7 @@ fn plan_units(
 /// Staff per unit: enough full-time workers for the ratio, two or three part-time ones (at
 /// least one man and one woman); broken units lack staff (U201) or have an unqualified
 /// full-time worker (U202).
-fn plan_staff(
-    opts: &SampleOptions,
-    units: &[UnitPlan],
-    _town: &str,
-    rng: &mut Rng,
-) -> Vec<StaffPlan> {
+fn plan_staff(opts: &SampleOptions, units: &[UnitPlan], rng: &mut Rng) -> Vec<StaffPlan> {
     let as_of = opts.as_of;
     let mut used = HashSet::new();
     let mut staff = Vec::new();
