@@ -164,9 +164,10 @@ pub fn build(opts: &SampleOptions) -> Plan {
 
     let mut units = plan_units(opts, &persons, &unit_names, &mut rng);
     let staff = plan_staff(opts, &units, &mut rng);
+    let index = StaffIndex::new(&staff, unit_count);
     for (i, p) in persons.iter_mut().enumerate() {
         let mut r = Rng::derive(opts.seed, STREAM_GROUP, i as u64);
-        assign_group(p, &staff, unit_count, &mut r);
+        assign_group(p, &index, &mut r);
     }
     settle_unit_codes(&mut units, &persons, &staff, opts.as_of);
     Plan {
@@ -411,6 +412,23 @@ fn apply_data_error(p: &mut PersonPlan, code: &'static str) {
     p.data_error = Some(code);
 }
 
+/// People per unit, and people with a signed agreement per unit.
+fn unit_counts(persons: &[PersonPlan], count: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut members = vec![0u32; count];
+    let mut signed = vec![0u32; count];
+    for p in persons {
+        if let Some(m) = members.get_mut(p.unit) {
+            *m += 1;
+        }
+        if p.agreement.is_some() {
+            if let Some(s) = signed.get_mut(p.unit) {
+                *s += 1;
+            }
+        }
+    }
+    (members, signed)
+}
+
 /// Registered users and funding per unit; some units get a unit-level break.
 fn plan_units(
     opts: &SampleOptions,
@@ -429,14 +447,11 @@ fn plan_units(
             broken[u] = Some(UNIT_CODES[(j + offset) % UNIT_CODES.len()]);
         }
     }
+    let (members, signed) = unit_counts(persons, count);
     (0..count)
         .map(|u| {
             let mut r = Rng::derive(opts.seed, STREAM_UNIT, u as u64);
-            let members = persons.iter().filter(|p| p.unit == u).count() as u32;
-            let signed = persons
-                .iter()
-                .filter(|p| p.unit == u && p.agreement.is_some())
-                .count() as u32;
+            let (members, signed) = (members[u], signed[u]);
             let mut expected = BTreeSet::new();
             let users = if broken[u] == Some("U204") {
                 expected.insert("U204");
@@ -540,20 +555,44 @@ fn birth_for_age(as_of: NaiveDate, age: i64, rng: &mut Rng) -> NaiveDate {
     add_days(years_back, -rng.range(20, 340))
 }
 
-/// 专职社工, group leader and members. A woman's group includes a woman (a female staff
-/// member, or a relative written `姓名(女)`), except for an injected P115.
-fn assign_group(p: &mut PersonPlan, staff: &[StaffPlan], unit_count: usize, r: &mut Rng) {
-    // Units without staff (U201) borrow the next unit's people.
-    let mut u = p.unit;
-    let mut local: Vec<&StaffPlan> = Vec::new();
-    for step in 0..unit_count {
-        u = (p.unit + step) % unit_count;
-        local = staff.iter().filter(|s| s.unit == u).collect();
-        if !local.is_empty() {
-            break;
+/// Staff looked up per unit and by name, built once (the plan must stay linear in N).
+struct StaffIndex<'a> {
+    all: &'a [StaffPlan],
+    by_unit: Vec<Vec<&'a StaffPlan>>,
+    names: HashSet<&'a str>,
+}
+
+impl<'a> StaffIndex<'a> {
+    fn new(all: &'a [StaffPlan], unit_count: usize) -> StaffIndex<'a> {
+        let mut by_unit = vec![Vec::new(); unit_count];
+        for s in all {
+            if let Some(list) = by_unit.get_mut(s.unit) {
+                list.push(s);
+            }
+        }
+        let names = all.iter().map(|s| s.name.as_str()).collect();
+        StaffIndex {
+            all,
+            by_unit,
+            names,
         }
     }
-    let _ = u;
+
+    /// The unit's staff, or the next unit's when it has none (U201 units borrow).
+    fn local(&self, unit: usize) -> &[&'a StaffPlan] {
+        let n = self.by_unit.len();
+        (0..n)
+            .map(|step| &self.by_unit[(unit + step) % n])
+            .find(|list| !list.is_empty())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+/// 专职社工, group leader and members. A woman's group includes a woman (a female staff
+/// member, or a relative written `姓名(女)`), except for an injected P115.
+fn assign_group(p: &mut PersonPlan, index: &StaffIndex, r: &mut Rng) {
+    let local = index.local(p.unit);
     let full: Vec<&StaffPlan> = local.iter().copied().filter(|s| s.full_time).collect();
     let part_men: Vec<&StaffPlan> = local
         .iter()
@@ -574,7 +613,7 @@ fn assign_group(p: &mut PersonPlan, staff: &[StaffPlan], unit_count: usize, r: &
     };
     if p.breaches.contains(&"P115") {
         let men: Vec<&StaffPlan> = local.iter().copied().filter(|s| !s.female).collect();
-        let all_men: Vec<&StaffPlan> = staff.iter().filter(|s| !s.female).collect();
+        let all_men: Vec<&StaffPlan> = index.all.iter().filter(|s| !s.female).collect();
         let men = if men.len() >= 2 { men } else { all_men };
         p.social_worker = pick_name(r, &men);
         p.leader = p.social_worker.clone();
@@ -591,7 +630,7 @@ fn assign_group(p: &mut PersonPlan, staff: &[StaffPlan], unit_count: usize, r: &
     let mut members = vec![pick_name(r, &part_men)];
     if p.female && r.chance(0.3) {
         let relative = names::person_name(r, true);
-        if !staff.iter().any(|s| s.name == relative) {
+        if !index.names.contains(relative.as_str()) {
             members.push(format!("{relative}(女)"));
         } else {
             members.push(pick_name(r, &part_women));
@@ -611,15 +650,13 @@ fn settle_unit_codes(
     staff: &[StaffPlan],
     as_of: NaiveDate,
 ) {
+    let (_, signed) = unit_counts(persons, units.len());
+    let index = StaffIndex::new(staff, units.len());
     for (u, unit) in units.iter_mut().enumerate() {
-        let signed = persons
-            .iter()
-            .filter(|p| p.unit == u && p.agreement.is_some())
-            .count() as f64;
-        if signed < AGREEMENT_SHARE * f64::from(unit.users) {
+        if f64::from(signed[u]) < AGREEMENT_SHARE * f64::from(unit.users) {
             unit.expected.insert("U204");
         }
-        let workers: Vec<&StaffPlan> = staff.iter().filter(|s| s.unit == u).collect();
+        let workers = &index.by_unit[u];
         let full = workers.iter().filter(|s| s.full_time).count() as u32;
         let short = if unit.users >= USERS_PER_WORKER {
             full < unit.users.div_ceil(USERS_PER_WORKER)
