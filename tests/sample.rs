@@ -103,6 +103,16 @@ fn read(path: &Path) -> BTreeMap<String, Sheet> {
     out
 }
 
+/// 评估期 in one form: `2025年第一季度` → `2025Q1`; other values unchanged.
+fn period(text: &str) -> String {
+    for (i, q) in ["一", "二", "三", "四"].iter().enumerate() {
+        if let Some(year) = text.strip_suffix(&format!("年第{q}季度")) {
+            return format!("{year}Q{}", i + 1);
+        }
+    }
+    text.to_string()
+}
+
 fn answers(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(answers_path(path)).unwrap()).unwrap()
 }
@@ -243,9 +253,14 @@ fn register_without_breaches_follows_the_contract_and_the_rules() {
             assert_eq!(status, "已解除", "{id}");
             assert_eq!(people.date(row, "状态日期"), Some(term_last), "{id}");
             term_last
-        } else {
-            assert_eq!(status, "执行中", "{id}");
+        } else if status == "执行中" {
+            assert_eq!(people.date(row, "状态日期"), None, "{id}");
             as_of
+        } else {
+            assert!(["已变更执行地", "终止"].contains(&status.as_str()), "{id}");
+            let date = people.date(row, "状态日期").unwrap();
+            assert!(date > report && date < as_of, "{id}");
+            date
         };
         if people.text(row, "性别") == "女" {
             let staff = &wb["工作人员"];
@@ -317,7 +332,10 @@ fn register_without_breaches_follows_the_contract_and_the_rules() {
                 }
                 "告诫" => assert_eq!(s.text(row, "类型"), "口头"),
                 "评估" => {
-                    evals.entry(id).or_default().insert(s.text(row, "评估期"));
+                    evals
+                        .entry(id)
+                        .or_default()
+                        .insert(period(&s.text(row, "评估期")));
                 }
                 _ => {}
             }
@@ -838,7 +856,7 @@ fn evaluate(wb: &BTreeMap<String, Sheet>, as_of: NaiveDate) -> BTreeSet<(String,
         let e = &wb["评估"];
         let periods: HashSet<String> = of("评估", &id)
             .iter()
-            .map(|r| e.text(r, "评估期"))
+            .map(|r| period(&e.text(r, "评估期")))
             .collect();
         for &m in &months {
             if m.month() % 3 == 1 && m + Months::new(3) - chrono::Duration::days(1) <= end {

@@ -4,7 +4,7 @@
 
 use super::dates::{
     add_days, add_months, clamp, days_between, month_end, months_touching, quarter_end,
-    quarter_label, quarters_touching, whole_months, whole_quarters,
+    quarter_label, quarter_label_words, quarters_touching, whole_months, whole_quarters,
 };
 use super::names;
 use super::plan::{PersonPlan, STREAM_HISTORY};
@@ -202,14 +202,20 @@ pub fn build(p: &PersonPlan, index: usize, seed: u64, as_of: NaiveDate) -> Histo
         h.leaves.push(leave_row(leave, days, true, &worker, &mut r));
     }
     if has("P111") {
-        if r.chance(0.5) {
+        // Three short unapproved departures, one of 35 days, or one still open (> 30 days).
+        let variant = r.below(if p.status == "执行中" { 3 } else { 2 });
+        if variant == 0 {
             for quarter in 1..=3 {
                 let leave = add_days(start, span * quarter / 4);
                 h.leaves.push(leave_row(leave, 1, false, "", &mut r));
             }
         } else {
             let leave = add_days(start, r.range(3, span - 40));
-            h.leaves.push(leave_row(leave, 35, false, "", &mut r));
+            let mut row = leave_row(leave, 35, false, "", &mut r);
+            if variant == 2 {
+                row.back = None;
+            }
+            h.leaves.push(row);
         }
     }
 
@@ -227,7 +233,11 @@ pub fn build(p: &PersonPlan, index: usize, seed: u64, as_of: NaiveDate) -> Histo
         }
         h.evaluations.push(EvalRow {
             date,
-            period: quarter_label(q),
+            period: if r.chance(0.05) {
+                quarter_label_words(q)
+            } else {
+                quarter_label(q)
+            },
             conclusion: conclusion(&mut r),
             evaluator: worker.clone(),
         });

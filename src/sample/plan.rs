@@ -247,11 +247,19 @@ fn person(
     let served = add_days(report, -r.range(0, if other_province { 12 } else { 5 }));
     let decision = add_days(served, -r.range(0, 4));
     let agreement = add_days(report, r.range(0, 3)).min(as_of);
-    let (status, status_date, window_end) = if term_last < as_of {
+    let (mut status, mut status_date, mut window_end) = if term_last < as_of {
         ("已解除", Some(term_last), term_last)
     } else {
         ("执行中", None, as_of)
     };
+    // A few people left the programme early: moved away or sentenced (window ends then).
+    let span = days_between(report, as_of);
+    if status == "执行中" && span >= 150 && r.chance(0.05) {
+        let date = add_days(report, r.range(60, span - 30));
+        status = *r.pick(&["已变更执行地", "终止"]);
+        status_date = Some(date);
+        window_end = date;
+    }
     let measure = if r.chance(0.7) {
         "社区戒毒"
     } else {
