@@ -557,9 +557,13 @@ fn unique_name(rng: &mut Rng, female: bool, used: &mut HashSet<String>) -> Strin
 
 /// A birth date giving `age` full years on `as_of` (at least 20 days away from a birthday).
 fn birth_for_age(as_of: NaiveDate, age: i64, rng: &mut Rng) -> NaiveDate {
-    let years_back = add_months(as_of, 0)
-        .with_year(as_of.year() - age as i32)
-        .unwrap_or(as_of);
+    // Day clamped to 28 so that a 29 February as-of date has a date in every year.
+    let years_back = NaiveDate::from_ymd_opt(
+        as_of.year() - age as i32,
+        as_of.month(),
+        as_of.day().min(28),
+    )
+    .unwrap_or(as_of);
     add_days(years_back, -rng.range(20, 340))
 }
 
