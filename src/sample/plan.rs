@@ -180,7 +180,7 @@ pub fn build(opts: &SampleOptions) -> Plan {
 }
 
 fn town_county(rng: &mut Rng) -> &'static str {
-    *rng.pick(&["江北区", "临川县", "平阳县", "河西区", "安宁市", "清远县"])
+    rng.pick_str(&["江北区", "临川县", "平阳县", "河西区", "安宁市", "清远县"])
 }
 
 /// A compliant person: timeline, identity, address. Group is assigned later.
@@ -256,7 +256,7 @@ fn person(
     let span = days_between(report, as_of);
     if status == "执行中" && span >= 150 && r.chance(0.05) {
         let date = add_days(report, r.range(60, span - 30));
-        status = *r.pick(&["已变更执行地", "终止"]);
+        status = r.pick_str(&["已变更执行地", "终止"]);
         status_date = Some(date);
         window_end = date;
     }
@@ -273,9 +273,9 @@ fn person(
     );
     let young_woman = female && as_of.years_since(birth).is_some_and(|age| age < 42);
     let special = if young_woman && r.chance(0.12) {
-        Some(*r.pick(&["怀孕", "哺乳"]))
+        Some(r.pick_str(&["怀孕", "哺乳"]))
     } else if r.chance(0.06) {
-        Some(*r.pick(&["严重疾病", "残疾"]))
+        Some(r.pick_str(&["严重疾病", "残疾"]))
     } else {
         None
     };
@@ -349,7 +349,7 @@ fn inject_breaches(p: &mut PersonPlan, as_of: NaiveDate, r: &mut Rng) {
         .copied()
         .filter(|c| eligible(p, c, as_of))
         .collect();
-    let first = *r.pick(&candidates);
+    let first = r.pick_str(&candidates);
     let mut codes = vec![first];
     if first != "P102" && r.chance(0.3) {
         let rest: Vec<&'static str> = candidates
@@ -358,7 +358,7 @@ fn inject_breaches(p: &mut PersonPlan, as_of: NaiveDate, r: &mut Rng) {
             .filter(|&c| c != first && c != "P102")
             .collect();
         if !rest.is_empty() {
-            codes.push(*r.pick(&rest));
+            codes.push(r.pick_str(&rest));
         }
     }
     codes.sort_unstable();
@@ -521,7 +521,7 @@ fn plan_staff(opts: &SampleOptions, units: &[UnitPlan], rng: &mut Rng) -> Vec<St
                 name: unique_name(rng, female, &mut used),
                 female,
                 birth: birth_for_age(as_of, age, rng),
-                education: *rng.pick(&qualified),
+                education: rng.pick_str(&qualified),
                 full_time: is_full,
                 unit: u,
             });
@@ -529,7 +529,7 @@ fn plan_staff(opts: &SampleOptions, units: &[UnitPlan], rng: &mut Rng) -> Vec<St
         if unit.expected.contains("U202") {
             let female = rng.chance(0.3);
             let (age, education) = if rng.chance(0.5) {
-                (58, *rng.pick(&qualified))
+                (58, rng.pick_str(&qualified))
             } else {
                 (rng.range(30, 50), "初中")
             };
