@@ -103,6 +103,9 @@ struct SampleArgs {
     /// Share of people with injected rule breaks (0–1).
     #[arg(long, default_value_t = 0.2)]
     breaches: f64,
+    /// Plant a few data errors (D001–D009) too: true|false (default: true when --breaches > 0).
+    #[arg(long, value_name = "BOOL")]
+    data_errors: Option<bool>,
     /// As-of date (YYYY-MM-DD); nothing in the register lies after it.
     #[arg(long, default_value = "2025-12-31")]
     as_of: chrono::NaiveDate,
@@ -117,6 +120,7 @@ fn run_sample(args: SampleArgs) -> ExitCode {
         seed: args.seed,
         breaches: args.breaches,
         as_of: args.as_of,
+        data_errors: args.data_errors.unwrap_or(args.breaches > 0.0),
     };
     match rehabdocs::sample::generate_to_file(&opts, &args.output, args.force) {
         Ok(summary) => {

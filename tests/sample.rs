@@ -18,6 +18,7 @@ fn opts(persons: u32, seed: u64, breaches: f64) -> SampleOptions {
         seed,
         breaches,
         as_of: d(2025, 12, 31),
+        data_errors: true,
     }
 }
 
@@ -709,6 +710,7 @@ fn other_as_of_dates_and_tiny_registers_stay_consistent() {
             seed: 11,
             breaches: 0.5,
             as_of,
+            data_errors: true,
         };
         let path = generate(dir.path(), &format!("s{persons}.xlsx"), &o);
         let key = answers(&path);

@@ -36,6 +36,8 @@ pub struct SampleOptions {
     pub breaches: f64,
     /// The as-of date: nothing in the register lies after it.
     pub as_of: NaiveDate,
+    /// Whether to plant a few data errors (D001–D009) on people without rule breaks.
+    pub data_errors: bool,
 }
 
 impl Default for SampleOptions {
@@ -45,6 +47,7 @@ impl Default for SampleOptions {
             seed: 1,
             breaches: 0.2,
             as_of: default_as_of(),
+            data_errors: true,
         }
     }
 }

@@ -151,7 +151,9 @@ pub fn build(opts: &SampleOptions) -> Plan {
     }
     // Data errors on people without breaks: at least one of each code when N ≥ 40.
     let clean: Vec<usize> = order[breach_count..].to_vec();
-    let error_count = if n >= 40 {
+    let error_count = if !opts.data_errors {
+        0
+    } else if n >= 40 {
         (n / 20).max(DATA_CODES.len())
     } else {
         (n / 8).min(DATA_CODES.len())
