@@ -1051,9 +1051,30 @@ fn cells_merged_down_stand_for_every_row() {
     ws.merge_range(1, 5, 3, 5, "城关镇", &fmt).unwrap();
     ws.merge_range(1, 6, 2, 6, "东村", &fmt).unwrap();
     ws.write_string(3, 6, "西村").unwrap();
+    // An event sheet whose 编号 is merged down over a person's two tests: read again with
+    // the merge once the plain reading finds 编号 empty.
+    let tests = wb.add_worksheet().set_name("检测").unwrap();
+    for (c, h) in ["编号", "检测日期", "结果"].iter().enumerate() {
+        tests.write_string(0, c as u16, *h).unwrap();
+    }
+    tests.merge_range(1, 0, 2, 0, "P001", &fmt).unwrap();
+    tests.write_string(3, 0, "P002").unwrap();
+    for (r, day) in ["2025-03-01", "2025-04-01", "2025-05-01"].iter().enumerate() {
+        tests.write_string(r as u32 + 1, 1, *day).unwrap();
+        tests.write_string(r as u32 + 1, 2, "阴性").unwrap();
+    }
     wb.save(&path).unwrap();
     let report = check(&path);
     assert_eq!(code_cells(&report), vec![]);
+    let rows = &report.register.rows[&Sheet::Tests];
+    assert_eq!((rows.read, rows.used, rows.rejected), (3, 3, 0));
+    let owners: Vec<&str> = report
+        .register
+        .tests
+        .iter()
+        .map(|t| report.register.persons[t.person].id.as_str())
+        .collect();
+    assert_eq!(owners, ["P001", "P001", "P002"]);
     let units: Vec<(&str, &str)> = report
         .register
         .persons

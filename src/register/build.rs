@@ -60,6 +60,61 @@ pub struct Builder {
 /// A value could not be used: the finding is already recorded.
 pub struct Rejected;
 
+/// How far the builder had got before a sheet: lengths to roll back to when the sheet is read
+/// again (see [`Builder::rollback`]).
+pub struct Mark {
+    findings: usize,
+    tests: usize,
+    contacts: usize,
+    leaves: usize,
+    warnings: usize,
+    evaluations: usize,
+    help: usize,
+    staff: usize,
+    units: usize,
+}
+
+impl Builder {
+    /// The current lengths of everything a non-person sheet adds to.
+    pub fn mark(&self) -> Mark {
+        let r = &self.register;
+        Mark {
+            findings: self.findings.len(),
+            tests: r.tests.len(),
+            contacts: r.contacts.len(),
+            leaves: r.leaves.len(),
+            warnings: r.warnings.len(),
+            evaluations: r.evaluations.len(),
+            help: r.help.len(),
+            staff: r.staff.len(),
+            units: r.units.len(),
+        }
+    }
+
+    /// Whether a required value was found empty (D001) since `mark`.
+    pub fn missing_values_since(&self, mark: &Mark) -> bool {
+        self.findings[mark.findings..]
+            .iter()
+            .any(|f| f.code == "D001")
+    }
+
+    /// Forgets what `sheet` added since `mark` (records, findings, row counts), so that the
+    /// sheet can be read again. Not for the 人员 sheet, whose 编号 index is not rolled back.
+    pub fn rollback(&mut self, mark: &Mark, sheet: Sheet) {
+        self.findings.truncate(mark.findings);
+        let r = &mut self.register;
+        r.tests.truncate(mark.tests);
+        r.contacts.truncate(mark.contacts);
+        r.leaves.truncate(mark.leaves);
+        r.warnings.truncate(mark.warnings);
+        r.evaluations.truncate(mark.evaluations);
+        r.help.truncate(mark.help);
+        r.staff.truncate(mark.staff);
+        r.units.truncate(mark.units);
+        r.rows.insert(sheet, Default::default());
+    }
+}
+
 impl Builder {
     /// Records a reading finding (severity error) about one cell.
     pub fn report(

@@ -26,7 +26,7 @@ pub mod workbook;
 use crate::finding::Finding;
 use crate::model::{Register, Sheet, SheetLayout};
 use build::{Builder, SheetRows};
-use headers::{fields, sheet_by_headers, sheet_by_name};
+use headers::{fields, sheet_by_headers, sheet_by_name, HeaderMatch};
 use rows::{CellSink, HeaderPeek, SheetAssembler};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -156,6 +156,26 @@ fn assign_sheets(
     Ok((assigned, ignored))
 }
 
+/// Streams one sheet into `builder`, filling vertical merges from `merged`; returns the
+/// header found, if any.
+fn stream_sheet(
+    source: &mut dyn SheetSource,
+    builder: &mut Builder,
+    sheet: Sheet,
+    name: &str,
+    merged: Vec<rows::MergedDown>,
+) -> Result<Option<HeaderMatch>, ReadError> {
+    let mut handler = SheetRows { builder };
+    let mut assembler = SheetAssembler::new(sheet, name, &mut handler);
+    assembler.set_merged_down(merged);
+    source.stream(name, &mut assembler)?;
+    assembler.end();
+    if let Some(e) = assembler.error.take() {
+        return Err(e);
+    }
+    Ok(assembler.header.take())
+}
+
 fn read_source(
     source: &mut dyn SheetSource,
     path: &Path,
@@ -175,18 +195,26 @@ fn read_source(
             },
         );
         builder.register.rows.entry(*sheet).or_default();
-        let merged = source.merged_down(name);
-        let mut handler = SheetRows {
-            builder: &mut builder,
+        // Finding merged cells costs a second pass over the sheet. The person, staff and unit
+        // sheets, where clerks merge 村(社区) and the like down over rows, always get it; an
+        // event sheet (tens of thousands of rows) only when its plain reading left a required
+        // value empty, which is how a merged-down 编号 or 日期 shows: then it is read again.
+        let eager = matches!(sheet, Sheet::Persons | Sheet::Staff | Sheet::Units);
+        let merged = if eager {
+            source.merged_down(name)
+        } else {
+            Vec::new()
         };
-        let mut assembler = SheetAssembler::new(*sheet, name, &mut handler);
-        assembler.set_merged_down(merged);
-        source.stream(name, &mut assembler)?;
-        assembler.end();
-        if let Some(e) = assembler.error.take() {
-            return Err(e);
+        let mark = builder.mark();
+        let mut header = stream_sheet(source, &mut builder, *sheet, name, merged)?;
+        if !eager && builder.missing_values_since(&mark) {
+            let merged = source.merged_down(name);
+            if !merged.is_empty() {
+                builder.rollback(&mark, *sheet);
+                header = stream_sheet(source, &mut builder, *sheet, name, merged)?;
+            }
         }
-        if let Some(h) = assembler.header.take() {
+        if let Some(h) = header {
             let defs = fields(*sheet);
             let layout = builder.register.layouts.entry(*sheet).or_default();
             layout.header_row = h.header_row;
