@@ -4,6 +4,9 @@
 //! rule's code, name, severity and the profile setting it reads; `rehabdocs rules` prints it.
 
 pub mod data;
+pub mod obligations;
+pub mod schedule;
+pub mod window;
 
 use crate::finding::{Finding, Severity};
 use crate::model::Register;
