@@ -22,6 +22,24 @@ enum Command {
         /// The register: .xlsx/.xlsm/.xls/.ods, a CSV file, or a folder of CSV files.
         register: std::path::PathBuf,
     },
+    /// List every rule: code, severity, name, profile setting (规则清单).
+    Rules,
+    /// Rule profiles (配置): list the bundled ones or show one fully resolved.
+    Profile {
+        #[command(subcommand)]
+        action: ProfileAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProfileAction {
+    /// List the bundled profiles.
+    List,
+    /// Print a profile (bundled name or YAML file) as fully resolved YAML, `extends:` applied.
+    Show {
+        /// A bundled profile name (standard, ouhai, national) or a YAML file.
+        name: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -31,5 +49,27 @@ fn main() -> ExitCode {
             eprintln!("尚未实现: {}", register.display());
             ExitCode::from(2)
         }
+        Command::Rules => {
+            print!("{}", rehabdocs::rules::catalogue_text());
+            ExitCode::SUCCESS
+        }
+        Command::Profile { action } => match action {
+            ProfileAction::List => {
+                print!("{}", rehabdocs::profile::list_text());
+                ExitCode::SUCCESS
+            }
+            ProfileAction::Show { name } => {
+                match rehabdocs::profile::Profile::load(&name).and_then(|p| p.to_yaml()) {
+                    Ok(yaml) => {
+                        print!("{yaml}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("{e}");
+                        ExitCode::from(2)
+                    }
+                }
+            }
+        },
     }
 }

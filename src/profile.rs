@@ -474,6 +474,18 @@ impl Profile {
     }
 }
 
+/// The bundled profiles as text (`rehabdocs profile list`): name and description.
+pub fn list_text() -> String {
+    let mut out = String::new();
+    for name in bundled_names() {
+        let desc = Profile::load(name)
+            .map(|p| p.description)
+            .unwrap_or_else(|e| e);
+        out.push_str(&format!("{name}\t{desc}\n"));
+    }
+    out
+}
+
 /// Names of the bundled profiles.
 pub fn bundled_names() -> Vec<&'static str> {
     BUNDLED.iter().map(|(n, _)| *n).collect()

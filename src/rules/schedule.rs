@@ -28,6 +28,8 @@ pub struct PeriodCount {
     pub complete: bool,
     pub required: u32,
     pub done: u32,
+    /// Whether the period is a term year (else a calendar period of N months).
+    pub by_term_year: bool,
 }
 
 impl PeriodCount {
@@ -130,6 +132,7 @@ pub fn item_periods(
                     complete: true,
                     required: item.min,
                     done,
+                    by_term_year: false,
                 });
             }
         }
@@ -158,6 +161,7 @@ pub fn item_periods(
                             complete,
                             required,
                             done: count_events(register, p, item.kind, s, e),
+                            by_term_year: true,
                         });
                     }
                 }
