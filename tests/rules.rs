@@ -37,10 +37,8 @@ struct B {
 
 impl B {
     fn new() -> B {
-        let mut r = Register {
-            source: "test.xlsx".into(),
-            ..Default::default()
-        };
+        let mut r = Register::default();
+        r.source = "test.xlsx".into();
         for (sheet, cols) in [
             (Sheet::Persons, PERSON_COLS),
             (Sheet::Tests, TEST_COLS),
@@ -958,7 +956,7 @@ fn annotated_workbook_marks_cells_and_lists_findings() {
     let mut all_comments = String::new();
     for i in 0..zip.len() {
         let mut f = zip.by_index(i).unwrap();
-        if f.name().contains("comments") {
+        if f.name().unwrap().contains("comments") {
             f.read_to_string(&mut all_comments).unwrap();
         }
     }
