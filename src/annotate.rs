@@ -301,7 +301,9 @@ impl Formats {
             date,
             datetime,
             marked,
-            header: Format::new().set_bold().set_background_color(Color::RGB(0xD9D9D9)),
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xD9D9D9)),
         }
     }
 }
@@ -365,7 +367,9 @@ fn build(report: &CheckReport, sheets: &[SourceSheet]) -> Result<Vec<u8>, XlsxEr
     let mut by_cell: HashMap<(&str, u32, u32), Vec<&Finding>> = HashMap::new();
     for f in &report.findings {
         for c in &f.cells {
-            let list = by_cell.entry((reg.sheet_name(c.sheet), c.row, c.col)).or_default();
+            let list = by_cell
+                .entry((reg.sheet_name(c.sheet), c.row, c.col))
+                .or_default();
             if !list.iter().any(|g| std::ptr::eq(*g, f)) {
                 list.push(f);
             }
@@ -400,7 +404,11 @@ fn build(report: &CheckReport, sheets: &[SourceSheet]) -> Result<Vec<u8>, XlsxEr
         mine.sort_by_key(|((_, r, c), _)| (*r, *c));
         for ((_, r, c), fs) in mine {
             let Ok(col) = u16::try_from(*c) else { continue };
-            let sev = fs.iter().map(|f| f.severity).max().unwrap_or(Severity::Info);
+            let sev = fs
+                .iter()
+                .map(|f| f.severity)
+                .max()
+                .unwrap_or(Severity::Info);
             if !written.contains(&(*r, *c)) {
                 if let Some(m) = fmts.marked.get(&sev) {
                     ws.write_blank(*r, col, &m[0])?;
@@ -432,12 +440,23 @@ fn write_issue_list(
     let ws = wb.add_worksheet();
     ws.set_name(&name)?;
     let headers = [
-        "代码", "严重程度", "编号", "村(社区)", "单元格", "问题", "应出具文书", "截止日期", "依据",
+        "代码",
+        "严重程度",
+        "编号",
+        "村(社区)",
+        "单元格",
+        "问题",
+        "应出具文书",
+        "截止日期",
+        "依据",
     ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &fmts.header)?;
     }
-    for (c, w) in [8.0, 10.0, 12.0, 14.0, 18.0, 60.0, 24.0, 12.0, 60.0].iter().enumerate() {
+    for (c, w) in [8.0, 10.0, 12.0, 14.0, 18.0, 60.0, 24.0, 12.0, 60.0]
+        .iter()
+        .enumerate()
+    {
         ws.set_column_width(c as u16, *w)?;
     }
     let mut links = 0usize;
@@ -466,7 +485,12 @@ fn write_issue_list(
         let docs: Vec<&str> = f.due.iter().map(|d| document_label(&d.0)).collect();
         ws.write_string(r, 6, docs.join("、"))?;
         if let Some(d) = f.due_date.and_then(|d| d.and_hms_opt(0, 0, 0)) {
-            ws.write_datetime_with_format(r, 7, &ExcelDateTime::from_serial_datetime(serial(d))?, &fmts.date)?;
+            ws.write_datetime_with_format(
+                r,
+                7,
+                &ExcelDateTime::from_serial_datetime(serial(d))?,
+                &fmts.date,
+            )?;
         }
         ws.write_string(r, 8, &f.basis)?;
     }
@@ -493,11 +517,17 @@ fn write_summary(
     for f in &report.findings {
         *by_code.entry(f.code).or_default() += 1;
         *by_sev.entry(f.severity).or_default() += 1;
-        by_unit.entry(f.unit.as_deref().unwrap_or("（未注明）")).or_default()
-            [sev_index(f.severity)] += 1;
+        by_unit
+            .entry(f.unit.as_deref().unwrap_or("（未注明）"))
+            .or_default()[sev_index(f.severity)] += 1;
     }
     let mut r = 0u32;
-    ws.write_string_with_format(r, 0, format!("截止日期 {}，配置 {}", report.as_of, report.profile), &fmts.header)?;
+    ws.write_string_with_format(
+        r,
+        0,
+        format!("截止日期 {}，配置 {}", report.as_of, report.profile),
+        &fmts.header,
+    )?;
     r += 2;
     for (c, h) in ["代码", "名称", "严重程度", "数量"].iter().enumerate() {
         ws.write_string_with_format(r, c as u16, *h, &fmts.header)?;
@@ -522,7 +552,10 @@ fn write_summary(
         r += 1;
     }
     r += 1;
-    for (c, h) in ["村(社区)", "错误", "严重违规", "警告", "提示", "合计"].iter().enumerate() {
+    for (c, h) in ["村(社区)", "错误", "严重违规", "警告", "提示", "合计"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string_with_format(r, c as u16, *h, &fmts.header)?;
     }
     r += 1;

@@ -20,10 +20,7 @@ use std::path::{Path, PathBuf};
 
 /// The bundled profiles: (name, YAML text).
 pub const BUNDLED: &[(&str, &str)] = &[
-    (
-        "standard",
-        include_str!("../forms/profiles/standard.yaml"),
-    ),
+    ("standard", include_str!("../forms/profiles/standard.yaml")),
     ("ouhai", include_str!("../forms/profiles/ouhai.yaml")),
     ("national", include_str!("../forms/profiles/national.yaml")),
 ];
@@ -454,10 +451,7 @@ impl Profile {
 
     /// Whether a rule is switched on (default on).
     pub fn enabled(&self, code: &str) -> bool {
-        self.rules
-            .get(code)
-            .and_then(|o| o.enabled)
-            .unwrap_or(true)
+        self.rules.get(code).and_then(|o| o.enabled).unwrap_or(true)
     }
 
     /// The rule's severity: the profile's override or the default.
@@ -531,7 +525,9 @@ fn yaml_error(label: &str, e: &serde_norway::Error) -> String {
 /// mapping (without `extends`).
 fn resolve(name_or_file: &str, base: Option<&Path>, depth: usize) -> Result<Value, String> {
     if depth > MAX_EXTENDS_DEPTH {
-        return Err(format!("配置 {name_or_file} 的 extends 嵌套过深（可能循环引用）"));
+        return Err(format!(
+            "配置 {name_or_file} 的 extends 嵌套过深（可能循环引用）"
+        ));
     }
     let (label, text) = source_text(name_or_file, base)?;
     let value: Value = serde_norway::from_str(&text).map_err(|e| yaml_error(&label, &e))?;
@@ -639,6 +635,45 @@ mod tests {
             let p = Profile::load(name).unwrap();
             assert_eq!(p.name, name);
         }
+    }
+
+    #[test]
+    fn shown_yaml_loads_back_to_the_same_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in bundled_names() {
+            let p = Profile::load(name).unwrap();
+            let yaml = p.to_yaml().unwrap();
+            let file = dir.path().join(format!("{name}.yaml"));
+            std::fs::write(&file, &yaml).unwrap();
+            let back = Profile::load(file.to_str().unwrap()).unwrap();
+            assert_eq!(back.to_yaml().unwrap(), yaml);
+        }
+    }
+
+    #[test]
+    fn county_schedule_with_calendar_periods_parses() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("county.yaml");
+        std::fs::write(
+            &file,
+            "extends: standard\nschedule:\n  - { kind: tests, measure: 社区戒毒, period: 2, term_years: [2], min: 1, basis: x }\n  - { kind: 检测, period: term_year, min: 3, basis: y }\nsurprise_tests: { per_year: 2 }\n",
+        )
+        .unwrap();
+        let p = Profile::load(file.to_str().unwrap()).unwrap();
+        assert_eq!(p.name, "county");
+        assert_eq!(p.schedule.len(), 2);
+        assert_eq!(p.schedule[0].period, Period::Months(2));
+        assert_eq!(p.schedule[1].kind, EventKind::Tests);
+        assert_eq!(p.surprise_tests.per_year, 2);
+        // Inherited basis of a partly overridden section.
+        assert!(!p.surprise_tests.basis.is_empty());
+        std::fs::write(
+            &file,
+            "extends: standard\nschedule:\n  - { kind: tests, period: 5, min: 1, basis: x }\n",
+        )
+        .unwrap();
+        let e = Profile::load(file.to_str().unwrap()).unwrap_err();
+        assert!(e.contains("period"), "{e}");
     }
 
     #[test]

@@ -15,19 +15,65 @@ fn d(s: &str) -> NaiveDate {
 }
 
 const PERSON_COLS: &[&str] = &[
-    "编号", "姓名", "性别", "公民身份号码", "出生日期", "联系电话", "户籍地址", "现住址",
-    "乡镇(街道)", "村(社区)", "措施类型", "决定机关", "决定书文号", "决定日期", "送达日期",
-    "外省市人员", "报到日期", "协议签订日期", "期限(月)", "状态", "状态日期", "专职社工",
-    "帮教小组组长", "帮教小组成员", "固定住所", "固定工作", "固定联系方式", "特殊情形",
+    "编号",
+    "姓名",
+    "性别",
+    "公民身份号码",
+    "出生日期",
+    "联系电话",
+    "户籍地址",
+    "现住址",
+    "乡镇(街道)",
+    "村(社区)",
+    "措施类型",
+    "决定机关",
+    "决定书文号",
+    "决定日期",
+    "送达日期",
+    "外省市人员",
+    "报到日期",
+    "协议签订日期",
+    "期限(月)",
+    "状态",
+    "状态日期",
+    "专职社工",
+    "帮教小组组长",
+    "帮教小组成员",
+    "固定住所",
+    "固定工作",
+    "固定联系方式",
+    "特殊情形",
     "药物维持治疗",
 ];
 const TEST_COLS: &[&str] = &["编号", "检测日期", "检测方式", "结果", "检测单位", "检测人"];
 const CONTACT_COLS: &[&str] = &["编号", "日期", "形式", "工作人员", "摘要"];
-const LEAVE_COLS: &[&str] = &["编号", "离开日期", "返回日期", "去向", "事由", "是否批准", "批准人"];
+const LEAVE_COLS: &[&str] = &[
+    "编号",
+    "离开日期",
+    "返回日期",
+    "去向",
+    "事由",
+    "是否批准",
+    "批准人",
+];
 const WARNING_COLS: &[&str] = &["编号", "日期", "类型", "事由", "文号"];
 const EVAL_COLS: &[&str] = &["编号", "评估日期", "评估期", "结论", "评估人"];
-const STAFF_COLS: &[&str] = &["姓名", "性别", "出生日期", "学历", "类型", "乡镇(街道)", "村(社区)"];
-const UNIT_COLS: &[&str] = &["乡镇(街道)", "村(社区)", "实有吸毒人员数", "经费预算(元)", "经费到位(元)"];
+const STAFF_COLS: &[&str] = &[
+    "姓名",
+    "性别",
+    "出生日期",
+    "学历",
+    "类型",
+    "乡镇(街道)",
+    "村(社区)",
+];
+const UNIT_COLS: &[&str] = &[
+    "乡镇(街道)",
+    "村(社区)",
+    "实有吸毒人员数",
+    "经费预算(元)",
+    "经费到位(元)",
+];
 
 /// Builds a register in memory, with layouts so that cells resolve as in a real workbook
 /// (header in row 1, data from row 2, columns in the order of register.md).
@@ -178,7 +224,12 @@ impl B {
     /// quarter on its last day.
     fn compliant(&mut self, p: usize, from: &str, to: &str) {
         let (from, to) = (d(from), d(to));
-        let mut m = NaiveDate::from_ymd_opt(chrono::Datelike::year(&from), chrono::Datelike::month(&from), 1).unwrap();
+        let mut m = NaiveDate::from_ymd_opt(
+            chrono::Datelike::year(&from),
+            chrono::Datelike::month(&from),
+            1,
+        )
+        .unwrap();
         while m <= to {
             for (day, what) in [(5, 0), (10, 1), (15, 2), (20, 0)] {
                 let date = m.with_day0(day - 1).unwrap();
@@ -194,10 +245,21 @@ impl B {
             }
             let month = chrono::Datelike::month(&m);
             if month % 3 == 0 {
-                let last = m.checked_add_months(chrono::Months::new(1)).unwrap().pred_opt().unwrap();
+                let last = m
+                    .checked_add_months(chrono::Months::new(1))
+                    .unwrap()
+                    .pred_opt()
+                    .unwrap();
                 if last <= to {
                     let year = chrono::Datelike::year(&m);
-                    self.eval(p, &last.format("%Y-%m-%d").to_string(), EvalPeriod::Quarter { year, quarter: (month / 3) as u8 });
+                    self.eval(
+                        p,
+                        &last.format("%Y-%m-%d").to_string(),
+                        EvalPeriod::Quarter {
+                            year,
+                            quarter: (month / 3) as u8,
+                        },
+                    );
                 }
             }
             m = m.checked_add_months(chrono::Months::new(1)).unwrap();
@@ -245,8 +307,12 @@ fn due(f: &Finding) -> Vec<&str> {
 fn p101_day_7_on_time_day_8_late() {
     // served 2025-01-01: day 7 = 2025-01-08 on time, 2025-01-09 late. As of 2025-02-01.
     let mut b = B::new();
-    b.person("A1", "2025-01-08", |p| p.served_date = Some(d("2025-01-01")));
-    b.person("A2", "2025-01-09", |p| p.served_date = Some(d("2025-01-01")));
+    b.person("A1", "2025-01-08", |p| {
+        p.served_date = Some(d("2025-01-01"))
+    });
+    b.person("A2", "2025-01-09", |p| {
+        p.served_date = Some(d("2025-01-01"))
+    });
     let r = b.done();
     let fs = run(&r, &std(), "2025-02-01");
     let f = one(&fs, "P101");
@@ -295,25 +361,38 @@ fn p102_not_reported_after_deadline() {
     let fs = run(&r, &std(), "2025-01-09");
     let f = one(&fs, "P102");
     assert_eq!(f.severity, Severity::Breach);
-    assert_eq!(due(f), vec![forms::REPORT_REMINDER, forms::SERIOUS_BREACH_REPORT]);
+    assert_eq!(
+        due(f),
+        vec![forms::REPORT_REMINDER, forms::SERIOUS_BREACH_REPORT]
+    );
     assert_eq!(cells(&r, f), vec!["人员!Q2", "人员!O2"]);
 }
 
 #[test]
 fn p103_agreement_within_7_days() {
     let mut b = B::new();
-    b.person("D1", "2025-01-10", |p| p.agreement_date = Some(d("2025-01-17")));
-    b.person("D2", "2025-01-10", |p| p.agreement_date = Some(d("2025-01-18")));
+    b.person("D1", "2025-01-10", |p| {
+        p.agreement_date = Some(d("2025-01-17"))
+    });
+    b.person("D2", "2025-01-10", |p| {
+        p.agreement_date = Some(d("2025-01-18"))
+    });
     b.person("D3", "2025-01-10", |p| p.agreement_date = None);
     let r = b.done();
     // As of 2025-01-17 D3's deadline (2025-01-17) has not passed; D2 signed a day late.
     let fs = run(&r, &std(), "2025-01-17");
-    let who: Vec<_> = of(&fs, "P103").iter().map(|f| f.person.clone().unwrap()).collect();
+    let who: Vec<_> = of(&fs, "P103")
+        .iter()
+        .map(|f| f.person.clone().unwrap())
+        .collect();
     assert_eq!(who, vec!["D2"]);
     let fs = run(&r, &std(), "2025-01-20");
     let p103 = of(&fs, "P103");
     assert_eq!(p103.len(), 2);
-    let d3 = p103.iter().find(|f| f.person.as_deref() == Some("D3")).unwrap();
+    let d3 = p103
+        .iter()
+        .find(|f| f.person.as_deref() == Some("D3"))
+        .unwrap();
     assert_eq!(due(d3), vec![forms::AGREEMENT]);
     assert_eq!(d3.due_date, Some(d("2025-01-17")));
     assert_eq!(cells(&r, d3), vec!["人员!R4", "人员!Q4"]);
@@ -329,10 +408,16 @@ fn p104_and_p116_at_term_end() {
     let r = b.done();
     // Last day of the term is 2025-12-31.
     let fs = run(&r, &std(), "2025-12-31");
-    assert!(of(&fs, "P104").is_empty() && of(&fs, "P116").is_empty(), "{fs:#?}");
+    assert!(
+        of(&fs, "P104").is_empty() && of(&fs, "P116").is_empty(),
+        "{fs:#?}"
+    );
     let fs = run(&r, &std(), "2026-01-01");
     let f = one(&fs, "P104");
-    assert_eq!(due(f), vec![forms::DISCHARGE_PROPOSAL, forms::DISCHARGE_NOTICE]);
+    assert_eq!(
+        due(f),
+        vec![forms::DISCHARGE_PROPOSAL, forms::DISCHARGE_NOTICE]
+    );
     assert_eq!(f.due_date, Some(d("2025-12-31")));
     let f = one(&fs, "P116");
     assert_eq!(due(f), vec![forms::TOTAL_EVALUATION]);
@@ -382,10 +467,18 @@ fn p105_completed_year_and_pro_rata() {
     let ok = b.person("G1", "2025-01-01", |_| {});
     let short = b.person("G2", "2025-01-01", |_| {});
     for m in 1..=6 {
-        b.test(ok, &format!("2025-{:02}-10", m * 2 - 1), TestResult::Negative);
+        b.test(
+            ok,
+            &format!("2025-{:02}-10", m * 2 - 1),
+            TestResult::Negative,
+        );
     }
     for m in 1..=5 {
-        b.test(short, &format!("2025-{:02}-10", m * 2 - 1), TestResult::Negative);
+        b.test(
+            short,
+            &format!("2025-{:02}-10", m * 2 - 1),
+            TestResult::Negative,
+        );
     }
     // A refused test is not a test done.
     b.test(short, "2025-12-01", TestResult::Refused);
@@ -424,7 +517,11 @@ fn p106_talk_on_last_day_of_month_counts() {
     let fs = run(&r, &std(), "2025-04-15");
     let f = one(&fs, "P106");
     assert_eq!(f.person.as_deref(), Some("H2"));
-    assert!(f.message.contains("2025年3月完成0次，应1次"), "{}", f.message);
+    assert!(
+        f.message.contains("2025年3月完成0次，应1次"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -449,20 +546,41 @@ fn p109_quarter_partly_inside_the_window_is_not_counted() {
     let mut b = B::new();
     let a = b.person("J1", "2025-02-15", |_| {});
     let c = b.person("J2", "2025-02-15", |_| {});
-    b.eval(a, "2025-07-02", EvalPeriod::Quarter { year: 2025, quarter: 2 });
-    b.eval(c, "2025-03-31", EvalPeriod::Quarter { year: 2025, quarter: 1 });
+    b.eval(
+        a,
+        "2025-07-02",
+        EvalPeriod::Quarter {
+            year: 2025,
+            quarter: 2,
+        },
+    );
+    b.eval(
+        c,
+        "2025-03-31",
+        EvalPeriod::Quarter {
+            year: 2025,
+            quarter: 1,
+        },
+    );
     let r = b.done();
     let fs = run(&r, &std(), "2025-07-15");
     let f = one(&fs, "P109");
     assert_eq!(f.person.as_deref(), Some("J2"));
-    assert!(f.message.contains("2025年4月1日至2025年6月30日"), "{}", f.message);
+    assert!(
+        f.message.contains("2025年4月1日至2025年6月30日"),
+        "{}",
+        f.message
+    );
     assert!(!f.message.contains("2025年1月"), "{}", f.message);
 }
 
 #[test]
 fn p108_ouhai_totals_pro_rata() {
     let ouhai = Profile::load("ouhai").unwrap();
-    assert!(ouhai.schedule.iter().all(|i| i.kind != rehabdocs::profile::EventKind::Tests));
+    assert!(ouhai
+        .schedule
+        .iter()
+        .all(|i| i.kind != rehabdocs::profile::EventKind::Tests));
     // Reported 2024-01-01, as of 2025-01-01: 367 of 1096 days → floor(28 × 367 / 1096) = 9
     // for 社区戒毒, floor(12 × 367 / 1096) = 4 for 社区康复.
     let mut b = B::new();
@@ -473,12 +591,28 @@ fn p108_ouhai_totals_pro_rata() {
         b.test(ok, &format!("2024-{:02}-03", i + 1), TestResult::Negative);
     }
     for i in 0..4 {
-        b.test(short, &format!("2024-{:02}-03", i + 1), TestResult::Negative);
+        b.test(
+            short,
+            &format!("2024-{:02}-03", i + 1),
+            TestResult::Negative,
+        );
     }
     for i in 0..4 {
-        b.contact(ok, &format!("2024-{:02}-15", i + 6), ContactKind::FaceToFace);
-        b.contact(short, &format!("2024-{:02}-15", i + 6), ContactKind::FaceToFace);
-        b.test(rehab, &format!("2024-{:02}-03", i + 1), TestResult::Negative);
+        b.contact(
+            ok,
+            &format!("2024-{:02}-15", i + 6),
+            ContactKind::FaceToFace,
+        );
+        b.contact(
+            short,
+            &format!("2024-{:02}-15", i + 6),
+            ContactKind::FaceToFace,
+        );
+        b.test(
+            rehab,
+            &format!("2024-{:02}-03", i + 1),
+            TestResult::Negative,
+        );
     }
     b.contact(short, "2024-11-11", ContactKind::Phone);
     let r = b.done();
@@ -523,7 +657,12 @@ fn p111_30_vs_31_days_and_three_departures() {
     b.leave(a, "2025-03-01", Some("2025-03-31"), false); // 30 days
     b.leave(c, "2025-03-01", Some("2025-04-01"), false); // 31 days
     for m in 3..=5 {
-        b.leave(e, &format!("2025-{m:02}-01"), Some(&format!("2025-{m:02}-02")), false);
+        b.leave(
+            e,
+            &format!("2025-{m:02}-01"),
+            Some(&format!("2025-{m:02}-02")),
+            false,
+        );
     }
     b.leave(o, "2025-05-01", None, false); // open, 45 days to the as-of date
     b.leave(a, "2025-05-01", Some("2025-05-20"), true); // approved: not a departure
@@ -625,7 +764,10 @@ fn p115_female_group() {
     b.person("R5", "2025-01-01", |p| p.group_leader = Some("王强".into()));
     let r = b.done();
     let fs = run(&r, &std(), "2025-02-01");
-    let who: Vec<_> = of(&fs, "P115").iter().map(|f| f.person.clone().unwrap()).collect();
+    let who: Vec<_> = of(&fs, "P115")
+        .iter()
+        .map(|f| f.person.clone().unwrap())
+        .collect();
     assert_eq!(who, vec!["R2", "R4"]);
     assert_eq!(cells(&r, of(&fs, "P115")[0]), vec!["人员!X3", "人员!W3"]);
 }
@@ -654,9 +796,15 @@ fn u201_staffing_ratio() {
     b.unit("光明村", 10, None, None); // nobody
     b.staff("甲", Sex::Male, StaffKind::FullTime, |_| {});
     b.staff("乙", Sex::Male, StaffKind::PartTime, |_| {});
-    b.staff("丙", Sex::Male, StaffKind::FullTime, |s| s.unit = Some("红旗村".into()));
-    b.staff("丁", Sex::Male, StaffKind::FullTime, |s| s.unit = Some("红旗村".into()));
-    b.staff("戊", Sex::Male, StaffKind::PartTime, |s| s.unit = Some("新华村".into()));
+    b.staff("丙", Sex::Male, StaffKind::FullTime, |s| {
+        s.unit = Some("红旗村".into())
+    });
+    b.staff("丁", Sex::Male, StaffKind::FullTime, |s| {
+        s.unit = Some("红旗村".into())
+    });
+    b.staff("戊", Sex::Male, StaffKind::PartTime, |s| {
+        s.unit = Some("新华村".into())
+    });
     // Same village name in another town does not count.
     b.staff("己", Sex::Male, StaffKind::FullTime, |s| {
         s.unit = Some("光明村".into());
@@ -675,11 +823,21 @@ fn u201_staffing_ratio() {
 fn u202_worker_age_and_education() {
     let mut b = B::new();
     // As of 2025-06-01: born 1970-06-01 is 55 (ok), born 1969-05-31 is 56.
-    b.staff("老张", Sex::Male, StaffKind::FullTime, |s| s.birth_date = Some(d("1970-06-01")));
-    b.staff("老李", Sex::Male, StaffKind::FullTime, |s| s.birth_date = Some(d("1969-05-31")));
-    b.staff("小王", Sex::Male, StaffKind::FullTime, |s| s.education = Some("初中".into()));
-    b.staff("小赵", Sex::Male, StaffKind::FullTime, |s| s.education = Some("中专".into()));
-    b.staff("兼职", Sex::Male, StaffKind::PartTime, |s| s.education = Some("小学".into()));
+    b.staff("老张", Sex::Male, StaffKind::FullTime, |s| {
+        s.birth_date = Some(d("1970-06-01"))
+    });
+    b.staff("老李", Sex::Male, StaffKind::FullTime, |s| {
+        s.birth_date = Some(d("1969-05-31"))
+    });
+    b.staff("小王", Sex::Male, StaffKind::FullTime, |s| {
+        s.education = Some("初中".into())
+    });
+    b.staff("小赵", Sex::Male, StaffKind::FullTime, |s| {
+        s.education = Some("中专".into())
+    });
+    b.staff("兼职", Sex::Male, StaffKind::PartTime, |s| {
+        s.education = Some("小学".into())
+    });
     let r = b.done();
     let fs = run(&r, &std(), "2025-06-01");
     let u = of(&fs, "U202");
@@ -740,7 +898,9 @@ fn national_switches_local_rules_off() {
     b.leave(p, "2025-03-01", Some("2025-03-05"), true);
     b.test(p, "2025-03-10", TestResult::Positive);
     // Reported on day 10 after service: late under standard (7), on time under national (15).
-    b.person("W2", "2025-01-11", |p| p.served_date = Some(d("2025-01-01")));
+    b.person("W2", "2025-01-11", |p| {
+        p.served_date = Some(d("2025-01-01"))
+    });
     let r = b.done();
     let fs = run(&r, &national, "2025-06-01");
     assert!(fs.is_empty(), "{fs:#?}");
@@ -753,10 +913,24 @@ fn national_switches_local_rules_off() {
 #[test]
 fn profile_overrides_switch_off_and_change_severity() {
     let mut prof = std();
-    prof.rules.insert("P101".into(), RuleOverride { enabled: None, severity: Some(Severity::Breach) });
-    prof.rules.insert("P114".into(), RuleOverride { enabled: Some(false), severity: None });
+    prof.rules.insert(
+        "P101".into(),
+        RuleOverride {
+            enabled: None,
+            severity: Some(Severity::Breach),
+        },
+    );
+    prof.rules.insert(
+        "P114".into(),
+        RuleOverride {
+            enabled: Some(false),
+            severity: None,
+        },
+    );
     let mut b = B::new();
-    let p = b.person("X1", "2025-01-12", |p| p.served_date = Some(d("2025-01-01")));
+    let p = b.person("X1", "2025-01-12", |p| {
+        p.served_date = Some(d("2025-01-01"))
+    });
     b.leave(p, "2025-03-01", Some("2025-03-09"), true);
     let r = b.done();
     let fs = run(&r, &prof, "2025-03-20");
@@ -797,7 +971,10 @@ fn profile_extends_and_rejects_unknown_keys() {
     assert!(!p.enabled("P117") && p.enabled("P101"));
     // The resolved YAML shows the inherited values and parses back to the same profile.
     let yaml = p.to_yaml().unwrap();
-    assert!(yaml.contains("max_days: 5") && yaml.contains("days_other_province: 15"), "{yaml}");
+    assert!(
+        yaml.contains("max_days: 5") && yaml.contains("days_other_province: 15"),
+        "{yaml}"
+    );
     assert!(!yaml.contains("extends"));
 
     let bad = dir.path().join("bad.yaml");
@@ -827,7 +1004,14 @@ fn obligations_match_the_rules() {
     let p = b.person("Y1", "2025-01-01", |_| {});
     b.compliant(p, "2025-01-01", "2025-12-31");
     let r = b.done();
-    let o = obligations(&r, p, &std(), d("2025-12-31"), d("2025-01-01"), d("2025-12-31"));
+    let o = obligations(
+        &r,
+        p,
+        &std(),
+        d("2025-12-31"),
+        d("2025-01-01"),
+        d("2025-12-31"),
+    );
     assert_eq!(
         o,
         Obligations {
@@ -843,11 +1027,25 @@ fn obligations_match_the_rules() {
     );
     // The second half of the year only: months Jul–Dec, Q3–Q4, tests pro rata
     // floor(6 × 184 / 365) = 3.
-    let o = obligations(&r, p, &std(), d("2025-12-31"), d("2025-07-01"), d("2025-12-31"));
+    let o = obligations(
+        &r,
+        p,
+        &std(),
+        d("2025-12-31"),
+        d("2025-07-01"),
+        d("2025-12-31"),
+    );
     assert_eq!((o.tests_due, o.talks_due, o.evaluations_due), (3, 6, 2));
     assert_eq!(o.tests_done, 6);
     // Nobody owes anything before reporting in.
-    let o = obligations(&r, p, &std(), d("2024-12-31"), d("2024-01-01"), d("2024-12-31"));
+    let o = obligations(
+        &r,
+        p,
+        &std(),
+        d("2024-12-31"),
+        d("2024-01-01"),
+        d("2024-12-31"),
+    );
     assert_eq!(o, Obligations::default());
 }
 
@@ -870,10 +1068,12 @@ fn annotated_workbook_marks_cells_and_lists_findings() {
     for (c, h) in ["编号", "姓名", "送达日期", "报到日期"].iter().enumerate() {
         ws.write_string(1, c as u16, *h).unwrap();
     }
-    for (r, (id, name, served, report)) in
-        [("A1", "张三", (2025, 1, 1), (2025, 1, 8)), ("A2", "李四", (2025, 1, 1), (2025, 1, 9))]
-            .iter()
-            .enumerate()
+    for (r, (id, name, served, report)) in [
+        ("A1", "张三", (2025, 1, 1), (2025, 1, 8)),
+        ("A2", "李四", (2025, 1, 1), (2025, 1, 9)),
+    ]
+    .iter()
+    .enumerate()
     {
         let r = r as u32 + 2;
         ws.write_string(r, 0, *id).unwrap();
@@ -890,7 +1090,11 @@ fn annotated_workbook_marks_cells_and_lists_findings() {
 
     let mut b = B::new();
     b.r.source = src.to_string_lossy().into_owned();
-    let mut l = SheetLayout { name: "人员".into(), header_row: 1, ..Default::default() };
+    let mut l = SheetLayout {
+        name: "人员".into(),
+        header_row: 1,
+        ..Default::default()
+    };
     for (i, c) in ["编号", "姓名", "送达日期", "报到日期"].iter().enumerate() {
         l.columns.insert(c, i as u32);
     }
@@ -912,24 +1116,39 @@ fn annotated_workbook_marks_cells_and_lists_findings() {
             .cell(r.cell(Sheet::Persons, 3, "报到日期")),
     );
     findings.push(
-        Finding::new("P112", Severity::Breach, "测试：空单元格")
-            .cell(CellRef { sheet: Sheet::Tests, row: 5, col: 3 }),
+        Finding::new("P112", Severity::Breach, "测试：空单元格").cell(CellRef {
+            sheet: Sheet::Tests,
+            row: 5,
+            col: 3,
+        }),
     );
     let p101 = one(&findings, "P101");
     assert_eq!(cells(&r, p101), vec!["人员!D4", "人员!C4"]);
     let n = findings.len();
-    let report = CheckReport { register: r, findings, as_of: d("2025-01-20"), profile: "standard".into() };
+    let report = CheckReport {
+        register: r,
+        findings,
+        as_of: d("2025-01-20"),
+        profile: "standard".into(),
+    };
 
     let out = dir.path().join("标注.xlsx");
     rehabdocs::annotate::write_annotated(&report, &out).unwrap();
     let first = std::fs::read(&out).unwrap();
     rehabdocs::annotate::write_annotated(&report, &out).unwrap();
-    assert_eq!(first, std::fs::read(&out).unwrap(), "output must be deterministic");
+    assert_eq!(
+        first,
+        std::fs::read(&out).unwrap(),
+        "output must be deterministic"
+    );
 
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
     assert_eq!(book.sheet_names(), vec!["人员", "检测", "问题清单", "汇总"]);
     let people = book.worksheet_range("人员").unwrap();
-    assert_eq!(people.get_value((0, 0)), Some(&Data::String("城关镇社区戒毒人员台帐".into())));
+    assert_eq!(
+        people.get_value((0, 0)),
+        Some(&Data::String("城关镇社区戒毒人员台帐".into()))
+    );
     assert_eq!(people.get_value((3, 1)), Some(&Data::String("李四".into())));
     match people.get_value((3, 3)) {
         Some(Data::DateTime(dt)) => {
@@ -942,14 +1161,22 @@ fn annotated_workbook_marks_cells_and_lists_findings() {
 
     let list = book.worksheet_range("问题清单").unwrap();
     assert_eq!(list.height(), n + 1);
-    let rows: Vec<Vec<String>> = list.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
-    assert_eq!(rows[0][..5], ["代码", "严重程度", "编号", "村(社区)", "单元格"]);
+    let rows: Vec<Vec<String>> = list
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(
+        rows[0][..5],
+        ["代码", "严重程度", "编号", "村(社区)", "单元格"]
+    );
     let p101_row = rows.iter().find(|r| r[0] == "P101").unwrap();
     assert_eq!(p101_row[1], "警告");
     assert_eq!(p101_row[2], "A2");
     assert_eq!(p101_row[4], "人员!D4、人员!C4");
     let summary = book.worksheet_range("汇总").unwrap();
-    assert!(summary.rows().any(|r| r[0].to_string() == "P101" && r[3] == Data::Float(1.0)));
+    assert!(summary
+        .rows()
+        .any(|r| r[0].to_string() == "P101" && r[3] == Data::Float(1.0)));
 
     // Notes and hyperlinks: look inside the package.
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
@@ -960,16 +1187,32 @@ fn annotated_workbook_marks_cells_and_lists_findings() {
             f.read_to_string(&mut all_comments).unwrap();
         }
     }
-    assert!(all_comments.contains("P101 警告：送达日期2025年1月1日"), "{all_comments}");
+    assert!(
+        all_comments.contains("P101 警告：送达日期2025年1月1日"),
+        "{all_comments}"
+    );
     // Two findings on 人员!D4 share one note.
     assert!(all_comments.contains("D007 错误：测试：同一单元格的第二条问题"));
     assert!(all_comments.contains("P112 严重违规：测试：空单元格"));
-    assert_eq!(all_comments.matches("<comment ref=\"D4\"").count(), 1, "{all_comments}");
+    assert_eq!(
+        all_comments.matches("<comment ref=\"D4\"").count(),
+        1,
+        "{all_comments}"
+    );
     let mut sheet3 = String::new();
-    zip.by_name("xl/worksheets/sheet3.xml").unwrap().read_to_string(&mut sheet3).unwrap();
+    zip.by_name("xl/worksheets/sheet3.xml")
+        .unwrap()
+        .read_to_string(&mut sheet3)
+        .unwrap();
     assert!(sheet3.contains("location=\"'人员'!D4\""), "{sheet3}");
     assert!(sheet3.contains("<autoFilter"));
     let mut styles = String::new();
-    zip.by_name("xl/styles.xml").unwrap().read_to_string(&mut styles).unwrap();
-    assert!(styles.contains("FFFFEB9C") && styles.contains("FFFF9999"), "{styles}");
+    zip.by_name("xl/styles.xml")
+        .unwrap()
+        .read_to_string(&mut styles)
+        .unwrap();
+    assert!(
+        styles.contains("FFFFEB9C") && styles.contains("FFFF9999"),
+        "{styles}"
+    );
 }

@@ -176,6 +176,9 @@ mod tests {
             assert!(w[0].code < w[1].code, "{} before {}", w[0].code, w[1].code);
         }
         assert_eq!(RULES.len(), 10 + 18 + 4);
-        assert!(RULES.iter().filter(|r| r.code.starts_with('P')).all(|r| !r.setting.is_empty()));
+        assert!(RULES
+            .iter()
+            .filter(|r| r.code.starts_with('P'))
+            .all(|r| !r.setting.is_empty()));
     }
 }

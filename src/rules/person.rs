@@ -11,12 +11,10 @@
 //! leaving is not counted, the day of return is); an open departure runs to the window's end.
 
 use super::schedule::{count_events, item_periods, items_for, PeriodCount};
-use super::window::{add_days, add_years, counted_periods, programme_window, pro_rata, Window};
+use super::window::{add_days, add_years, counted_periods, pro_rata, programme_window, Window};
 use super::Ctx;
 use crate::finding::{forms, Finding};
-use crate::model::{
-    CellRef, ContactKind, EvalPeriod, Person, Sex, Sheet, Status, TestResult,
-};
+use crate::model::{CellRef, ContactKind, EvalPeriod, Person, Sex, Sheet, Status, TestResult};
 use crate::profile::EventKind;
 use chrono::{Datelike, NaiveDate};
 
@@ -117,7 +115,11 @@ fn p101_late_report_in(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         "{}{}，应于{}{}日内（{}前）报到，实际{}报到，逾期{}日",
         field,
         cn_date(base),
-        if p.from_other_province { "外省市人员" } else { "" },
+        if p.from_other_province {
+            "外省市人员"
+        } else {
+            ""
+        },
         days,
         cn_date(deadline),
         cn_date(report),
@@ -246,7 +248,11 @@ fn term_months(p: &Person) -> u32 {
 
 /// The short periods of every schedule item of `kind` for person `i` over the whole window,
 /// with the bases of the items that were short.
-pub fn short_periods(cx: &Ctx, i: usize, kind: EventKind) -> Option<(Window, Vec<PeriodCount>, Vec<String>)> {
+pub fn short_periods(
+    cx: &Ctx,
+    i: usize,
+    kind: EventKind,
+) -> Option<(Window, Vec<PeriodCount>, Vec<String>)> {
     let p = &cx.register.persons[i];
     let w = programme_window(p, cx.as_of)?;
     let mut short = Vec::new();
@@ -366,7 +372,11 @@ fn p108_totals(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
                 done,
                 required,
                 total.min,
-                if w.covers_term() { "" } else { "，按已过时间折算" }
+                if w.covers_term() {
+                    ""
+                } else {
+                    "，按已过时间折算"
+                }
             ));
             bases.push(total.basis.clone());
         }
@@ -422,7 +432,10 @@ fn p110_refused_tests(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     );
     out.push(
         cx.person_finding("P110", i, msg)
-            .cells(bad.iter().map(|t| cx.register.cell(Sheet::Tests, t.row, "结果")))
+            .cells(
+                bad.iter()
+                    .map(|t| cx.register.cell(Sheet::Tests, t.row, "结果")),
+            )
             .basis(rule.basis.clone())
             .due(forms::SERIOUS_BREACH_REPORT),
     );
@@ -468,7 +481,10 @@ fn p111_departures(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let msg = format!("{}，属严重违反协议，应报告公安机关", reasons.join("，"));
     out.push(
         cx.person_finding("P111", i, msg)
-            .cells(rows.iter().map(|l| cx.register.cell(Sheet::Leaves, l.row, "离开日期")))
+            .cells(
+                rows.iter()
+                    .map(|l| cx.register.cell(Sheet::Leaves, l.row, "离开日期")),
+            )
             .basis(rule.basis.clone())
             .due(forms::SERIOUS_BREACH_REPORT),
     );
@@ -489,13 +505,13 @@ fn p112_positive_test(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         return;
     }
     let dates: Vec<String> = pos.iter().map(|t| cn_date(t.date)).collect();
-    let msg = format!(
-        "{}检测结果阳性，应报告公安机关",
-        join_limited(&dates, 10)
-    );
+    let msg = format!("{}检测结果阳性，应报告公安机关", join_limited(&dates, 10));
     out.push(
         cx.person_finding("P112", i, msg)
-            .cells(pos.iter().map(|t| cx.register.cell(Sheet::Tests, t.row, "结果")))
+            .cells(
+                pos.iter()
+                    .map(|t| cx.register.cell(Sheet::Tests, t.row, "结果")),
+            )
             .basis(cx.profile.positive_test.basis.clone())
             .due(forms::SERIOUS_BREACH_REPORT),
     );
@@ -541,7 +557,10 @@ fn p113_warnings_ignored(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     );
     out.push(
         cx.person_finding("P113", i, msg)
-            .cells(used.iter().map(|x| cx.register.cell(Sheet::Warnings, x.row, "日期")))
+            .cells(
+                used.iter()
+                    .map(|x| cx.register.cell(Sheet::Warnings, x.row, "日期")),
+            )
             .basis(rule.basis.clone())
             .due(forms::SERIOUS_BREACH_REPORT),
     );
@@ -717,7 +736,11 @@ fn p117_serious_attention(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         .collect();
     if !missed.is_empty() {
         reasons.push(format!("未按时接受检测{}次", missed.len()));
-        cells.extend(missed.iter().map(|t| cx.register.cell(Sheet::Tests, t.row, "结果")));
+        cells.extend(
+            missed
+                .iter()
+                .map(|t| cx.register.cell(Sheet::Tests, t.row, "结果")),
+        );
     }
     if reasons.is_empty() {
         return;

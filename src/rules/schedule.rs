@@ -44,7 +44,13 @@ fn lower<T>(items: &[T], date: impl Fn(&T) -> NaiveDate, d: NaiveDate) -> usize 
 }
 
 /// Events of `kind` of person `p` dated in [from, to].
-pub fn count_events(register: &Register, p: usize, kind: EventKind, from: NaiveDate, to: NaiveDate) -> u32 {
+pub fn count_events(
+    register: &Register,
+    p: usize,
+    kind: EventKind,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> u32 {
     if to < from {
         return 0;
     }
@@ -53,7 +59,10 @@ pub fn count_events(register: &Register, p: usize, kind: EventKind, from: NaiveD
             let t = register.tests_of(p);
             let a = lower(t, |e| e.date, from);
             let b = t.partition_point(|e| e.date <= to);
-            t[a..b.max(a)].iter().filter(|e| e.result.was_done()).count() as u32
+            t[a..b.max(a)]
+                .iter()
+                .filter(|e| e.result.was_done())
+                .count() as u32
         }
         EventKind::Talks | EventKind::SelfReports => {
             let c = register.contacts_of(p);
@@ -67,7 +76,9 @@ pub fn count_events(register: &Register, p: usize, kind: EventKind, from: NaiveD
         EventKind::Evaluations => register
             .evaluations_of(p)
             .iter()
-            .filter(|e| matches!(e.period, EvalPeriod::Quarter { .. }) && from <= e.date && e.date <= to)
+            .filter(|e| {
+                matches!(e.period, EvalPeriod::Quarter { .. }) && from <= e.date && e.date <= to
+            })
             .count() as u32,
     }
 }

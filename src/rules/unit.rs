@@ -77,7 +77,10 @@ fn u201_staffing(cx: &Ctx, out: &mut Vec<Finding>) {
             if c.full_time + c.part_time >= 1 {
                 continue;
             }
-            format!("实有吸毒人员{}名，未配备工作人员（不足{}名的应配备1名兼职或专职工作人员）", users, per)
+            format!(
+                "实有吸毒人员{}名，未配备工作人员（不足{}名的应配备1名兼职或专职工作人员）",
+                users, per
+            )
         } else {
             let required = users.div_ceil(per);
             if c.full_time >= required {
@@ -111,7 +114,10 @@ fn u202_workers(cx: &Ctx, out: &mut Vec<Finding>) {
         if let Some(b) = s.birth_date {
             let age = age_on(b, cx.as_of);
             if age < w.min_age as i32 || age > w.max_age as i32 {
-                reasons.push(format!("年龄{}周岁（应为{}至{}周岁）", age, w.min_age, w.max_age));
+                reasons.push(format!(
+                    "年龄{}周岁（应为{}至{}周岁）",
+                    age, w.min_age, w.max_age
+                ));
                 cells.push(cx.register.cell(Sheet::Staff, s.row, "出生日期"));
             }
         }

@@ -83,10 +83,7 @@ pub fn term_end(report: NaiveDate, months: u32) -> NaiveDate {
 
 /// Term year `k` (1-based) of a term starting on `report`: [start, end) with `end` exclusive.
 pub fn term_year(report: NaiveDate, k: u32) -> (NaiveDate, NaiveDate) {
-    (
-        add_years(report, k.saturating_sub(1)),
-        add_years(report, k),
-    )
+    (add_years(report, k.saturating_sub(1)), add_years(report, k))
 }
 
 /// The person's programme window as of `as_of`; `None` without 报到日期 or when the window
@@ -199,9 +196,15 @@ mod tests {
         p.status = Some(Status::Suspended);
         p.status_date = Some(d(2025, 5, 5));
         // Suspension is not 执行中: the window stops at 状态日期.
-        assert_eq!(programme_window(&p, d(2030, 1, 1)).unwrap().end, d(2025, 5, 5));
+        assert_eq!(
+            programme_window(&p, d(2030, 1, 1)).unwrap().end,
+            d(2025, 5, 5)
+        );
         p.status = Some(Status::Active);
-        assert_eq!(programme_window(&p, d(2024, 3, 1)).unwrap().end, d(2024, 3, 1));
+        assert_eq!(
+            programme_window(&p, d(2024, 3, 1)).unwrap().end,
+            d(2024, 3, 1)
+        );
         assert!(programme_window(&p, d(2024, 1, 1)).is_none());
     }
 
@@ -210,7 +213,10 @@ mod tests {
         let q = counted_periods(3, d(2024, 2, 15), d(2024, 12, 30));
         assert_eq!(
             q,
-            vec![(d(2024, 4, 1), d(2024, 6, 30)), (d(2024, 7, 1), d(2024, 9, 30))]
+            vec![
+                (d(2024, 4, 1), d(2024, 6, 30)),
+                (d(2024, 7, 1), d(2024, 9, 30))
+            ]
         );
         let m = counted_periods(1, d(2024, 1, 1), d(2024, 2, 29));
         assert_eq!(m.len(), 2);
