@@ -1216,3 +1216,82 @@ fn annotated_workbook_marks_cells_and_lists_findings() {
         "{styles}"
     );
 }
+
+/// 20,000 persons and about 1,000,000 events: the rules must stay fast (run with
+/// `cargo test --release --test rules -- --ignored`).
+#[test]
+#[ignore]
+fn rules_are_linear_on_a_large_register() {
+    let mut b = B::new();
+    for i in 0..20_000 {
+        let p = b.person(&format!("Z{i}"), "2024-01-01", |_| {});
+        b.compliant(p, "2024-01-01", "2025-12-31");
+    }
+    let r = b.done();
+    let events = r.tests.len() + r.contacts.len() + r.evaluations.len();
+    assert!(events > 900_000, "{events}");
+    let t = std::time::Instant::now();
+    let fs = run(&r, &std(), "2025-12-31");
+    let took = t.elapsed();
+    eprintln!("{events} events, {} findings in {took:?}", fs.len());
+    assert!(fs.is_empty());
+}
+
+#[test]
+fn annotated_workbook_from_a_folder_of_gbk_csv_files() {
+    use calamine::{Data, Reader};
+    use rehabdocs::check::CheckReport;
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("台帐");
+    std::fs::create_dir(&src).unwrap();
+    let text = "编号,姓名,送达日期,报到日期\r\nA1,张三,2025-01-01,2025-01-09\r\n";
+    let (gbk, _, _) = encoding_rs::GB18030.encode(text);
+    std::fs::write(src.join("人员.csv"), &gbk).unwrap();
+    std::fs::write(src.join("检测.csv"), "\u{feff}编号,检测日期,结果\n").unwrap();
+
+    let mut b = B::new();
+    b.r.source = src.to_string_lossy().into_owned();
+    let mut l = SheetLayout {
+        name: "人员".into(),
+        header_row: 0,
+        ..Default::default()
+    };
+    for (i, c) in ["编号", "姓名", "送达日期", "报到日期"].iter().enumerate() {
+        l.columns.insert(c, i as u32);
+    }
+    b.r.layouts.insert(Sheet::Persons, l);
+    b.person("A1", "2025-01-09", |p| {
+        p.served_date = Some(d("2025-01-01"))
+    });
+    let r = b.done();
+    let findings = of(&run(&r, &std(), "2025-01-20"), "P101")
+        .into_iter()
+        .cloned()
+        .collect();
+    let report = CheckReport {
+        register: r,
+        findings,
+        as_of: d("2025-01-20"),
+        profile: "standard".into(),
+    };
+    let out = dir.path().join("out.xlsx");
+    rehabdocs::annotate::write_annotated(&report, &out).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    assert_eq!(book.sheet_names(), vec!["人员", "检测", "问题清单", "汇总"]);
+    let people = book.worksheet_range("人员").unwrap();
+    assert_eq!(people.get_value((1, 1)), Some(&Data::String("张三".into())));
+    assert_eq!(
+        people.get_value((1, 3)),
+        Some(&Data::String("2025-01-09".into()))
+    );
+    let list = book.worksheet_range("问题清单").unwrap();
+    assert_eq!(
+        list.get_value((1, 4)),
+        Some(&Data::String("人员!D2、人员!C2".into()))
+    );
+    // A missing source is a clear error, not a panic.
+    let mut gone = report.clone();
+    gone.register.source = dir.path().join("nope.xlsx").to_string_lossy().into_owned();
+    let e = rehabdocs::annotate::write_annotated(&gone, &out).unwrap_err();
+    assert!(e.contains("nope.xlsx"), "{e}");
+}
