@@ -1295,3 +1295,55 @@ fn annotated_workbook_from_a_folder_of_gbk_csv_files() {
     let e = rehabdocs::annotate::write_annotated(&gone, &out).unwrap_err();
     assert!(e.contains("nope.xlsx"), "{e}");
 }
+
+#[test]
+fn county_schedule_every_two_months_in_year_two_and_surprise_tests() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("county.yaml");
+    std::fs::write(
+        &file,
+        "extends: standard\nschedule:\n  - { kind: tests, measure: 社区戒毒, period: 2, term_years: [2], min: 1, basis: 第二年每两个月检测一次 }\nsurprise_tests: { per_year: 2, basis: 每年突击检测2次 }\n",
+    )
+    .unwrap();
+    let county = Profile::load(file.to_str().unwrap()).unwrap();
+    // Reported 2024-01-01; year 2 = 2025. As of 2025-07-01: Jan–Feb, Mar–Apr, May–Jun counted.
+    let mut b = B::new();
+    let ok = b.person("T1", "2024-01-01", |_| {});
+    let short = b.person("T2", "2024-01-01", |_| {});
+    let rehab = b.person("T3", "2024-01-01", |p| p.measure = Some(Measure::Rehab));
+    // Surprise tests: 2 in year 1 (2024), and pro rata floor(2 × 181 / 365) = 0 in year 2.
+    for p in [ok, short, rehab] {
+        b.test(p, "2024-03-01", TestResult::Negative);
+        b.test(p, "2024-09-01", TestResult::Negative);
+    }
+    for date in ["2025-01-10", "2025-04-30", "2025-05-02"] {
+        b.test(ok, date, TestResult::Negative);
+    }
+    b.test(short, "2025-01-10", TestResult::Negative);
+    b.test(short, "2025-06-02", TestResult::Negative);
+    let r = b.done();
+    let fs = run(&r, &county, "2025-07-01");
+    let f = one(&fs, "P105");
+    assert_eq!(f.person.as_deref(), Some("T2"));
+    assert!(
+        f.message
+            .contains("2025年3月1日至2025年4月30日完成0次，应1次"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.basis, "第二年每两个月检测一次");
+    // One surprise test short in year 1 is flagged with the surprise basis.
+    let mut b = B::new();
+    let p = b.person("T4", "2024-01-01", |p| p.measure = Some(Measure::Rehab));
+    b.test(p, "2024-03-01", TestResult::Negative);
+    let r = b.done();
+    let fs = run(&r, &county, "2025-01-01");
+    let f = one(&fs, "P105");
+    assert!(
+        f.message
+            .contains("第1期限年度（2024年1月1日至2024年12月31日完成1次，应2次）"),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.basis, "每年突击检测2次");
+}
