@@ -31,15 +31,29 @@ fn main() {
         .collect();
     let data_dir = std::env::temp_dir().join("rehabdocs-bench");
     std::fs::create_dir_all(&data_dir).expect("bench data dir");
-    println!("{:>8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}", "persons", "events", "bare s", "bare MB", "check s", "check MB", "ratio");
+    println!(
+        "{:>8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}",
+        "persons", "events", "bare s", "bare MB", "check s", "check MB", "ratio"
+    );
     for persons in sizes {
         let file = generate(&data_dir, persons);
         let mut bare = (f64::MAX, 0u64);
         let mut check = (f64::MAX, 0u64);
         for _ in 0..RUNS {
-            let b = measure(Command::new(std::env::current_exe().expect("exe")).args(["--child-bare", file.to_str().unwrap_or_default(), "x"]));
+            let b = measure(Command::new(std::env::current_exe().expect("exe")).args([
+                "--child-bare",
+                file.to_str().unwrap_or_default(),
+                "x",
+            ]));
             bare = (bare.0.min(b.0), bare.1.max(b.1));
-            let c = measure(Command::new(env!("CARGO_BIN_EXE_rehabdocs")).args(["check", file.to_str().unwrap_or_default(), "--format", "json", "--as-of", AS_OF]));
+            let c = measure(Command::new(env!("CARGO_BIN_EXE_rehabdocs")).args([
+                "check",
+                file.to_str().unwrap_or_default(),
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+            ]));
             check = (check.0.min(c.0), check.1.max(c.1));
         }
         let events = count_event_rows(&file);
@@ -61,7 +75,18 @@ fn generate(dir: &Path, persons: usize) -> PathBuf {
     let file = dir.join(format!("register-{persons}.xlsx"));
     if !file.exists() {
         let status = Command::new(env!("CARGO_BIN_EXE_rehabdocs"))
-            .args(["sample", "-o", file.to_str().unwrap_or_default(), "--persons", &persons.to_string(), "--seed", "7", "--breaches", "0.2", "--force"])
+            .args([
+                "sample",
+                "-o",
+                file.to_str().unwrap_or_default(),
+                "--persons",
+                &persons.to_string(),
+                "--seed",
+                "7",
+                "--breaches",
+                "0.2",
+                "--force",
+            ])
             .status()
             .expect("run rehabdocs sample");
         assert!(status.success(), "rehabdocs sample failed");

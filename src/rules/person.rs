@@ -73,12 +73,12 @@ fn person_cell(cx: &Ctx, p: &Person, field: &str) -> CellRef {
     cx.register.cell(Sheet::Persons, p.row, field)
 }
 
-/// Lists at most `max` items joined by `、`, then "等 N 项".
-fn join_limited(items: &[String], max: usize) -> String {
+/// Lists at most `max` items joined by `sep`, then "…等共 N 项".
+fn join_limited(items: &[String], max: usize, sep: &str) -> String {
     if items.len() <= max {
-        items.join("、")
+        items.join(sep)
     } else {
-        format!("{} 等{}项", items[..max].join("、"), items.len())
+        format!("{}{sep}……等共{}项", items[..max].join(sep), items.len())
     }
 }
 
@@ -112,7 +112,7 @@ fn p101_late_report_in(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     }
     let late = (report - deadline).num_days();
     let msg = format!(
-        "{}{}，应于{}{}日内（{}前）报到，实际{}报到，逾期{}日",
+        "{}{}，应于{}{}日内（至{}）报到，实际{}报到，逾期{}日",
         field,
         cn_date(base),
         if p.from_other_province {
@@ -148,7 +148,7 @@ fn p102_no_report_in(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         return;
     }
     let msg = format!(
-        "{}{}，应于{}日内（{}前）报到，截至{}仍未报到，视为拒绝接受社区戒毒（康复），应报告公安机关",
+        "{}{}，应于{}日内（至{}）报到，截至{}仍未报到，视为拒绝接受社区戒毒（康复），应报告公安机关",
         field,
         cn_date(base),
         days,
@@ -179,7 +179,7 @@ fn p103_agreement(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         Some(a) if a <= deadline => return,
         Some(a) => Finding {
             message: format!(
-                "{}报到，应于{}日内（{}前）签订协议，实际{}签订",
+                "{}报到，应于{}日内（至{}）签订协议，实际{}签订",
                 cn_date(report),
                 days,
                 cn_date(deadline),
@@ -191,7 +191,7 @@ fn p103_agreement(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         .cell(person_cell(cx, p, "报到日期")),
         None if deadline < cx.as_of && p.status_or_active() == Status::Active => Finding {
             message: format!(
-                "{}报到，应于{}日内（{}前）签订协议，截至{}未签订",
+                "{}报到，应于{}日内（至{}）签订协议，截至{}未签订",
                 cn_date(report),
                 days,
                 cn_date(deadline),
@@ -305,7 +305,7 @@ fn schedule_rule(cx: &Ctx, i: usize, code: &'static str, kind: EventKind, out: &
             }
         })
         .collect();
-    let msg = format!("{}不足：{}", kind.label(), join_limited(&parts, 12));
+    let msg = format!("{}不足：{}", kind.label(), join_limited(&parts, 12, "；"));
     out.push(
         cx.person_finding(code, i, msg)
             .cell(person_cell(cx, p, "编号"))
@@ -427,7 +427,7 @@ fn p110_refused_tests(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let msg = format!(
         "逃避或拒绝检测{}次（{}），达到{}次，属严重违反协议，应报告公安机关",
         bad.len(),
-        join_limited(&list, 10),
+        join_limited(&list, 10, "、"),
         rule.count
     );
     out.push(
@@ -472,6 +472,8 @@ fn p111_departures(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let mut reasons = Vec::new();
     if by_count {
         reasons.push(format!("擅自离开{}次（达到{}次）", rows.len(), rule.count));
+    } else {
+        reasons.push(format!("擅自离开{}次", rows.len()));
     }
     if by_days {
         reasons.push(format!("累计{}天（超过{}天）", days, rule.days_over));
@@ -505,7 +507,10 @@ fn p112_positive_test(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         return;
     }
     let dates: Vec<String> = pos.iter().map(|t| cn_date(t.date)).collect();
-    let msg = format!("{}检测结果阳性，应报告公安机关", join_limited(&dates, 10));
+    let msg = format!(
+        "{}检测结果阳性，应报告公安机关",
+        join_limited(&dates, 10, "、")
+    );
     out.push(
         cx.person_finding("P112", i, msg)
             .cells(
@@ -549,10 +554,19 @@ fn p113_warnings_ignored(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let Some((month, _)) = silent else { return };
     let used = &warnings[..rule.count as usize];
     let dates: Vec<String> = used.iter().map(|x| cn_date(x.date)).collect();
+    let kinds: Vec<&str> = rule
+        .kinds
+        .iter()
+        .map(|k| match k {
+            crate::profile::WarningWord::Oral => "口头",
+            crate::profile::WarningWord::Written => "书面",
+        })
+        .collect();
     let msg = format!(
-        "已于{}{}次告诫，{}仍无本人报告，属拒不报告戒毒情况的严重违反协议，应报告公安机关",
+        "已于{}{}次{}告诫，{}仍无本人报告，属拒不报告戒毒情况的严重违反协议，应报告公安机关",
         dates.join("、"),
         rule.count,
+        kinds.join("或"),
         cn_month(month)
     );
     out.push(
@@ -599,7 +613,11 @@ fn p114_long_leave(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     if parts.is_empty() {
         return;
     }
-    let msg = format!("经批准请假超过{}天：{}", max, join_limited(&parts, 10));
+    let msg = format!(
+        "经批准请假超过{}天：{}",
+        max,
+        join_limited(&parts, 10, "；")
+    );
     out.push(
         cx.person_finding("P114", i, msg)
             .cells(cells)
