@@ -1347,3 +1347,49 @@ fn county_schedule_every_two_months_in_year_two_and_surprise_tests() {
     );
     assert_eq!(f.basis, "每年突击检测2次");
 }
+
+#[test]
+fn cli_rules_and_profile_commands() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_rehabdocs");
+    let out = Command::new(bin).arg("rules").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), RULES.len());
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("P110\tbreach") && l.contains("serious_breach.tests")),
+        "{text}"
+    );
+
+    let out = Command::new(bin)
+        .args(["profile", "list"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<_> = text
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(names, vec!["standard", "ouhai", "national"]);
+
+    let out = Command::new(bin)
+        .args(["profile", "show", "ouhai"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    assert!(yaml.starts_with("name: ouhai\n"), "{yaml}");
+    assert!(yaml.contains("min: 28") && yaml.contains("min: 12"));
+    // Inherited from standard, fully resolved.
+    assert!(yaml.contains("days_other_province: 15") && !yaml.contains("extends"));
+
+    let out = Command::new(bin)
+        .args(["profile", "show", "no-such"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("找不到配置 no-such"));
+}
