@@ -462,6 +462,60 @@ impl Profile {
             .unwrap_or(default)
     }
 
+    /// The basis text of a rule (P…/U… code) under this profile, as findings carry it; for the
+    /// schedule rules P105–P109 the bases of the matching schedule items (and surprise tests
+    /// for P105), joined by `；`. Empty for data checks and unknown codes.
+    pub fn basis_of(&self, code: &str) -> String {
+        let kind = match code {
+            "P105" => Some(EventKind::Tests),
+            "P106" => Some(EventKind::Talks),
+            "P107" => Some(EventKind::SelfReports),
+            "P109" => Some(EventKind::Evaluations),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            let mut parts: Vec<&str> = Vec::new();
+            for item in self.schedule.iter().filter(|i| i.kind == kind) {
+                if !parts.contains(&item.basis.as_str()) {
+                    parts.push(&item.basis);
+                }
+            }
+            if kind == EventKind::Tests && self.surprise_tests.per_year > 0 {
+                parts.push(&self.surprise_tests.basis);
+            }
+            return parts.join("；");
+        }
+        let sb = &self.serious_breach;
+        let text = match code {
+            "P101" | "P102" => &self.report_in.basis,
+            "P103" => &self.agreement.basis,
+            "P104" => &self.term.basis,
+            "P108" => {
+                return self
+                    .totals
+                    .iter()
+                    .map(|t| t.basis.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；")
+            }
+            "P110" => &sb.tests.basis,
+            "P111" => &sb.departures.basis,
+            "P112" => &self.positive_test.basis,
+            "P113" => &sb.warnings.basis,
+            "P114" => &self.leave.basis,
+            "P115" => &self.female_group.basis,
+            "P116" => &self.term.total_evaluation_basis,
+            "P117" => &self.attention.basis,
+            "P118" => &self.dynamic_control.basis,
+            "U201" => &self.staffing.basis,
+            "U202" => &self.workers.basis,
+            "U203" => &self.funding.basis,
+            "U204" => &self.agreement_rate.basis,
+            _ => return String::new(),
+        };
+        text.clone()
+    }
+
     /// The fully resolved profile as YAML (`rehabdocs profile show`).
     pub fn to_yaml(&self) -> Result<String, String> {
         serde_norway::to_string(self).map_err(|e| format!("无法输出配置 {}: {e}", self.name))
@@ -674,6 +728,21 @@ mod tests {
         .unwrap();
         let e = Profile::load(file.to_str().unwrap()).unwrap_err();
         assert!(e.contains("period"), "{e}");
+    }
+
+    #[test]
+    fn basis_of_every_rule() {
+        let p = Profile::standard();
+        for code in ["P101", "P105", "P110", "P116", "U204"] {
+            assert!(!p.basis_of(code).is_empty(), "{code}");
+        }
+        assert!(p.basis_of("P105").contains("第一年6次"));
+        assert!(p.basis_of("P101").contains("七日内"));
+        assert_eq!(p.basis_of("D001"), "");
+        assert!(Profile::load("ouhai")
+            .unwrap()
+            .basis_of("P108")
+            .contains("28"));
     }
 
     #[test]
