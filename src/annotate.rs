@@ -45,7 +45,10 @@ const MAX_LINKS: usize = 65_000;
 /// Writes the annotated copy of `report.register.source` to `out` (see the module doc).
 pub fn write_annotated(report: &CheckReport, out: &Path) -> Result<(), String> {
     let source = Path::new(&report.register.source);
-    let sheets = read_source(source)?;
+    let mut sheets = read_source(source)?;
+    if source.is_dir() || is_csv(source) {
+        dates_in_csv(report, &mut sheets);
+    }
     let bytes = build(report, &sheets).map_err(|e| format!("无法生成标注工作簿: {e}"))?;
     write_atomic(out, &bytes)
 }
@@ -207,6 +210,62 @@ fn read_csv(path: &Path) -> Result<SourceSheet, String> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "Sheet1".into());
     Ok(SourceSheet { name, cells })
+}
+
+/// CSV holds text only: turn the text of date columns (canonical name ending in 日期, below
+/// the header row) into dates when it reads as one; anything else stays text.
+fn dates_in_csv(report: &CheckReport, sheets: &mut [SourceSheet]) {
+    for layout in report.register.layouts.values() {
+        let Some(sheet) = sheets.iter_mut().find(|s| s.name == layout.name) else {
+            continue;
+        };
+        let cols: Vec<u32> = layout
+            .columns
+            .iter()
+            .filter(|(name, _)| name.ends_with("日期"))
+            .map(|(_, c)| *c)
+            .collect();
+        for (r, c, v) in sheet.cells.iter_mut() {
+            if *r <= layout.header_row || !cols.contains(c) {
+                continue;
+            }
+            if let Val::Str(text) = v {
+                if let Some(d) = parse_text_date(text).and_then(|d| d.and_hms_opt(0, 0, 0)) {
+                    *v = Val::Date(serial(d), false);
+                }
+            }
+        }
+    }
+}
+
+/// 2025-03-01, 2025/3/1, 2025.3.1, 2025年3月1日 or 20250301 (full-width digits allowed).
+fn parse_text_date(text: &str) -> Option<NaiveDate> {
+    let t: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            other => other,
+        })
+        .collect();
+    if t.len() == 8 && t.chars().all(|c| c.is_ascii_digit()) {
+        let n = |a: usize, b: usize| t[a..b].parse::<u32>().ok();
+        return NaiveDate::from_ymd_opt(n(0, 4)? as i32, n(4, 6)?, n(6, 8)?);
+    }
+    let t = t.strip_suffix('日').unwrap_or(&t);
+    let parts: Vec<&str> = t.split(['-', '/', '.', '年', '月']).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        parts[0].parse().ok()?,
+        parts[1].parse().ok()?,
+        parts[2].parse().ok()?,
+    )
 }
 
 // ------------------------------------------------------------------------------- writing
@@ -577,6 +636,33 @@ fn sev_index(s: Severity) -> usize {
         Severity::Breach => 1,
         Severity::Warning => 2,
         Severity::Info => 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_dates() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
+        assert_eq!(parse_text_date("2025-03-01"), d(2025, 3, 1));
+        assert_eq!(parse_text_date(" 2025/3/1 "), d(2025, 3, 1));
+        assert_eq!(parse_text_date("2025.3.1"), d(2025, 3, 1));
+        assert_eq!(parse_text_date("2025年3月1日"), d(2025, 3, 1));
+        assert_eq!(parse_text_date("２０２５年３月１日"), d(2025, 3, 1));
+        assert_eq!(parse_text_date("20250301"), d(2025, 3, 1));
+        assert_eq!(parse_text_date("2025-02-30"), None);
+        assert_eq!(parse_text_date("张三"), None);
+        assert_eq!(parse_text_date("2025-03"), None);
+    }
+
+    #[test]
+    fn sheet_names_are_safe_and_unique() {
+        let taken = vec!["问题清单".to_string()];
+        assert_eq!(safe_sheet_name("问题清单", &taken), "问题清单_2");
+        assert_eq!(safe_sheet_name("a/b:c", &[]), "a_b_c");
+        assert_eq!(safe_sheet_name(&"x".repeat(40), &[]).chars().count(), 31);
     }
 }
 

@@ -1280,10 +1280,11 @@ fn annotated_workbook_from_a_folder_of_gbk_csv_files() {
     assert_eq!(book.sheet_names(), vec!["人员", "检测", "问题清单", "汇总"]);
     let people = book.worksheet_range("人员").unwrap();
     assert_eq!(people.get_value((1, 1)), Some(&Data::String("张三".into())));
-    assert_eq!(
-        people.get_value((1, 3)),
-        Some(&Data::String("2025-01-09".into()))
-    );
+    // Date columns of CSV come back as dates; other text stays text.
+    match people.get_value((1, 3)) {
+        Some(Data::DateTime(dt)) => assert_eq!(dt.to_ymd_hms_milli(), (2025, 1, 9, 0, 0, 0, 0)),
+        other => panic!("报到日期 not a date: {other:?}"),
+    }
     let list = book.worksheet_range("问题清单").unwrap();
     assert_eq!(
         list.get_value((1, 4)),
