@@ -100,14 +100,16 @@ fn report_deadline(cx: &Ctx, p: &Person) -> Option<(NaiveDate, &'static str, i64
 
 /// P101: reported in after the deadline. The deadline is 送达日期 (or 决定日期 when 送达 is
 /// empty) + `report_in.days` (`days_other_province` for 外省市人员); reporting on the last day
-/// is on time. Rests on the base date and the 报到日期 cells.
+/// is on time. A 报到日期 after the as-of date is left to D008. Rests on the 报到日期 and the
+/// base date cells.
 fn p101_late_report_in(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let p = &cx.register.persons[i];
     let Some(report) = p.report_date else { return };
     let Some((base, field, days, deadline)) = report_deadline(cx, p) else {
         return;
     };
-    if report <= deadline {
+    // A 报到日期 after the as-of date is a data error (D008), not a late report-in.
+    if report <= deadline || report > cx.as_of {
         return;
     }
     let late = (report - deadline).num_days();
@@ -176,7 +178,8 @@ fn p103_agreement(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         .person_finding("P103", i, String::new())
         .basis(cx.profile.agreement.basis.clone());
     let f = match p.agreement_date {
-        Some(a) if a <= deadline => return,
+        // Signed in time, or a date after the as-of date (D008's business).
+        Some(a) if a <= deadline || a > cx.as_of => return,
         Some(a) => Finding {
             message: format!(
                 "{}报到，应于{}日内（至{}）签订协议，实际{}签订",
