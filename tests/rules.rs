@@ -1042,6 +1042,29 @@ fn obligations_match_the_rules() {
     );
     assert_eq!((o.tests_due, o.talks_due, o.evaluations_due), (3, 6, 2));
     assert_eq!(o.tests_done, 6);
+    // An evaluation of Q4 filed in January counts for Q4 (as P109 counts it).
+    let mut b = B::new();
+    let q = b.person("Y2", "2025-01-01", |_| {});
+    b.eval(
+        q,
+        "2026-01-05",
+        EvalPeriod::Quarter {
+            year: 2025,
+            quarter: 4,
+        },
+    );
+    let r2 = b.done();
+    let o = obligations(
+        &r2,
+        q,
+        &std(),
+        d("2026-01-31"),
+        d("2025-01-01"),
+        d("2025-12-31"),
+    );
+    assert_eq!((o.evaluations_due, o.evaluations_done), (4, 1));
+    let fs = run(&r2, &std(), "2026-01-31");
+    assert!(!one(&fs, "P109").message.contains("2025年10月1日"));
     // Nobody owes anything before reporting in.
     let o = obligations(
         &r,

@@ -11,12 +11,13 @@
 //!   Totals over the term (P108, e.g. the `ouhai` profile) are not schedule items and are not
 //!   included.
 //! - **done**: every event of the kind dated inside R (not only those inside counted periods):
-//!   tests carried out (阴性/阳性), face-to-face talks (面谈/家访), self-reports (本人报告),
-//!   quarterly evaluations (by 评估日期).
+//!   tests carried out (阴性/阳性), face-to-face talks (面谈/家访), self-reports (本人报告);
+//!   quarterly evaluations are counted by the quarter their 评估期 names (its first day inside
+//!   R), as P109 counts them, so an evaluation of Q4 filed in January counts for Q4.
 //!
 //! A person without 报到日期 (or whose window is empty) owes and has done nothing.
 
-use super::schedule::{count_events, item_periods, items_for};
+use super::schedule::{count_events, count_quarter_evaluations, item_periods, items_for};
 use super::window::programme_window;
 use crate::model::Register;
 use crate::profile::{EventKind, Profile};
@@ -69,6 +70,6 @@ pub fn obligations(
     o.tests_done = count_events(register, person, EventKind::Tests, lo, hi);
     o.talks_done = count_events(register, person, EventKind::Talks, lo, hi);
     o.self_reports_done = count_events(register, person, EventKind::SelfReports, lo, hi);
-    o.evaluations_done = count_events(register, person, EventKind::Evaluations, lo, hi);
+    o.evaluations_done = count_quarter_evaluations(register, person, lo, hi);
     o
 }

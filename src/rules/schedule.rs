@@ -83,8 +83,13 @@ pub fn count_events(
     }
 }
 
-/// Quarter evaluations of person `p` whose quarter starts in [from, to].
-fn count_quarter_evaluations(register: &Register, p: usize, from: NaiveDate, to: NaiveDate) -> u32 {
+/// Quarter evaluations of person `p` whose quarter (评估期) starts in [from, to].
+pub fn count_quarter_evaluations(
+    register: &Register,
+    p: usize,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> u32 {
     register
         .evaluations_of(p)
         .iter()
