@@ -382,6 +382,12 @@ fn p103_agreement_within_7_days() {
         p.agreement_date = Some(d("2025-01-18"))
     });
     b.person("D3", "2025-01-10", |p| p.agreement_date = None);
+    // Never signed, programme already ended: still a finding, but no agreement is due.
+    b.person("D4", "2025-01-10", |p| {
+        p.agreement_date = None;
+        p.status = Some(Status::Terminated);
+        p.status_date = Some(d("2025-01-15"));
+    });
     let r = b.done();
     // As of 2025-01-17 D3's deadline (2025-01-17) has not passed, and D2's date lies after
     // the as-of date (D008's business): nothing yet.
@@ -392,7 +398,8 @@ fn p103_agreement_within_7_days() {
         .iter()
         .map(|f| f.person.clone().unwrap())
         .collect();
-    assert_eq!(who, vec!["D2", "D3"]);
+    assert_eq!(who, vec!["D2", "D3", "D4"]);
+    assert!(due(of(&fs, "P103")[2]).is_empty());
     let p103 = of(&fs, "P103");
     let d3 = p103
         .iter()

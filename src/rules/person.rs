@@ -168,7 +168,8 @@ fn p102_no_report_in(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
 }
 
 /// P103: reported in but the agreement was not signed within `agreement.days_after_report_in`
-/// days (signed late, or still unsigned after the deadline: the agreement is then due).
+/// days: signed late, or still unsigned after the deadline (whatever the 状态; the agreement is
+/// then due while the person is 执行中).
 fn p103_agreement(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let p = &cx.register.persons[i];
     let Some(report) = p.report_date else { return };
@@ -192,20 +193,26 @@ fn p103_agreement(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         }
         .cell(person_cell(cx, p, "协议签订日期"))
         .cell(person_cell(cx, p, "报到日期")),
-        None if deadline < cx.as_of && p.status_or_active() == Status::Active => Finding {
-            message: format!(
-                "{}报到，应于{}日内（至{}）签订协议，截至{}未签订",
-                cn_date(report),
-                days,
-                cn_date(deadline),
-                cn_date(cx.as_of)
-            ),
-            ..base
+        None if deadline < cx.as_of => {
+            let f = Finding {
+                message: format!(
+                    "{}报到，应于{}日内（至{}）签订协议，截至{}未签订",
+                    cn_date(report),
+                    days,
+                    cn_date(deadline),
+                    cn_date(cx.as_of)
+                ),
+                ..base
+            }
+            .cell(person_cell(cx, p, "协议签订日期"))
+            .cell(person_cell(cx, p, "报到日期"));
+            // The agreement itself is due only while the programme runs.
+            if p.status_or_active() == Status::Active {
+                f.due(forms::AGREEMENT).due_date(deadline)
+            } else {
+                f
+            }
         }
-        .cell(person_cell(cx, p, "协议签订日期"))
-        .cell(person_cell(cx, p, "报到日期"))
-        .due(forms::AGREEMENT)
-        .due_date(deadline),
         None => return,
     };
     out.push(f);
