@@ -8,9 +8,12 @@
 //! between is a pure function of (register, profile, as-of date).
 
 pub mod annotate;
+pub mod blank_template;
 pub mod check;
 pub mod finding;
 pub mod model;
+pub mod output;
 pub mod profile;
 pub mod register;
 pub mod rules;
+pub mod sample;

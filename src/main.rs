@@ -1,7 +1,13 @@
 //! The `rehabdocs` command line: argument parsing, calls into the library, exit codes.
 //! Exit codes: 0 ok, 1 findings at or above `--fail-on`, 2 unusable input.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use rehabdocs::check::{check_file, Selection};
+use rehabdocs::finding::Severity;
+use rehabdocs::output::{render_json, render_text};
+use rehabdocs::profile::Profile;
+use rehabdocs::register::values::parse_date_text;
+use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -15,12 +21,66 @@ struct Cli {
     command: Command,
 }
 
+/// Output format of `check`.
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// The severity at or above which `check` exits with 1.
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Breach,
+    Warning,
+    Info,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Breach => Severity::Breach,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Check a register and list what is wrong (检查台帐).
     Check {
-        /// The register: .xlsx/.xlsm/.xls/.ods, a CSV file, or a folder of CSV files.
+        /// The register: .xlsx/.xlsm/.xls/.ods, a CSV file (= the 人员 sheet), or a folder
+        /// of CSV files named after the sheets.
         register: std::path::PathBuf,
+        /// The date the check is made for (default: today). Accepts 2025-03-01, 2025/3/1,
+        /// 2025.3.1, 2025年3月1日 or 20250301.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// A bundled profile by name or a profile YAML file.
+        #[arg(long, value_name = "NAME|FILE", default_value = "standard")]
+        profile: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Keep only codes starting with these prefixes (comma-separated, repeatable).
+        #[arg(long, value_name = "CODES", value_delimiter = ',')]
+        select: Vec<String>,
+        /// Drop codes starting with these prefixes (comma-separated, repeatable).
+        #[arg(long, value_name = "CODES", value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Exit with 1 when a finding is at or above this severity.
+        #[arg(long, value_enum, default_value = "error")]
+        fail_on: FailOn,
+        /// Also write an annotated copy of the register (.xlsx): every cell a finding rests on
+        /// coloured and noted, plus 问题清单 and 汇总 sheets.
+        #[arg(long, value_name = "OUT.xlsx")]
+        annotate: Option<std::path::PathBuf>,
+        /// Overwrite the --annotate file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// List every rule: code, severity, name, profile setting (规则清单).
     Rules,
@@ -28,6 +88,17 @@ enum Command {
     Profile {
         #[command(subcommand)]
         action: ProfileAction,
+    },
+    /// Generate a synthetic register with an answer key (生成示例台帐).
+    Sample(SampleArgs),
+    /// Write a blank register for clerks to fill in (生成空白台帐模板).
+    Template {
+        /// Output workbook (.xlsx).
+        #[arg(short, long)]
+        output: std::path::PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -42,12 +113,143 @@ enum ProfileAction {
     },
 }
 
+/// Arguments of `rehabdocs sample`.
+#[derive(clap::Args)]
+struct SampleArgs {
+    /// Output workbook (.xlsx); the answer key is written beside it as FILE.answers.json.
+    #[arg(short, long)]
+    output: std::path::PathBuf,
+    /// Number of people.
+    #[arg(long, default_value_t = 40)]
+    persons: u32,
+    /// Random seed: the same seed gives byte-identical files.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Share of people with injected rule breaks (0–1).
+    #[arg(long, default_value_t = 0.2)]
+    breaches: f64,
+    /// As-of date (YYYY-MM-DD); nothing in the register lies after it.
+    #[arg(long, default_value = "2025-12-31")]
+    as_of: chrono::NaiveDate,
+    /// Overwrite existing files.
+    #[arg(long)]
+    force: bool,
+}
+
+fn run_sample(args: SampleArgs) -> ExitCode {
+    let opts = rehabdocs::sample::SampleOptions {
+        persons: args.persons,
+        seed: args.seed,
+        breaches: args.breaches,
+        as_of: args.as_of,
+    };
+    match rehabdocs::sample::generate_to_file(&opts, &args.output, args.force) {
+        Ok(summary) => {
+            let rows: Vec<String> = summary
+                .rows
+                .iter()
+                .map(|(sheet, n)| format!("{sheet} {n}"))
+                .collect();
+            println!(
+                "已生成 {}（{}）；答案 {}：{} 条应有发现，{} 处数据错误",
+                args.output.display(),
+                rows.join("，"),
+                summary.answers_path.display(),
+                summary.expected,
+                summary.data_errors
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("错误: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Unusable input: one line on stderr, exit code 2.
+fn unusable(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("错误：{message}");
+    ExitCode::from(2)
+}
+
+fn prefixes(list: Vec<String>) -> Vec<String> {
+    list.into_iter()
+        .map(|s| s.trim().to_ascii_uppercase())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { register } => {
-            eprintln!("尚未实现: {}", register.display());
-            ExitCode::from(2)
+        Command::Check {
+            register,
+            as_of,
+            profile,
+            format,
+            select,
+            ignore,
+            fail_on,
+            annotate,
+            force,
+        } => {
+            if let Some(out) = &annotate {
+                if out.exists() && !force {
+                    return unusable(format!("{} 已存在（加 --force 覆盖）", out.display()));
+                }
+            }
+            let as_of = match as_of {
+                None => chrono::Local::now().date_naive(),
+                Some(text) => match parse_date_text(&text) {
+                    Some(d) => d,
+                    None => return unusable(format!("--as-of「{text}」不是可识别的日期")),
+                },
+            };
+            let profile = match Profile::load(&profile) {
+                Ok(p) => p,
+                Err(e) => return unusable(e),
+            };
+            let selection = Selection {
+                select: prefixes(select),
+                ignore: prefixes(ignore),
+            };
+            let report = match check_file(&register, &profile, as_of, &selection) {
+                Ok(r) => r,
+                Err(e) => return unusable(e),
+            };
+            if let Some(out) = &annotate {
+                if let Err(e) = rehabdocs::annotate::write_annotated(&report, out) {
+                    return unusable(e);
+                }
+            }
+            let text = match format {
+                Format::Text => render_text(&report),
+                Format::Json => render_json(&report),
+            };
+            let mut stdout = std::io::stdout().lock();
+            if stdout.write_all(text.as_bytes()).is_err() {
+                // A closed pipe (e.g. `| head`) is not an error of the register.
+            }
+            let fail = fail_on.severity();
+            if report.findings.iter().any(|f| f.severity >= fail) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Sample(args) => run_sample(args),
+        Command::Template { output, force } => {
+            match rehabdocs::blank_template::write_template(&output, force) {
+                Ok(()) => {
+                    println!("已生成空白台帐模板 {}", output.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("错误: {e}");
+                    ExitCode::from(2)
+                }
+            }
         }
         Command::Rules => {
             print!("{}", rehabdocs::rules::catalogue_text());

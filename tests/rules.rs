@@ -911,7 +911,8 @@ fn national_switches_local_rules_off() {
     b.test(p, "2025-03-10", TestResult::Positive);
     // Reported on day 10 after service: late under standard (7), on time under national (15).
     b.person("W2", "2025-01-11", |p| {
-        p.served_date = Some(d("2025-01-01"))
+        p.decision_date = Some(d("2024-12-30"));
+        p.served_date = Some(d("2025-01-01"));
     });
     let r = b.done();
     let fs = run(&r, &national, "2025-06-01");

@@ -1,0 +1,270 @@
+//! Rendering a [`CheckReport`]: text for a clerk (Chinese, grouped by 村(社区) and person,
+//! then an at-a-glance summary) and JSON for machines. Both are deterministic: the same
+//! report gives byte-identical output.
+
+use crate::check::CheckReport;
+use crate::finding::{forms, Finding, Severity};
+use crate::model::{RowCounts, Sheet};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Severities from most to least serious (output order).
+const SEVERITIES: [Severity; 4] = [
+    Severity::Error,
+    Severity::Breach,
+    Severity::Warning,
+    Severity::Info,
+];
+
+/// The Chinese name of a form id, for the summary (the id itself when unknown).
+pub fn form_label(id: &str) -> &str {
+    match id {
+        forms::WARNING_LETTER => "社区戒毒(康复)告诫书",
+        forms::SERIOUS_BREACH_REPORT => "严重违反协议情况报告",
+        forms::REPORT_REMINDER => "催告报到通知书",
+        forms::DISCHARGE_PROPOSAL => "解除社区戒毒(康复)意见书",
+        forms::DISCHARGE_NOTICE => "解除社区戒毒(康复)通知书",
+        forms::TOTAL_EVALUATION => "三年总评估表",
+        forms::QUARTERLY_EVALUATION => "季度评估表",
+        forms::AGREEMENT => "社区戒毒(康复)协议书",
+        other => other,
+    }
+}
+
+/// Whether a finding makes a report of a serious breach to the police due.
+fn is_breach_to_report(f: &Finding) -> bool {
+    f.due.iter().any(|d| d.0 == forms::SERIOUS_BREACH_REPORT)
+}
+
+/// Counts per due form id, in id order.
+fn documents_due(report: &CheckReport) -> BTreeMap<&str, usize> {
+    let mut due = BTreeMap::new();
+    for f in &report.findings {
+        for d in &f.due {
+            *due.entry(d.0.as_str()).or_insert(0) += 1;
+        }
+    }
+    due
+}
+
+fn count_by_severity(report: &CheckReport, s: Severity) -> usize {
+    report.findings.iter().filter(|f| f.severity == s).count()
+}
+
+/// The label of a person for headings: `编号 姓名`.
+fn person_heading(report: &CheckReport, id: &str) -> String {
+    let name = report
+        .register
+        .person_index(id)
+        .and_then(|i| report.register.persons.get(i))
+        .map(|p| p.name.as_str())
+        .unwrap_or("");
+    if name.is_empty() {
+        id.to_string()
+    } else {
+        format!("{id} {name}")
+    }
+}
+
+/// The text report: findings grouped by 村(社区), then person, then the summary.
+pub fn render_text(report: &CheckReport) -> String {
+    let reg = &report.register;
+    let mut out = String::new();
+    let _ = writeln!(out, "台帐检查：{}", reg.source);
+    let _ = writeln!(
+        out,
+        "检查基准日 {}，配置 {}",
+        report.as_of.format("%Y-%m-%d"),
+        report.profile
+    );
+    out.push('\n');
+    if report.findings.is_empty() {
+        out.push_str("未发现问题。\n");
+    }
+    let mut unit: Option<Option<&str>> = None;
+    let mut person: Option<Option<&str>> = None;
+    for f in &report.findings {
+        let u = f.unit.as_deref();
+        if unit != Some(u) {
+            if unit.is_some() {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "【{}】", u.unwrap_or("未注明村(社区)"));
+            unit = Some(u);
+            person = None;
+        }
+        let p = f.person.as_deref();
+        if person != Some(p) {
+            if let Some(id) = p {
+                let _ = writeln!(out, "{}", person_heading(report, id));
+            }
+            person = Some(p);
+        }
+        let cells = f.cell_names(reg).join("、");
+        let _ = write!(out, "  [{} {}]", f.code, f.severity.label());
+        if !cells.is_empty() {
+            let _ = write!(out, " {cells}");
+        }
+        let _ = writeln!(out, "  {}", f.message);
+    }
+
+    out.push_str("\n—— 汇总 ——\n");
+    let _ = writeln!(out, "检查人数：{}", reg.persons.len());
+    out.push_str("各表行数：\n");
+    for (sheet, c) in &reg.rows {
+        let _ = writeln!(
+            out,
+            "  {}：读取 {}，使用 {}，未使用 {}",
+            reg.sheet_name(*sheet),
+            c.read,
+            c.used,
+            c.rejected
+        );
+    }
+    let by_sev: Vec<String> = SEVERITIES
+        .iter()
+        .map(|s| format!("{} {}", s.label(), count_by_severity(report, *s)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "问题：共 {}（{}）",
+        report.findings.len(),
+        by_sev.join("，")
+    );
+    let breaches: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| is_breach_to_report(f))
+        .collect();
+    let _ = writeln!(out, "需向公安机关报告的严重违规：{}", breaches.len());
+    for f in breaches {
+        let who = f
+            .person
+            .as_deref()
+            .map(|id| person_heading(report, id))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {who} [{}] {}", f.code, f.message);
+    }
+    let due = documents_due(report);
+    if due.is_empty() {
+        out.push_str("应出具的文书：无\n");
+    } else {
+        out.push_str("应出具的文书：\n");
+        for (id, n) in due {
+            let _ = writeln!(out, "  {}：{} 份", form_label(id), n);
+        }
+    }
+    out
+}
+
+/// A JSON object whose keys keep the order they were given in.
+struct Ordered<V>(Vec<(String, V)>);
+
+impl<V: Serialize> Serialize for Ordered<V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    code: &'a str,
+    severity: Severity,
+    person: Option<&'a str>,
+    unit: Option<&'a str>,
+    cells: Vec<String>,
+    message: &'a str,
+    basis: &'a str,
+    due: Vec<&'a str>,
+    due_date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary<'a> {
+    as_of: String,
+    profile: &'a str,
+    persons: usize,
+    findings: usize,
+    by_severity: Ordered<usize>,
+    by_code: BTreeMap<&'a str, usize>,
+    breaches_to_report: usize,
+    documents_due: BTreeMap<&'a str, usize>,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    findings: Vec<JsonFinding<'a>>,
+    summary: JsonSummary<'a>,
+    rows: Ordered<RowCounts>,
+}
+
+/// The JSON report: `{"findings": [...], "summary": {...}, "rows": {...}}`, keys in a fixed
+/// order, rows keyed by the canonical sheet name.
+pub fn render_json(report: &CheckReport) -> String {
+    let reg = &report.register;
+    let findings = report
+        .findings
+        .iter()
+        .map(|f| JsonFinding {
+            code: f.code,
+            severity: f.severity,
+            person: f.person.as_deref(),
+            unit: f.unit.as_deref(),
+            cells: f.cell_names(reg),
+            message: &f.message,
+            basis: &f.basis,
+            due: f.due.iter().map(|d| d.0.as_str()).collect(),
+            due_date: f.due_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        })
+        .collect();
+    let mut by_code = BTreeMap::new();
+    for f in &report.findings {
+        *by_code.entry(f.code).or_insert(0) += 1;
+    }
+    let summary = JsonSummary {
+        as_of: report.as_of.format("%Y-%m-%d").to_string(),
+        profile: &report.profile,
+        persons: reg.persons.len(),
+        findings: report.findings.len(),
+        by_severity: Ordered(
+            SEVERITIES
+                .iter()
+                .map(|s| (s.as_str().to_string(), count_by_severity(report, *s)))
+                .collect(),
+        ),
+        by_code,
+        breaches_to_report: report
+            .findings
+            .iter()
+            .filter(|f| is_breach_to_report(f))
+            .count(),
+        documents_due: documents_due(report),
+    };
+    let rows = Ordered(
+        Sheet::ALL
+            .iter()
+            .filter_map(|s| {
+                reg.rows
+                    .get(s)
+                    .map(|c| (s.canonical_name().to_string(), *c))
+            })
+            .collect(),
+    );
+    let json = JsonReport {
+        findings,
+        summary,
+        rows,
+    };
+    let mut text = serde_json::to_string_pretty(&json).unwrap_or_else(|e| {
+        // Serialising plain strings and numbers cannot fail; keep a valid document anyway.
+        format!("{{\"error\":\"{e}\"}}")
+    });
+    text.push('\n');
+    text
+}

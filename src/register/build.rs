@@ -1,0 +1,252 @@
+//! Building model records from typed rows: the common parts (the builder, cells, findings for
+//! missing and unreadable values). Sheet-specific parts live in `persons.rs` and `events.rs`.
+
+use super::headers::field_index;
+use super::rows::{Row, RowHandler};
+use super::values::{date_of, DateCell, EnumSpec, Slot};
+use crate::finding::{Finding, Severity};
+use crate::model::{CellRef, Register, Sheet};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+static EMPTY_SLOT: Slot = Slot {
+    kind: super::values::Kind::Empty,
+    text: String::new(),
+    num: 0.0,
+    date: None,
+};
+
+impl Row<'_> {
+    /// The slot of a canonical field (an empty slot when the sheet lacks the column).
+    pub fn get(&self, field: &str) -> &Slot {
+        field_index(self.sheet, field)
+            .and_then(|i| self.slots.get(i))
+            .unwrap_or(&EMPTY_SLOT)
+    }
+    /// The cell of a canonical field in this row (column A when the sheet lacks it).
+    pub fn cell(&self, field: &str) -> CellRef {
+        let col = field_index(self.sheet, field)
+            .and_then(|i| self.columns.get(i).copied().flatten())
+            .unwrap_or(0);
+        CellRef {
+            sheet: self.sheet,
+            row: self.row,
+            col,
+        }
+    }
+}
+
+/// Who a finding is about while reading a row.
+#[derive(Debug, Clone, Default)]
+pub struct Subject {
+    pub person: Option<String>,
+    pub unit: String,
+}
+
+/// Accumulates the register and the findings raised while reading it.
+#[derive(Default)]
+pub struct Builder {
+    pub register: Register,
+    pub findings: Vec<Finding>,
+    /// 编号 → index into `register.persons`.
+    pub ids: HashMap<String, usize>,
+    /// Reused buffer for normalised keys.
+    pub key: String,
+}
+
+/// A value could not be used: the finding is already recorded.
+pub struct Rejected;
+
+impl Builder {
+    /// Records a reading finding (severity error) about one cell.
+    pub fn report(
+        &mut self,
+        code: &'static str,
+        subject: &Subject,
+        cell: CellRef,
+        message: String,
+    ) {
+        let mut f = Finding::new(code, Severity::Error, message)
+            .unit(subject.unit.clone())
+            .cell(cell);
+        f.person = subject.person.clone();
+        self.findings.push(f);
+    }
+
+    /// D001 for an empty required value.
+    pub fn missing(&mut self, row: &Row<'_>, field: &str, subject: &Subject, rejected: bool) {
+        let tail = if rejected { "，本行未使用" } else { "" };
+        self.report(
+            "D001",
+            subject,
+            row.cell(field),
+            format!("{field} 为空（必填）{tail}"),
+        );
+    }
+
+    /// Reads a date; `Ok(None)` when empty, `Err` (after D002) when unreadable.
+    pub fn date(
+        &mut self,
+        row: &Row<'_>,
+        field: &str,
+        subject: &Subject,
+        rejected: bool,
+    ) -> Result<Option<NaiveDate>, Rejected> {
+        match date_of(row.get(field)) {
+            DateCell::Empty => Ok(None),
+            DateCell::Date(d) => Ok(Some(d)),
+            DateCell::Bad(shown) => {
+                let tail = if rejected { "，本行未使用" } else { "" };
+                self.report(
+                    "D002",
+                    subject,
+                    row.cell(field),
+                    format!("{field}「{shown}」不是可识别的日期（可写 2025-03-01、2025/3/1、2025年3月1日 或 20250301）{tail}"),
+                );
+                Err(Rejected)
+            }
+        }
+    }
+
+    /// Reads a required date: D001 when empty, D002 when unreadable.
+    pub fn required_date(
+        &mut self,
+        row: &Row<'_>,
+        field: &str,
+        subject: &Subject,
+        rejected: bool,
+    ) -> Result<NaiveDate, Rejected> {
+        match self.date(row, field, subject, rejected)? {
+            Some(d) => Ok(d),
+            None => {
+                self.missing(row, field, subject, rejected);
+                Err(Rejected)
+            }
+        }
+    }
+
+    /// Reads an enum; `Ok(None)` when empty, `Err` (after D009) when outside the allowed set.
+    pub fn enumerated<T: Copy>(
+        &mut self,
+        row: &Row<'_>,
+        field: &str,
+        spec: &EnumSpec<T>,
+        subject: &Subject,
+        rejected: bool,
+    ) -> Result<Option<T>, Rejected> {
+        let slot = row.get(field);
+        if slot.is_empty() {
+            return Ok(None);
+        }
+        let mut key = std::mem::take(&mut self.key);
+        slot.compact_into(&mut key);
+        let parsed = spec.parse(&key);
+        self.key = key;
+        match parsed {
+            Some(v) => Ok(Some(v)),
+            None => {
+                let tail = if rejected { "，本行未使用" } else { "" };
+                self.report(
+                    "D009",
+                    subject,
+                    row.cell(field),
+                    format!(
+                        "{field}「{}」不在允许的取值内（{}）{tail}",
+                        slot.shown(),
+                        spec.allowed_text()
+                    ),
+                );
+                Err(Rejected)
+            }
+        }
+    }
+
+    /// Reads a required enum: D001 when empty, D009 when outside the allowed set.
+    pub fn required_enum<T: Copy>(
+        &mut self,
+        row: &Row<'_>,
+        field: &str,
+        spec: &EnumSpec<T>,
+        subject: &Subject,
+        rejected: bool,
+    ) -> Result<T, Rejected> {
+        match self.enumerated(row, field, spec, subject, rejected)? {
+            Some(v) => Ok(v),
+            None => {
+                self.missing(row, field, subject, rejected);
+                Err(Rejected)
+            }
+        }
+    }
+
+    /// Resolves the 编号 of an event row to a person: D001 when empty, D006 when unknown.
+    pub fn person_of(&mut self, row: &Row<'_>) -> Result<usize, Rejected> {
+        let slot = row.get("编号");
+        let mut key = std::mem::take(&mut self.key);
+        slot.compact_into(&mut key);
+        let found = self.ids.get(key.as_str()).copied();
+        let result = if key.is_empty() {
+            self.missing(row, "编号", &Subject::default(), true);
+            Err(Rejected)
+        } else if let Some(i) = found {
+            Ok(i)
+        } else {
+            let subject = Subject {
+                person: Some(key.clone()),
+                unit: String::new(),
+            };
+            self.report(
+                "D006",
+                &subject,
+                row.cell("编号"),
+                format!("编号「{key}」在人员表中不存在，本行未使用"),
+            );
+            Err(Rejected)
+        };
+        self.key = key;
+        result
+    }
+
+    /// The subject of an event row of person `i`.
+    pub fn subject_of(&self, i: usize) -> Subject {
+        let p = &self.register.persons[i];
+        Subject {
+            person: Some(p.id.clone()),
+            unit: p.unit.clone(),
+        }
+    }
+
+    /// Counts a row as used or rejected.
+    pub fn count(&mut self, sheet: Sheet, used: bool) {
+        let c = self.register.rows.entry(sheet).or_default();
+        c.read += 1;
+        if used {
+            c.used += 1;
+        } else {
+            c.rejected += 1;
+        }
+    }
+}
+
+/// Hands each row of one sheet to the builder.
+pub struct SheetRows<'b> {
+    pub builder: &'b mut Builder,
+}
+
+impl RowHandler for SheetRows<'_> {
+    fn row(&mut self, row: &Row<'_>) {
+        let b = &mut *self.builder;
+        let used = match row.sheet {
+            Sheet::Persons => b.person_row(row).is_ok(),
+            Sheet::Tests => b.test_row(row).is_ok(),
+            Sheet::Contacts => b.contact_row(row).is_ok(),
+            Sheet::Leaves => b.leave_row(row).is_ok(),
+            Sheet::Warnings => b.warning_row(row).is_ok(),
+            Sheet::Evaluations => b.evaluation_row(row).is_ok(),
+            Sheet::Staff => b.staff_row(row).is_ok(),
+            Sheet::Units => b.unit_row(row).is_ok(),
+            Sheet::Help => b.help_row(row).is_ok(),
+        };
+        b.count(row.sheet, used);
+    }
+}

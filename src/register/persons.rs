@@ -1,0 +1,180 @@
+//! Rows of 人员 → [`Person`] records (D001, D002, D003, D005 for 编号, D009, D010).
+
+use super::build::{Builder, Rejected, Subject};
+use super::rows::Row;
+use super::values::{check_resident_id, parse_count, IdCheck, MEASURES, SEXES, STATUSES, YES_NO};
+use crate::model::Person;
+
+/// 期限(月) when the cell is empty.
+pub const DEFAULT_TERM_MONTHS: u32 = 36;
+
+impl Builder {
+    /// One row of 人员. Rejected only when 编号 is missing (D001) or repeats (D005).
+    pub fn person_row(&mut self, row: &Row<'_>) -> Result<(), Rejected> {
+        let unit = row.get("村(社区)").text_value().unwrap_or_default();
+        let mut key = String::new();
+        row.get("编号").compact_into(&mut key);
+        let mut subject = Subject {
+            person: None,
+            unit: unit.clone(),
+        };
+        if key.is_empty() {
+            self.missing(row, "编号", &subject, true);
+            return Err(Rejected);
+        }
+        subject.person = Some(key.clone());
+        if let Some(&first) = self.ids.get(&key) {
+            let first_row = self.register.persons[first].row;
+            let mut first_cell = row.cell("编号");
+            first_cell.row = first_row;
+            let first_name = self.register.cell_name(&first_cell);
+            self.report(
+                "D005",
+                &subject,
+                row.cell("编号"),
+                format!("编号「{key}」与 {first_name} 重复，本行未使用"),
+            );
+            return Err(Rejected);
+        }
+
+        let mut p = Person {
+            row: row.row,
+            id: key.clone(),
+            unit,
+            term_months: DEFAULT_TERM_MONTHS,
+            ..Person::default()
+        };
+        match row.get("姓名").text_value() {
+            Some(n) => p.name = n,
+            None => self.missing(row, "姓名", &subject, false),
+        }
+        p.sex = self
+            .enumerated(row, "性别", &SEXES, &subject, false)
+            .ok()
+            .flatten();
+        self.resident_id(row, &subject, &mut p);
+        p.birth_date = self.date(row, "出生日期", &subject, false).ok().flatten();
+        p.phone = row.get("联系电话").text_value();
+        p.household_address = row.get("户籍地址").text_value();
+        p.current_address = row.get("现住址").text_value();
+        match row.get("乡镇(街道)").text_value() {
+            Some(t) => p.town = t,
+            None => self.missing(row, "乡镇(街道)", &subject, false),
+        }
+        if p.unit.is_empty() {
+            self.missing(row, "村(社区)", &subject, false);
+        }
+        p.measure = self
+            .required_enum(row, "措施类型", &MEASURES, &subject, false)
+            .ok();
+        p.decision_authority = row.get("决定机关").text_value();
+        p.decision_number = row.get("决定书文号").text_value();
+        p.decision_date = self.required_date(row, "决定日期", &subject, false).ok();
+        p.served_date = self.date(row, "送达日期", &subject, false).ok().flatten();
+        p.from_other_province = self
+            .enumerated(row, "外省市人员", &YES_NO, &subject, false)
+            .ok()
+            .flatten()
+            .unwrap_or(false);
+        p.report_date = self.date(row, "报到日期", &subject, false).ok().flatten();
+        p.agreement_date = self
+            .date(row, "协议签订日期", &subject, false)
+            .ok()
+            .flatten();
+        let term = row.get("期限(月)");
+        if !term.is_empty() {
+            match parse_count(term).filter(|m| *m > 0) {
+                Some(m) => p.term_months = m,
+                None => self.report(
+                    "D009",
+                    &subject,
+                    row.cell("期限(月)"),
+                    format!(
+                        "期限(月)「{}」应为正整数月数（空白按 {DEFAULT_TERM_MONTHS} 个月计）",
+                        term.shown()
+                    ),
+                ),
+            }
+        }
+        p.status = self
+            .enumerated(row, "状态", &STATUSES, &subject, false)
+            .ok()
+            .flatten();
+        p.status_date = self.date(row, "状态日期", &subject, false).ok().flatten();
+        p.social_worker = row.get("专职社工").text_value();
+        p.group_leader = row.get("帮教小组组长").text_value();
+        p.group_members = row
+            .get("帮教小组成员")
+            .text_value()
+            .map(|t| split_names(&t))
+            .unwrap_or_default();
+        p.fixed_residence = self
+            .enumerated(row, "固定住所", &YES_NO, &subject, false)
+            .ok()
+            .flatten();
+        p.fixed_job = self
+            .enumerated(row, "固定工作", &YES_NO, &subject, false)
+            .ok()
+            .flatten();
+        p.fixed_contact = self
+            .enumerated(row, "固定联系方式", &YES_NO, &subject, false)
+            .ok()
+            .flatten();
+        p.special_circumstances = row.get("特殊情形").text_value();
+        p.methadone = self
+            .enumerated(row, "药物维持治疗", &YES_NO, &subject, false)
+            .ok()
+            .flatten();
+
+        let index = self.register.persons.len();
+        self.ids.insert(key, index);
+        self.register.persons.push(p);
+        Ok(())
+    }
+
+    /// 公民身份号码: D001 when empty, D003 when malformed, D010 when digits were lost.
+    fn resident_id(&mut self, row: &Row<'_>, subject: &Subject, p: &mut Person) {
+        let field = "公民身份号码";
+        let cell = row.cell(field);
+        match check_resident_id(row.get(field)) {
+            None => self.missing(row, field, subject, false),
+            Some(IdCheck::Valid { id, .. }) => {
+                p.resident_id = Some(id);
+                p.resident_id_valid = true;
+            }
+            Some(IdCheck::Malformed { id, reason }) => {
+                self.report("D003", subject, cell, format!("{field}「{id}」{reason}"));
+                p.resident_id = Some(id);
+            }
+            Some(IdCheck::BadCheck { id, expected }) => {
+                self.report(
+                    "D003",
+                    subject,
+                    cell,
+                    format!("{field}「{id}」的校验位错误（应为 {expected}）"),
+                );
+                p.resident_id = Some(id);
+            }
+            Some(IdCheck::LostDigits { shown }) => {
+                self.report(
+                    "D010",
+                    subject,
+                    cell,
+                    format!(
+                        "{field} 以数字格式保存，末几位已丢失（显示为 {shown}）：请将该列设为文本格式后按证件重新录入"
+                    ),
+                );
+                p.resident_id = Some(shown);
+            }
+        }
+    }
+}
+
+/// 帮教小组成员: names separated by 、 , ; or spaces.
+pub fn split_names(s: &str) -> Vec<String> {
+    s.split(|c: char| matches!(c, '、' | ',' | ';' | '，' | '；' | '/') || c.is_whitespace())
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect()
+}

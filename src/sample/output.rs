@@ -1,0 +1,86 @@
+//! Writing output files atomically (temp file beside the target, then rename), owner-only on
+//! Unix, refusing to overwrite without `--force`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Why an output file could not be written (messages for the clerk, in Chinese).
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("文件已存在: {0}（如需覆盖请加 --force）")]
+    Exists(PathBuf),
+    #[error("无法写入 {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("生成工作簿失败: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Fails with [`OutputError::Exists`] when `path` exists and `force` is false.
+pub fn check_overwrite(path: &Path, force: bool) -> Result<(), OutputError> {
+    if !force && path.exists() {
+        return Err(OutputError::Exists(path.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// The temporary path used while writing `path`.
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".to_string());
+    let tmp = format!(".{name}.tmp{}", std::process::id());
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(tmp),
+        _ => PathBuf::from(tmp),
+    }
+}
+
+/// Calls `write` with a temporary path beside `path`, then renames it into place.
+pub fn write_atomically<F>(path: &Path, force: bool, write: F) -> Result<(), OutputError>
+where
+    F: FnOnce(&Path) -> Result<(), OutputError>,
+{
+    check_overwrite(path, force)?;
+    let tmp = temp_path(path);
+    let result = write(&tmp).and_then(|()| {
+        restrict_permissions(&tmp)?;
+        fs::rename(&tmp, path).map_err(|source| OutputError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn write_bytes_atomically(path: &Path, force: bool, bytes: &[u8]) -> Result<(), OutputError> {
+    write_atomically(path, force, |tmp| {
+        fs::write(tmp, bytes).map_err(|source| OutputError::Io {
+            path: tmp.to_path_buf(),
+            source,
+        })
+    })
+}
+
+#[cfg(unix)]
+fn restrict_permissions(path: &Path) -> Result<(), OutputError> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+#[cfg(not(unix))]
+fn restrict_permissions(_path: &Path) -> Result<(), OutputError> {
+    Ok(())
+}
