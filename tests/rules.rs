@@ -1430,3 +1430,133 @@ fn cli_rules_and_profile_commands() {
         .unwrap()
         .contains("找不到配置 no-such"));
 }
+
+// ---------------------------------------------------------------- end to end on samples
+
+/// The generator's answer key against `check`: with no breaches injected, no person or unit
+/// finding above info; with breaches, exactly the answer key's (code, 编号 or 村) above info.
+#[test]
+fn samples_answer_keys_are_found_exactly() {
+    use rehabdocs::check::{check_file, Selection};
+    use rehabdocs::sample::{answer_key, generate_to_file, SampleOptions};
+    use std::collections::BTreeSet;
+    let dir = tempfile::tempdir().unwrap();
+    for (seed, breaches) in [(11, 0.0), (12, 0.4), (13, 1.0)] {
+        let opts = SampleOptions {
+            persons: 150,
+            seed,
+            breaches,
+            as_of: d("2025-12-31"),
+        };
+        let path = dir.path().join(format!("s{seed}.xlsx"));
+        generate_to_file(&opts, &path, false).unwrap();
+        let key = answer_key(&opts).unwrap();
+        let only_rules = Selection {
+            select: vec!["P".into(), "U".into()],
+            ignore: Vec::new(),
+        };
+        let report = check_file(&path, &std(), opts.as_of, &only_rules).unwrap();
+        let found: BTreeSet<(String, Option<String>)> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity > Severity::Info)
+            .map(|f| {
+                let who = if f.code.starts_with('U') {
+                    f.unit.clone()
+                } else {
+                    f.person.clone()
+                };
+                (f.code.to_string(), who)
+            })
+            .collect();
+        let expected: BTreeSet<(String, Option<String>)> = key
+            .expected
+            .iter()
+            .map(|e| {
+                let who = if e.code.starts_with('U') {
+                    e.unit.clone()
+                } else {
+                    e.person.clone()
+                };
+                (e.code.clone(), who)
+            })
+            .collect();
+        assert_eq!(found, expected, "seed {seed}, breaches {breaches}");
+        if breaches == 0.0 {
+            assert!(expected.is_empty());
+        }
+    }
+}
+
+#[test]
+fn cli_check_annotate_on_a_sample() {
+    use calamine::Reader;
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_rehabdocs");
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("sample.xlsx");
+    let out = Command::new(bin)
+        .args([
+            "sample",
+            "-o",
+            sample.to_str().unwrap(),
+            "--persons",
+            "30",
+            "--breaches",
+            "0.5",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let annotated = dir.path().join("标注.xlsx");
+    let args = [
+        "check",
+        sample.to_str().unwrap(),
+        "--as-of",
+        "2025-12-31",
+        "--profile",
+        "standard",
+        "--annotate",
+        annotated.to_str().unwrap(),
+    ];
+    let out = Command::new(bin).args(args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&annotated).unwrap();
+    let names = book.sheet_names();
+    assert!(
+        names.contains(&"人员".to_string()) && names.ends_with(&["问题清单".into(), "汇总".into()]),
+        "{names:?}"
+    );
+    let list = book.worksheet_range("问题清单").unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    // One row per finding of the text report.
+    let codes: Vec<String> = list.rows().skip(1).map(|r| r[0].to_string()).collect();
+    assert!(!codes.is_empty());
+    for c in &codes {
+        assert!(text.contains(c.as_str()), "{c} not in the text report");
+    }
+    // Without --force an existing file is not overwritten.
+    let out = Command::new(bin).args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("--force"));
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    assert_eq!(
+        Command::new(bin)
+            .args(&forced)
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(1)
+    );
+}
