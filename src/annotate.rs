@@ -49,13 +49,24 @@ pub fn write_annotated(report: &CheckReport, out: &Path) -> Result<(), String> {
     if source.is_dir() || is_csv(source) {
         dates_in_csv(report, &mut sheets);
     }
-    let bytes = build(report, &sheets).map_err(|e| format!("无法生成标注工作簿: {e}"))?;
+    let bytes =
+        build(report, &sheets, out_dir(out)).map_err(|e| format!("无法生成标注工作簿: {e}"))?;
     write_atomic(out, &bytes)
 }
 
 // ------------------------------------------------------------------------------- reading
 
+/// Every sheet of the source, its cells in (row, column) order.
 fn read_source(path: &Path) -> Result<Vec<SourceSheet>, String> {
+    let mut sheets = read_source_unsorted(path)?;
+    for s in &mut sheets {
+        // Already in order for every reader; the sort is a cheap guarantee.
+        s.cells.sort_by_key(|(r, c, _)| (*r, *c));
+    }
+    Ok(sheets)
+}
+
+fn read_source_unsorted(path: &Path) -> Result<Vec<SourceSheet>, String> {
     if path.is_dir() {
         let mut files: Vec<PathBuf> = std::fs::read_dir(path)
             .map_err(|e| format!("无法读取文件夹 {}: {e}", path.display()))?
@@ -411,10 +422,20 @@ fn note_text(findings: &[&Finding]) -> String {
         .join("\n")
 }
 
-fn build(report: &CheckReport, sheets: &[SourceSheet]) -> Result<Vec<u8>, XlsxError> {
+/// The folder `out` is written in.
+fn out_dir(out: &Path) -> &Path {
+    out.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn build(report: &CheckReport, sheets: &[SourceSheet], dir: &Path) -> Result<Vec<u8>, XlsxError> {
     let reg = &report.register;
     let fmts = Formats::new();
     let mut wb = Workbook::new();
+    // Constant-memory sheets spill rows to temporary files: keep them beside the output
+    // (the register's data stays where the clerk put it).
+    wb.set_tempdir(dir)?;
     let fixed = ExcelDateTime::from_ymd(2000, 1, 1)?;
     wb.set_properties(
         &DocProperties::new()
@@ -442,42 +463,59 @@ fn build(report: &CheckReport, sheets: &[SourceSheet]) -> Result<Vec<u8>, XlsxEr
         let name = safe_sheet_name(&s.name, &taken);
         taken.push(name.clone());
         out_names.insert(s.name.as_str(), name.clone());
-        let ws = wb.add_worksheet();
+        // Constant memory: rows are written in order, so merge the finding cells of this
+        // sheet into the (row, column)-ordered stream of source cells.
+        let ws = wb.add_worksheet_with_constant_memory()?;
         ws.set_name(&name)?;
-        let mut written: std::collections::HashSet<(u32, u32)> = Default::default();
-        for (r, c, v) in &s.cells {
-            let Ok(col) = u16::try_from(*c) else { continue };
-            let mark = by_cell
-                .get(&(s.name.as_str(), *r, *c))
-                .and_then(|fs| fs.iter().map(|f| f.severity).max());
-            write_val(ws, *r, col, v, &fmts, mark)?;
-            if mark.is_some() {
-                written.insert((*r, *c));
-            }
-        }
-        // Notes (and fills of empty cells) for every finding cell of this sheet.
-        let mut mine: Vec<(&(&str, u32, u32), &Vec<&Finding>)> = by_cell
+        let mut marks: Vec<(u32, u32, &Vec<&Finding>)> = by_cell
             .iter()
             .filter(|((sheet, _, _), _)| *sheet == s.name.as_str())
+            .map(|((_, r, c), fs)| (*r, *c, fs))
             .collect();
-        mine.sort_by_key(|((_, r, c), _)| (*r, *c));
-        for ((_, r, c), fs) in mine {
-            let Ok(col) = u16::try_from(*c) else { continue };
-            let sev = fs
-                .iter()
-                .map(|f| f.severity)
-                .max()
-                .unwrap_or(Severity::Info);
-            if !written.contains(&(*r, *c)) {
-                if let Some(m) = fmts.marked.get(&sev) {
-                    ws.write_blank(*r, col, &m[0])?;
+        marks.sort_by_key(|(r, c, _)| (*r, *c));
+        let (mut i, mut j) = (0, 0);
+        while i < s.cells.len() || j < marks.len() {
+            let cell = s.cells.get(i).map(|(r, c, _)| (*r, *c));
+            let mark = marks.get(j).map(|(r, c, _)| (*r, *c));
+            let (pos, value, fs) = match (cell, mark) {
+                (Some(a), Some(b)) if a == b => {
+                    i += 1;
+                    j += 1;
+                    (a, Some(&s.cells[i - 1].2), Some(marks[j - 1].2))
                 }
+                (Some(a), Some(b)) if a < b => {
+                    i += 1;
+                    (a, Some(&s.cells[i - 1].2), None)
+                }
+                (Some(a), None) => {
+                    i += 1;
+                    (a, Some(&s.cells[i - 1].2), None)
+                }
+                (_, Some(b)) => {
+                    j += 1;
+                    (b, None, Some(marks[j - 1].2))
+                }
+                (None, None) => break,
+            };
+            let (r, c) = pos;
+            let Ok(col) = u16::try_from(c) else { continue };
+            let sev = fs.and_then(|fs| fs.iter().map(|f| f.severity).max());
+            match (value, sev) {
+                (Some(v), _) => write_val(ws, r, col, v, &fmts, sev)?,
+                (None, Some(sev)) => {
+                    if let Some(m) = fmts.marked.get(&sev) {
+                        ws.write_blank(r, col, &m[0])?;
+                    }
+                }
+                (None, None) => {}
             }
-            let note = Note::new(note_text(fs))
-                .add_author_prefix(false)
-                .set_width(360)
-                .set_height(40 + 20 * fs.len() as u32);
-            ws.insert_note(*r, col, &note)?;
+            if let Some(fs) = fs {
+                let note = Note::new(note_text(fs))
+                    .add_author_prefix(false)
+                    .set_width(360)
+                    .set_height(40 + 20 * fs.len() as u32);
+                ws.insert_note(r, col, &note)?;
+            }
         }
     }
 
@@ -496,7 +534,7 @@ fn write_issue_list(
     let reg = &report.register;
     let name = safe_sheet_name("问题清单", taken);
     taken.push(name.clone());
-    let ws = wb.add_worksheet();
+    let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name(&name)?;
     let headers = [
         "代码",
@@ -668,10 +706,7 @@ mod tests {
 
 /// Writes `bytes` to a temporary file beside `out`, then renames it over `out`.
 fn write_atomic(out: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = out_dir(out);
     let file = out
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
