@@ -451,6 +451,9 @@ pub struct Register {
     pub units: Vec<Unit>,
     pub help: Vec<Help>,
     pub rows: BTreeMap<Sheet, RowCounts>,
+    /// Sheets of the workbook that hold something but stand for no register sheet (neither
+    /// their name nor their headers match), so that `check` can say they were not read.
+    pub ignored_sheets: Vec<String>,
     index: PersonIndex,
 }
 

@@ -123,6 +123,13 @@ pub fn render_text(report: &CheckReport) -> String {
             c.rejected
         );
     }
+    if !reg.ignored_sheets.is_empty() {
+        let _ = writeln!(
+            out,
+            "未读取的工作表：{}（名称和表头都对不上台帐的任何一张表）",
+            reg.ignored_sheets.join("、")
+        );
+    }
     let by_sev: Vec<String> = SEVERITIES
         .iter()
         .map(|s| format!("{} {}", s.label(), count_by_severity(report, *s)))

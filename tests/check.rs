@@ -270,11 +270,11 @@ fn messy_workbook(path: &Path) -> String {
             header(&headers),
             vec![
                 N(1.0),
-                S("张三"),
+                S("张\u{3000}三"),
                 O(format!(" {} ", x_id.to_lowercase())),
                 S("N001"),
                 S(x_sex),
-                S("东村"),
+                S(" 东 村"),
                 S("城关镇"),
                 S("社区戒毒"),
                 D(2025, 1, 1),
@@ -349,7 +349,9 @@ fn messy_workbook(path: &Path) -> String {
             ],
         ],
     );
-    write_xlsx(path, &[persons, tests, leaves]);
+    let notes = sheet("填表说明", vec![vec![S("请用文本格式录入公民身份号码")]]);
+    let empty = sheet("Sheet3", vec![]);
+    write_xlsx(path, &[persons, tests, leaves, notes, empty]);
     x_id
 }
 
@@ -369,8 +371,13 @@ fn messy_workbook_reads_and_only_the_numeric_id_is_flagged() {
     assert_eq!(reg.rows[&Sheet::Persons].rejected, 0);
     assert_eq!(reg.rows[&Sheet::Tests].used, 3);
     assert_eq!(reg.rows[&Sheet::Leaves].used, 1);
+    // A sheet that is not part of the register is named, an empty one is not.
+    assert_eq!(reg.ignored_sheets, ["填表说明"]);
+    assert!(render_text(&report).contains("未读取的工作表：填表说明"));
 
     let n1 = &reg.persons[0];
+    // Names and units lose the spaces clerks pad them with.
+    assert_eq!((n1.name.as_str(), n1.unit.as_str()), ("张三", "东村"));
     assert_eq!(n1.resident_id.as_deref(), Some(x_id.as_str()));
     assert!(n1.resident_id_valid);
     assert_eq!(n1.decision_date, Some(d(2025, 1, 1)));
@@ -594,6 +601,8 @@ fn stray_far_cell_is_streamed_not_allocated() {
         }
     }
     ws.write_string(20000, 16383, "x").unwrap();
+    // The last cell of a sheet: a range of this size would abort (calamine #433).
+    ws.write_string(1_048_575, 16383, " ").unwrap();
     wb.save(&path).unwrap();
     let start = std::time::Instant::now();
     let report = check(&path);
@@ -736,7 +745,7 @@ fn cli_exit_codes_and_json_shape() {
 
     // Only warnings left: exit 0 by default, 1 with --fail-on warning.
     let warnings_only = ["--select", "D007,D008"];
-    let mut args = vec!["check", &*faulty.to_str().unwrap(), "--as-of", AS_OF];
+    let mut args = vec!["check", faulty.to_str().unwrap(), "--as-of", AS_OF];
     args.extend(warnings_only);
     let (code, _, _) = run_cli(&args);
     assert_eq!(code, 0);
@@ -771,4 +780,524 @@ fn json_and_text_render_in_memory() {
         text.contains("问题：共 15（错误 12，严重违规 0，警告 3，提示 0）"),
         "{text}"
     );
+}
+
+#[test]
+fn event_staff_and_unit_sheets() {
+    let dir = tempdir();
+    let path = dir.path().join("events.xlsx");
+    let mut p2 = person_row("P002", "女", O(rid("19920202", "002")));
+    p2[12] = S("终止");
+    p2[13] = S("2025-03-01");
+    write_xlsx(
+        &path,
+        &[
+            // Not named after a sheet: found by its headers.
+            sheet(
+                "Sheet1",
+                vec![
+                    header(&PERSON_HEADER),
+                    person_row("P001", "男", O(rid("19900101", "001"))),
+                    p2,
+                ],
+            ),
+            sheet(
+                "检测",
+                vec![
+                    header(&["编号", "检测日期", "结果"]),
+                    // After 终止 on 2025-03-01 → D007.
+                    vec![S("P002"), S("2025-04-01"), S("阴性")],
+                    // On the 状态日期 itself: fine.
+                    vec![S("P002"), S("2025-03-01"), S("阳性")],
+                ],
+            ),
+            sheet(
+                "谈话记录",
+                vec![
+                    header(&["编号", "日期", "形式", "摘要"]),
+                    vec![S("P001"), S("2025-02-01"), S("面谈"), S("谈心")],
+                    vec![S("P001"), S("2025-02-02"), S("微信")],
+                    vec![S("P001"), S("2025-02-03"), S("本人报告")],
+                ],
+            ),
+            sheet(
+                "请假",
+                vec![
+                    header(&["编号", "离开日期", "返回日期", "是否批准"]),
+                    vec![S("P001"), S("2025-03-10"), S("2025-03-05"), S("是")],
+                    vec![S("P001"), S("2025-04-01"), E, S("否")],
+                ],
+            ),
+            sheet(
+                "告诫",
+                vec![
+                    header(&["编号", "日期", "类型", "文号"]),
+                    vec![
+                        S("P001"),
+                        S("2025-03-01"),
+                        S("书面"),
+                        S("城禁告〔2025〕1号"),
+                    ],
+                    vec![S("P001"), E, S("口头")],
+                ],
+            ),
+            sheet(
+                "评估",
+                vec![
+                    header(&["编号", "评估日期", "评估期", "结论"]),
+                    vec![S("P001"), S("2025-03-31"), S("2025年第一季度"), S("良好")],
+                    vec![S("P001"), S("2025-06-30"), S("2025年第五季度"), S("良好")],
+                ],
+            ),
+            sheet(
+                "帮扶",
+                vec![
+                    header(&["编号", "日期", "类型"]),
+                    vec![S("P001"), S("2025-02-01"), S("就业")],
+                ],
+            ),
+            sheet(
+                "工作人员",
+                vec![
+                    header(&[
+                        "姓名",
+                        "性别",
+                        "出生日期",
+                        "学历",
+                        "类型",
+                        "乡镇(街道)",
+                        "村(社区)",
+                    ]),
+                    vec![
+                        S("王社工"),
+                        S("女"),
+                        S("1990-01-01"),
+                        S("大专"),
+                        S("专职"),
+                        S("城关镇"),
+                        S("东村"),
+                    ],
+                    vec![
+                        S("李社工"),
+                        S("男"),
+                        S("1991-01-01"),
+                        S("高中"),
+                        E,
+                        S("城关镇"),
+                        S("东村"),
+                    ],
+                    vec![
+                        S("张社工"),
+                        S("男"),
+                        S("2030-01-01"),
+                        S("高中"),
+                        S("兼职"),
+                        S("城关镇"),
+                        S("东村"),
+                    ],
+                ],
+            ),
+            sheet(
+                "单位",
+                vec![
+                    header(&[
+                        "乡镇(街道)",
+                        "村(社区)",
+                        "实有吸毒人员数",
+                        "经费预算(元)",
+                        "经费到位(元)",
+                    ]),
+                    vec![S("城关镇"), S("东村"), N(20.0), S("30,000元"), N(30000.0)],
+                    vec![S("城关镇"), S("西村"), S("很多"), E, E],
+                ],
+            ),
+        ],
+    );
+    let report = check(&path);
+    assert_eq!(
+        code_cells(&report),
+        pairs(&[
+            ("D001", "告诫!B3"),
+            ("D001", "工作人员!E3"),
+            ("D007", "请假!C2"),
+            ("D007", "检测!B2"),
+            ("D008", "工作人员!C4"),
+            ("D009", "单位!C3"),
+            ("D009", "评估!C3"),
+            ("D009", "谈话记录!C3"),
+        ])
+    );
+    let reg = &report.register;
+    assert_eq!(reg.layouts[&Sheet::Persons].name, "Sheet1");
+    let counts = |s: Sheet| {
+        let c = reg.rows[&s];
+        (c.read, c.used, c.rejected)
+    };
+    assert_eq!(counts(Sheet::Tests), (2, 2, 0));
+    assert_eq!(counts(Sheet::Contacts), (3, 2, 1));
+    assert_eq!(counts(Sheet::Leaves), (2, 2, 0));
+    assert_eq!(counts(Sheet::Warnings), (2, 1, 1));
+    assert_eq!(counts(Sheet::Evaluations), (2, 1, 1));
+    assert_eq!(counts(Sheet::Help), (1, 1, 0));
+    assert_eq!(counts(Sheet::Staff), (3, 2, 1));
+    assert_eq!(counts(Sheet::Units), (2, 1, 1));
+    let p1 = reg.person_index("P001").unwrap();
+    assert_eq!(reg.contacts_of(p1).len(), 2);
+    assert_eq!(reg.leaves_of(p1)[1].return_date, None);
+    assert!(!reg.leaves_of(p1)[1].approved);
+    assert_eq!(
+        reg.evaluations_of(p1)[0].period,
+        rehabdocs::model::EvalPeriod::Quarter {
+            year: 2025,
+            quarter: 1
+        }
+    );
+    assert_eq!(
+        reg.warnings_of(p1)[0].number.as_deref(),
+        Some("城禁告〔2025〕1号")
+    );
+    assert_eq!(reg.units[0].registered_users, 20);
+    assert_eq!(reg.units[0].budget, Some(30000.0));
+    assert_eq!(reg.staff.len(), 2);
+    // Unit-level findings are listed under their unit, without a person heading.
+    let text = render_text(&report);
+    assert!(
+        text.contains("【东村】\n  [D001 错误] 工作人员!E3  类型 为空"),
+        "{text}"
+    );
+}
+
+#[test]
+fn content_decides_not_the_extension() {
+    let dir = tempdir();
+    let xlsx = dir.path().join("clean.xlsx");
+    clean_workbook(&xlsx);
+    // An .xlsx saved under an .xls name (as WPS and web exports do) still reads.
+    let misnamed = dir.path().join("clean.xls");
+    std::fs::copy(&xlsx, &misnamed).unwrap();
+    let report = check(&misnamed);
+    assert_eq!(report.register.persons.len(), 2);
+    assert_eq!(code_cells(&report), vec![]);
+    // Text under a workbook name is refused with a reason, not a panic.
+    let fake = dir.path().join("fake.xlsx");
+    std::fs::write(&fake, "编号,姓名\n").unwrap();
+    let e = read_register(&fake).unwrap_err().to_string();
+    assert!(e.contains("不是有效的工作簿"), "{e}");
+}
+
+#[test]
+fn old_ids_text_numbers_and_kept_rows() {
+    let dir = tempdir();
+    let path = dir.path().join("ids.xlsx");
+    let mut h: Vec<&'static str> = PERSON_HEADER.to_vec();
+    h.extend(["外省市人员", "期限(月)"]);
+    let row = |id: &'static str, sex: &'static str, rid: C, other: &'static str, term: C| {
+        let mut r = person_row(id, sex, rid);
+        r.push(S(other));
+        r.push(term);
+        r
+    };
+    write_xlsx(
+        &path,
+        &[sheet(
+            "人员",
+            vec![
+                header(&h),
+                // 2: a 15-digit old ID typed as text → D003, not D010.
+                row("P1", "男", S("110105491231002"), "否", E),
+                // 3: the same old ID stored as a number: exact below 1e15 → D003.
+                row("P2", "男", N(110105491231002.0), "否", E),
+                // 4: what Excel shows for a long number, exported as text → D010.
+                row("P3", "男", S("3.41071E+17"), "是", N(24.0)),
+                // 5: 性别 M, 外省市人员 Y, 期限 三年 → three D009, row kept.
+                row("P4", "M", O(rid("19900101", "001")), "Y", S("三年")),
+            ],
+        )],
+    );
+    let report = check(&path);
+    assert_eq!(
+        code_cells(&report),
+        pairs(&[
+            ("D003", "人员!D2"),
+            ("D003", "人员!D3"),
+            ("D009", "人员!C5"),
+            ("D009", "人员!O5"),
+            ("D009", "人员!P5"),
+            ("D010", "人员!D4"),
+        ])
+    );
+    let reg = &report.register;
+    assert_eq!(reg.rows[&Sheet::Persons].used, 4);
+    assert!(report.findings[0].message.contains("15位"));
+    let p3 = &reg.persons[2];
+    assert!(p3.from_other_province);
+    assert_eq!(p3.term_months, 24);
+    let p4 = &reg.persons[3];
+    assert_eq!(p4.sex, None);
+    assert_eq!(p4.term_months, 36);
+    assert!(p4.resident_id_valid);
+}
+
+#[test]
+fn cells_merged_down_stand_for_every_row() {
+    let dir = tempdir();
+    let path = dir.path().join("merged.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("人员").unwrap();
+    let fmt = Format::new();
+    for (c, h) in PERSON_HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let ids = [("P001", "001"), ("P002", "003"), ("P003", "005")];
+    for (r, (id, seq)) in ids.iter().enumerate() {
+        let mut row = person_row(id, "男", O(rid("19900101", seq)));
+        row[5] = E; // 乡镇(街道): merged below
+        row[6] = E; // 村(社区): merged below for the first two
+        for (c, v) in row.into_iter().enumerate() {
+            match v {
+                S(t) => {
+                    ws.write_string(r as u32 + 1, c as u16, t).unwrap();
+                }
+                O(t) => {
+                    ws.write_string(r as u32 + 1, c as u16, t).unwrap();
+                }
+                _ => {}
+            }
+        }
+    }
+    ws.merge_range(1, 5, 3, 5, "城关镇", &fmt).unwrap();
+    ws.merge_range(1, 6, 2, 6, "东村", &fmt).unwrap();
+    ws.write_string(3, 6, "西村").unwrap();
+    wb.save(&path).unwrap();
+    let report = check(&path);
+    assert_eq!(code_cells(&report), vec![]);
+    let units: Vec<(&str, &str)> = report
+        .register
+        .persons
+        .iter()
+        .map(|p| (p.town.as_str(), p.unit.as_str()))
+        .collect();
+    assert_eq!(
+        units,
+        [("城关镇", "东村"), ("城关镇", "东村"), ("城关镇", "西村")]
+    );
+}
+
+/// CRC-32 (IEEE) for the stored zip below.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A zip archive with stored (uncompressed) entries, first entry first.
+fn stored_zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let (mut out, mut central) = (Vec::new(), Vec::new());
+    for (name, data) in entries {
+        let offset = out.len() as u32;
+        let crc = crc32(data);
+        let fixed = |sig: u32, v: &mut Vec<u8>| {
+            v.extend(sig.to_le_bytes());
+            v.extend(20u16.to_le_bytes()); // version needed
+            v.extend([0u8; 4]); // flags, method: stored
+            v.extend([0u8, 0, 0x21, 0]); // time, date
+            v.extend(crc.to_le_bytes());
+            v.extend((data.len() as u32).to_le_bytes());
+            v.extend((data.len() as u32).to_le_bytes());
+            v.extend((name.len() as u16).to_le_bytes());
+            v.extend(0u16.to_le_bytes()); // extra
+        };
+        fixed(0x0403_4b50, &mut out);
+        out.extend(name.as_bytes());
+        out.extend(*data);
+        central.extend(0x0201_4b50u32.to_le_bytes());
+        central.extend(20u16.to_le_bytes()); // version made by
+        let mut rest = Vec::new();
+        fixed(0, &mut rest);
+        central.extend(&rest[4..]);
+        central.extend([0u8; 10]); // comment, disk, attributes
+        central.extend(offset.to_le_bytes());
+        central.extend(name.as_bytes());
+    }
+    let (cd_offset, cd_size) = (out.len() as u32, central.len() as u32);
+    out.extend(central);
+    out.extend(0x0605_4b50u32.to_le_bytes());
+    out.extend([0u8; 4]);
+    out.extend((entries.len() as u16).to_le_bytes());
+    out.extend((entries.len() as u16).to_le_bytes());
+    out.extend(cd_size.to_le_bytes());
+    out.extend(cd_offset.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out
+}
+
+#[test]
+fn ods_workbook_with_an_offset_and_date_cells() {
+    let cell = |v: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
+        )
+    };
+    let date = |v: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="date" office:date-value="{v}"><text:p>{v}</text:p></table:table-cell>"#
+        )
+    };
+    // Column A and row 1 stay empty, so the used range starts at B2.
+    let row = |cells: Vec<String>| {
+        format!(
+            "<table:table-row><table:table-cell/>{}</table:table-row>",
+            cells.concat()
+        )
+    };
+    let header = [
+        "编号",
+        "姓名",
+        "性别",
+        "公民身份号码",
+        "乡镇(街道)",
+        "村(社区)",
+        "措施类型",
+        "决定日期",
+        "报到日期",
+    ];
+    let good = rid("19900101", "001");
+    let mut bad = rid("19900101", "003");
+    let last = bad.pop().unwrap();
+    bad.push(if last == '0' { '1' } else { '0' });
+    let person = |id: &str, rid: &str| {
+        row(vec![
+            cell(id),
+            cell("张三"),
+            cell("男"),
+            cell(rid),
+            cell("城关镇"),
+            cell("东村"),
+            cell("社区戒毒"),
+            date("2025-01-01"),
+            date("2025-01-05T00:00:00"),
+        ])
+    };
+    let rows = [
+        "<table:table-row><table:table-cell/></table:table-row>".to_string(),
+        row(vec![cell("城关镇社区戒毒人员台帐")]),
+        row(header.iter().map(|h| cell(h)).collect()),
+        person("P001", &good),
+        person("P002", &bad),
+    ];
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="人员">{}</table:table></office:spreadsheet></office:body></office:document-content>"#,
+        rows.concat()
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let zip = stored_zip(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
+        ("content.xml", content.as_bytes()),
+    ]);
+    let dir = tempdir();
+    let path = dir.path().join("register.ods");
+    std::fs::write(&path, zip).unwrap();
+    let report = check(&path);
+    assert_eq!(code_cells(&report), pairs(&[("D003", "人员!E5")]));
+    let reg = &report.register;
+    assert_eq!(reg.layouts[&Sheet::Persons].header_row, 2);
+    assert_eq!(reg.persons.len(), 2);
+    assert_eq!(reg.persons[0].decision_date, Some(d(2025, 1, 1)));
+    assert_eq!(reg.persons[0].report_date, Some(d(2025, 1, 5)));
+}
+
+#[test]
+fn two_row_header_with_a_group_title() {
+    let dir = tempdir();
+    let path = dir.path().join("two_rows.xlsx");
+    let person = SheetSpec {
+        name: "人员信息",
+        title: Some("城关镇社区戒毒人员台帐"),
+        rows: vec![
+            vec![
+                S("编号"),
+                S("姓名"),
+                S("基本情况"),
+                E,
+                S("乡镇(街道)"),
+                S("村(社区)"),
+                S("措施类型"),
+                S("决定日期"),
+            ],
+            vec![E, E, S("性别"), S("公民身份号码")],
+            vec![
+                S("P001"),
+                S("张三"),
+                S("男"),
+                O(rid("19900101", "001")),
+                S("城关镇"),
+                S("东村"),
+                S("社区戒毒"),
+                S("2025-01-01"),
+            ],
+        ],
+    };
+    write_xlsx(&path, &[person]);
+    let report = check(&path);
+    assert_eq!(code_cells(&report), vec![]);
+    let reg = &report.register;
+    assert_eq!(reg.layouts[&Sheet::Persons].header_row, 2);
+    assert_eq!(reg.persons.len(), 1);
+    assert_eq!(reg.persons[0].sex, Some(Sex::Male));
+    assert!(reg.persons[0].resident_id_valid);
+    assert_eq!(reg.persons[0].decision_date, Some(d(2025, 1, 1)));
+}
+
+#[test]
+fn formula_errors_are_named_as_such() {
+    let dir = tempdir();
+    let path = dir.path().join("errors.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("人员").unwrap();
+    for (c, h) in PERSON_HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in person_row("P001", "男", O(rid("19900101", "001")))
+        .into_iter()
+        .enumerate()
+    {
+        match v {
+            S(t) => {
+                ws.write_string(1, c as u16, t).unwrap();
+            }
+            O(t) => {
+                ws.write_string(1, c as u16, t).unwrap();
+            }
+            _ => {}
+        }
+    }
+    // 姓名 looked up with VLOOKUP that failed; 报到日期 likewise.
+    let na = rust_xlsxwriter::Formula::new("=NA()").set_result("#N/A");
+    ws.write_formula(1, 1, na.clone()).unwrap();
+    ws.write_formula(1, 10, na).unwrap();
+    wb.save(&path).unwrap();
+    let report = check(&path);
+    assert_eq!(
+        code_cells(&report),
+        pairs(&[("D001", "人员!B2"), ("D002", "人员!K2")])
+    );
+    assert!(
+        report.findings[0].message.contains("错误值"),
+        "{}",
+        report.findings[0].message
+    );
+    assert_eq!(report.register.rows[&Sheet::Persons].used, 1);
 }

@@ -103,6 +103,16 @@ fn read(path: &Path) -> BTreeMap<String, Sheet> {
     out
 }
 
+/// 评估期 in one form: `2025年第一季度` → `2025Q1`; other values unchanged.
+fn period(text: &str) -> String {
+    for (i, q) in ["一", "二", "三", "四"].iter().enumerate() {
+        if let Some(year) = text.strip_suffix(&format!("年第{q}季度")) {
+            return format!("{year}Q{}", i + 1);
+        }
+    }
+    text.to_string()
+}
+
 fn answers(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(answers_path(path)).unwrap()).unwrap()
 }
@@ -114,9 +124,9 @@ fn same_seed_gives_identical_files_and_other_seed_differs() {
     let b = generate(dir.path(), "b.xlsx", &opts(30, 5, 0.3));
     let c = generate(dir.path(), "c.xlsx", &opts(30, 6, 0.3));
     let bytes = |p: &Path| std::fs::read(p).unwrap();
-    assert_eq!(bytes(&a), bytes(&b));
-    assert_eq!(bytes(&answers_path(&a)), bytes(&answers_path(&b)));
-    assert_ne!(bytes(&a), bytes(&c));
+    assert!(bytes(&a) == bytes(&b), "same seed, different workbooks");
+    assert!(bytes(&answers_path(&a)) == bytes(&answers_path(&b)));
+    assert!(bytes(&a) != bytes(&c), "different seeds, same workbook");
 }
 
 #[test]
@@ -124,9 +134,9 @@ fn bundled_sample_is_reproduced_byte_for_byte() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     let dir = tempfile::tempdir().unwrap();
     let path = generate(dir.path(), "sample.xlsx", &SampleOptions::default());
-    assert_eq!(
-        std::fs::read(&path).unwrap(),
-        std::fs::read(root.join("sample.xlsx")).unwrap(),
+    // Compared with assert! so that a mismatch does not print the whole file.
+    assert!(
+        std::fs::read(&path).unwrap() == std::fs::read(root.join("sample.xlsx")).unwrap(),
         "samples/sample.xlsx is stale: regenerate it (see samples/README.md)"
     );
     assert_eq!(
@@ -215,7 +225,11 @@ fn register_without_breaches_follows_the_contract_and_the_rules() {
         let listed = error_cells.contains(&cell("人员", *r, "公民身份号码"));
         assert_eq!(id_valid(&rid), !listed, "{id} {rid}");
         let sex_digit = rid.as_bytes()[16] - b'0';
-        assert_eq!(people.text(row, "性别") == "女", sex_digit % 2 == 0, "{id}");
+        assert_eq!(
+            people.text(row, "性别") == "女",
+            sex_digit.is_multiple_of(2),
+            "{id}"
+        );
         if !error_cells.contains(&cell("人员", *r, "出生日期")) {
             let birth = people.date(row, "出生日期").unwrap();
             assert_eq!(birth.format("%Y%m%d").to_string(), rid[6..14], "{id}");
@@ -243,9 +257,14 @@ fn register_without_breaches_follows_the_contract_and_the_rules() {
             assert_eq!(status, "已解除", "{id}");
             assert_eq!(people.date(row, "状态日期"), Some(term_last), "{id}");
             term_last
-        } else {
-            assert_eq!(status, "执行中", "{id}");
+        } else if status == "执行中" {
+            assert_eq!(people.date(row, "状态日期"), None, "{id}");
             as_of
+        } else {
+            assert!(["已变更执行地", "终止"].contains(&status.as_str()), "{id}");
+            let date = people.date(row, "状态日期").unwrap();
+            assert!(date > report && date < as_of, "{id}");
+            date
         };
         if people.text(row, "性别") == "女" {
             let staff = &wb["工作人员"];
@@ -317,7 +336,10 @@ fn register_without_breaches_follows_the_contract_and_the_rules() {
                 }
                 "告诫" => assert_eq!(s.text(row, "类型"), "口头"),
                 "评估" => {
-                    evals.entry(id).or_default().insert(s.text(row, "评估期"));
+                    evals
+                        .entry(id)
+                        .or_default()
+                        .insert(period(&s.text(row, "评估期")));
                 }
                 _ => {}
             }
@@ -672,4 +694,337 @@ fn template_has_every_sheet_header_and_validation() {
         let xml = zip_entry(&path, &format!("xl/worksheets/{sheet_file}"));
         assert!(xml.contains("type=\"list\""), "{sheet_file}");
     }
+}
+
+#[test]
+fn other_as_of_dates_and_tiny_registers_stay_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    for (persons, as_of) in [
+        (1, d(2024, 2, 29)),
+        (3, d(2023, 6, 30)),
+        (17, d(2024, 2, 29)),
+    ] {
+        let o = SampleOptions {
+            persons,
+            seed: 11,
+            breaches: 0.5,
+            as_of,
+        };
+        let path = generate(dir.path(), &format!("s{persons}.xlsx"), &o);
+        let key = answers(&path);
+        let d006: HashSet<String> = key["data_errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["code"] == "D006")
+            .map(|e| e["cell"].as_str().unwrap().to_string())
+            .collect();
+        let wb = read(&path);
+        let people = &wb["人员"];
+        assert_eq!(people.rows.len(), persons as usize);
+        let ids: HashSet<String> = people
+            .rows
+            .iter()
+            .map(|(_, r)| people.text(r, "编号"))
+            .collect();
+        for (name, sheet) in &wb {
+            for (r, row) in &sheet.rows {
+                for cell in row {
+                    if let Data::DateTime(x) = cell {
+                        let date = d(1899, 12, 30) + chrono::Duration::days(x.as_f64() as i64);
+                        assert!(date <= as_of, "{name} row {}: {date} after {as_of}", r + 1);
+                    }
+                }
+                if let Some(&c) = sheet.cols.get("编号") {
+                    if name != "人员" {
+                        let id = sheet.text(row, "编号");
+                        let cell = format!("{name}!{}{}", (b'A' + c as u8) as char, r + 1);
+                        assert!(ids.contains(&id) || d006.contains(&cell), "{cell}: {id}");
+                    }
+                }
+            }
+        }
+        let units = &wb["单位"];
+        assert!(!units.rows.is_empty() && units.rows.len() <= persons.max(2) as usize);
+        let found = evaluate(&wb, as_of);
+        let listed: BTreeSet<(String, String)> = key["expected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let who = e["person"].as_str().or(e["unit"].as_str()).unwrap();
+                (e["code"].as_str().unwrap().to_string(), who.to_string())
+            })
+            .collect();
+        assert_eq!(found, listed, "{persons} people, as of {as_of}");
+    }
+}
+
+/// The rules of domain.md (standard profile), evaluated independently on the workbook as read
+/// back, in their plainest reading: (code, 编号 or 村名) for every finding above info.
+fn evaluate(wb: &BTreeMap<String, Sheet>, as_of: NaiveDate) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    let days = |a: NaiveDate, b: NaiveDate| (b - a).num_days();
+    let people = &wb["人员"];
+    let staff = &wb["工作人员"];
+    let women: HashSet<String> = staff
+        .rows
+        .iter()
+        .filter(|(_, s)| staff.text(s, "性别") == "女")
+        .map(|(_, s)| staff.text(s, "姓名"))
+        .collect();
+    let of = |sheet: &str, id: &str| -> Vec<Vec<Data>> {
+        let s = &wb[sheet];
+        s.rows
+            .iter()
+            .filter(|(_, r)| s.text(r, "编号") == id)
+            .map(|(_, r)| r.clone())
+            .collect()
+    };
+    for (_, p) in &people.rows {
+        let id = people.text(p, "编号");
+        let mut hit = |code: &str| {
+            out.insert((code.to_string(), id.clone()));
+        };
+        let served = people.date(p, "送达日期").unwrap();
+        let limit = if people.text(p, "外省市人员") == "是" {
+            15
+        } else {
+            7
+        };
+        let Some(report) = people.date(p, "报到日期") else {
+            if days(served, as_of) > limit {
+                hit("P102");
+            }
+            continue;
+        };
+        if days(served, report) > limit {
+            hit("P101");
+        }
+        match people.date(p, "协议签订日期") {
+            Some(a) if days(report, a) <= 7 => {}
+            _ if days(report, as_of) > 7 => hit("P103"),
+            _ => {}
+        }
+        let term_last = report + Months::new(36) - chrono::Duration::days(1);
+        let status = people.text(p, "状态");
+        let mut end = as_of.min(term_last);
+        if status != "执行中" {
+            end = end.min(people.date(p, "状态日期").unwrap());
+        }
+        if status == "执行中" && term_last < as_of {
+            hit("P104");
+        }
+        let tests = of("检测", &id);
+        let t = &wb["检测"];
+        let done: Vec<NaiveDate> = tests
+            .iter()
+            .filter(|r| ["阴性", "阳性"].contains(&t.text(r, "结果").as_str()))
+            .map(|r| t.date(r, "检测日期").unwrap())
+            .collect();
+        for (k, n) in [6i64, 4, 2].into_iter().enumerate() {
+            let ys = report + Months::new(12 * k as u32);
+            let ye = report + Months::new(12 * (k as u32 + 1));
+            if ys > end {
+                break;
+            }
+            let count = done.iter().filter(|&&x| x >= ys && x < ye).count() as i64;
+            let need = if ye - chrono::Duration::days(1) <= end {
+                n
+            } else {
+                n * (days(ys, end) + 1) / days(ys, ye)
+            };
+            if count < need {
+                hit("P105");
+            }
+        }
+        let bad = tests
+            .iter()
+            .filter(|r| ["拒绝", "逃避"].contains(&t.text(r, "结果").as_str()))
+            .count();
+        if bad >= 3 {
+            hit("P110");
+        }
+        if tests.iter().any(|r| t.text(r, "结果") == "阳性") {
+            hit("P112");
+        }
+        let c = &wb["谈话"];
+        let contacts: Vec<(NaiveDate, String)> = of("谈话", &id)
+            .iter()
+            .map(|r| (c.date(r, "日期").unwrap(), c.text(r, "形式")))
+            .collect();
+        let in_month = |m: NaiveDate, kinds: &[&str]| {
+            contacts
+                .iter()
+                .filter(|(x, k)| {
+                    x.year() == m.year() && x.month() == m.month() && kinds.contains(&k.as_str())
+                })
+                .count()
+        };
+        let months = whole_months(report, end);
+        if months.iter().any(|&m| in_month(m, &["面谈", "家访"]) == 0) {
+            hit("P106");
+        }
+        if months.iter().any(|&m| in_month(m, &["本人报告"]) < 2) {
+            hit("P107");
+        }
+        let e = &wb["评估"];
+        let periods: HashSet<String> = of("评估", &id)
+            .iter()
+            .map(|r| period(&e.text(r, "评估期")))
+            .collect();
+        for &m in &months {
+            if m.month() % 3 == 1 && m + Months::new(3) - chrono::Duration::days(1) <= end {
+                let q = format!("{}Q{}", m.year(), m.month() / 3 + 1);
+                if !periods.contains(&q) {
+                    hit("P109");
+                }
+            }
+        }
+        if term_last < as_of && !periods.contains("总评估") {
+            hit("P116");
+        }
+        let l = &wb["请假"];
+        let leaves = of("请假", &id);
+        let unapproved: Vec<i64> = leaves
+            .iter()
+            .filter(|r| l.text(r, "是否批准") == "否")
+            .map(|r| {
+                days(
+                    l.date(r, "离开日期").unwrap(),
+                    l.date(r, "返回日期").unwrap_or(end),
+                )
+            })
+            .collect();
+        if unapproved.len() >= 3 || unapproved.iter().sum::<i64>() > 30 {
+            hit("P111");
+        }
+        if leaves.iter().any(|r| {
+            l.text(r, "是否批准") == "是"
+                && days(
+                    l.date(r, "离开日期").unwrap(),
+                    l.date(r, "返回日期").unwrap(),
+                ) > 3
+        }) {
+            hit("P114");
+        }
+        let w = &wb["告诫"];
+        let written: Vec<NaiveDate> = of("告诫", &id)
+            .iter()
+            .filter(|r| w.text(r, "类型") == "书面")
+            .map(|r| w.date(r, "日期").unwrap())
+            .collect();
+        if written.len() >= 2 {
+            let second = written[1];
+            if months
+                .iter()
+                .any(|&m| m > second && in_month(m, &["本人报告"]) == 0)
+            {
+                hit("P113");
+            }
+        }
+        if people.text(p, "性别") == "女" {
+            let mut group = vec![people.text(p, "帮教小组组长")];
+            group.extend(
+                people
+                    .text(p, "帮教小组成员")
+                    .split('、')
+                    .map(str::to_string),
+            );
+            if !group
+                .iter()
+                .any(|m| m.ends_with("(女)") || women.contains(m))
+            {
+                hit("P115");
+            }
+        }
+    }
+    let units = &wb["单位"];
+    for (_, u) in &units.rows {
+        let name = units.text(u, "村(社区)");
+        let num = |c: &str| match units.get(u, c) {
+            Data::Float(f) => *f,
+            other => panic!("{c}: {other:?}"),
+        };
+        let users = num("实有吸毒人员数");
+        let workers: Vec<&Vec<Data>> = staff
+            .rows
+            .iter()
+            .filter(|(_, s)| staff.text(s, "村(社区)") == name)
+            .map(|(_, s)| s)
+            .collect();
+        let full: Vec<&&Vec<Data>> = workers
+            .iter()
+            .filter(|s| staff.text(s, "类型") == "专职")
+            .collect();
+        let short = if users >= 20.0 {
+            (full.len() as f64) < (users / 20.0).ceil()
+        } else {
+            workers.is_empty()
+        };
+        let mut hit = |code: &str| {
+            out.insert((code.to_string(), name.clone()));
+        };
+        if short {
+            hit("U201");
+        }
+        if full.iter().any(|s| {
+            let age = as_of
+                .years_since(staff.date(s, "出生日期").unwrap())
+                .unwrap();
+            !(25..=55).contains(&age) || staff.text(s, "学历") == "初中"
+        }) {
+            hit("U202");
+        }
+        if num("经费到位(元)") < (1500.0 * users).max(10000.0) {
+            hit("U203");
+        }
+        let signed = people
+            .rows
+            .iter()
+            .filter(|(_, p)| {
+                people.text(p, "村(社区)") == name && people.date(p, "协议签订日期").is_some()
+            })
+            .count() as f64;
+        if signed < 0.7 * users {
+            hit("U204");
+        }
+    }
+    out
+}
+
+#[test]
+fn answer_key_matches_an_independent_reading_of_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut codes = BTreeSet::new();
+    for (persons, seed, share) in [(300, 23, 0.6), (60, 22, 1.0), (40, 1, 0.2)] {
+        let path = generate(
+            dir.path(),
+            &format!("r{seed}.xlsx"),
+            &opts(persons, seed, share),
+        );
+        let key = answers(&path);
+        let listed: BTreeSet<(String, String)> = key["expected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let who = e["person"].as_str().or(e["unit"].as_str()).unwrap();
+                (e["code"].as_str().unwrap().to_string(), who.to_string())
+            })
+            .collect();
+        let found = evaluate(&read(&path), d(2025, 12, 31));
+        let missing: Vec<_> = listed.difference(&found).collect();
+        let extra: Vec<_> = found.difference(&listed).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "seed {seed}: listed but not found {missing:?}; found but not listed {extra:?}"
+        );
+        codes.extend(listed.into_iter().map(|(code, _)| code));
+    }
+    let all: Vec<&str> = vec![
+        "P101", "P102", "P103", "P104", "P105", "P106", "P107", "P109", "P110", "P111", "P112",
+        "P113", "P114", "P115", "P116", "U201", "U202", "U203", "U204",
+    ];
+    assert_eq!(codes.iter().map(String::as_str).collect::<Vec<_>>(), all);
 }

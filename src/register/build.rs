@@ -3,14 +3,14 @@
 
 use super::headers::field_index;
 use super::rows::{Row, RowHandler};
-use super::values::{date_of, DateCell, EnumSpec, Slot};
+use super::values::{date_of, DateCell, EnumSpec, Kind, Slot};
 use crate::finding::{Finding, Severity};
 use crate::model::{CellRef, Register, Sheet};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
 static EMPTY_SLOT: Slot = Slot {
-    kind: super::values::Kind::Empty,
+    kind: Kind::Empty,
     text: String::new(),
     num: 0.0,
     date: None,
@@ -36,9 +36,12 @@ impl Row<'_> {
     }
 }
 
-/// Who a finding is about while reading a row.
+/// Who a finding is about while reading a row: a person already read (by index, so that
+/// event rows allocate nothing unless they report), or a 编号 and unit given as text.
 #[derive(Debug, Clone, Default)]
 pub struct Subject {
+    /// Index into `register.persons`; takes precedence over `person` and `unit`.
+    pub index: Option<usize>,
     pub person: Option<String>,
     pub unit: String,
 }
@@ -66,21 +69,31 @@ impl Builder {
         cell: CellRef,
         message: String,
     ) {
+        let known = subject.index.and_then(|i| self.register.persons.get(i));
+        let (person, unit) = match known {
+            Some(p) => (Some(p.id.clone()), p.unit.clone()),
+            None => (subject.person.clone(), subject.unit.clone()),
+        };
         let mut f = Finding::new(code, Severity::Error, message)
-            .unit(subject.unit.clone())
+            .unit(unit)
             .cell(cell);
-        f.person = subject.person.clone();
+        f.person = person;
         self.findings.push(f);
     }
 
     /// D001 for an empty required value.
     pub fn missing(&mut self, row: &Row<'_>, field: &str, subject: &Subject, rejected: bool) {
         let tail = if rejected { "，本行未使用" } else { "" };
+        let what = if row.get(field).kind == Kind::Error {
+            "是公式错误值（如 #N/A、#VALUE!），等于没有填写"
+        } else {
+            "为空"
+        };
         self.report(
             "D001",
             subject,
             row.cell(field),
-            format!("{field} 为空（必填）{tail}"),
+            format!("{field} {what}（必填）{tail}"),
         );
     }
 
@@ -193,7 +206,7 @@ impl Builder {
         } else {
             let subject = Subject {
                 person: Some(key.clone()),
-                unit: String::new(),
+                ..Subject::default()
             };
             self.report(
                 "D006",
@@ -209,10 +222,9 @@ impl Builder {
 
     /// The subject of an event row of person `i`.
     pub fn subject_of(&self, i: usize) -> Subject {
-        let p = &self.register.persons[i];
         Subject {
-            person: Some(p.id.clone()),
-            unit: p.unit.clone(),
+            index: Some(i),
+            ..Subject::default()
         }
     }
 

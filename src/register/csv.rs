@@ -49,8 +49,10 @@ impl CsvSource {
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
                 p.is_file()
-                    && p.extension()
-                        .is_some_and(|x| x.to_string_lossy().eq_ignore_ascii_case("csv"))
+                    && p.extension().is_some_and(|x| {
+                        let x = x.to_string_lossy().to_ascii_lowercase();
+                        matches!(x.as_str(), "csv" | "tsv" | "txt")
+                    })
             })
             .map(|p| (stem(&p), p))
             .collect();
@@ -87,11 +89,27 @@ impl SheetSource for CsvSource {
     }
 }
 
+/// The field separator of delimited text, judged from its first line: a comma, a tab
+/// (Excel's "Unicode text" export, UTF-16 with tabs) or a semicolon, whichever is most frequent.
+pub fn delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    let count = |c: char| first.chars().filter(|x| *x == c).count();
+    let (comma, tab, semi) = (count(','), count('\t'), count(';'));
+    if tab > comma && tab >= semi {
+        b'\t'
+    } else if semi > comma && semi > tab {
+        b';'
+    } else {
+        b','
+    }
+}
+
 /// Streams CSV text as cells; rows are 0-based physical line numbers.
 pub fn stream_text(text: &str, name: &str, sink: &mut dyn CellSink) -> Result<(), ReadError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter(text))
         .from_reader(text.as_bytes());
     let bytes = text.as_bytes();
     let mut record = csv::StringRecord::new();
@@ -159,6 +177,22 @@ mod tests {
         let rows: Vec<(u32, u32)> = c.0.iter().map(|(r, col, _)| (*r, *col)).collect();
         assert_eq!(rows, [(0, 0), (0, 1), (1, 0), (1, 1), (3, 0), (3, 1)]);
         assert_eq!(c.0[3].2, "d\r\ne");
+    }
+
+    #[test]
+    fn tab_separated_utf16_text_as_excel_exports_it() {
+        let text = "编号\t姓名\r\nP001\t张三, 男\r\n";
+        let mut le = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        let decoded = decode(&le);
+        assert_eq!(delimiter(&decoded), b'\t');
+        let mut c = Collect::default();
+        stream_text(&decoded, "t", &mut c).unwrap();
+        assert_eq!(c.0[3], (1, 1, "张三, 男".to_string()));
+        assert_eq!(delimiter("a;b;c\n"), b';');
+        assert_eq!(delimiter("a,b\tc,d\n"), b',');
     }
 
     #[test]

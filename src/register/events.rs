@@ -24,7 +24,7 @@ impl Builder {
             method: row.get("检测方式").text_value(),
             result,
             lab: row.get("检测单位").text_value(),
-            tester: row.get("检测人").text_value(),
+            tester: row.get("检测人").name_value(),
         });
         Ok(())
     }
@@ -40,7 +40,7 @@ impl Builder {
             person,
             date,
             kind,
-            worker: row.get("工作人员").text_value(),
+            worker: row.get("工作人员").name_value(),
             summary: row.get("摘要").text_value(),
         });
         Ok(())
@@ -62,7 +62,7 @@ impl Builder {
             destination: row.get("去向").text_value(),
             reason: row.get("事由").text_value(),
             approved,
-            approver: row.get("批准人").text_value(),
+            approver: row.get("批准人").name_value(),
         });
         Ok(())
     }
@@ -97,7 +97,7 @@ impl Builder {
             date,
             period,
             conclusion,
-            evaluator: row.get("评估人").text_value(),
+            evaluator: row.get("评估人").name_value(),
         });
         Ok(())
     }
@@ -147,12 +147,14 @@ impl Builder {
     }
 
     pub fn staff_row(&mut self, row: &Row<'_>) -> Result<(), Rejected> {
-        let unit = row.get("村(社区)").text_value();
+        let unit = row.get("村(社区)").name_value();
+        let town = row.get("乡镇(街道)").name_value();
         let s = Subject {
+            index: None,
             person: None,
-            unit: unit.clone().unwrap_or_default(),
+            unit: unit.clone().or_else(|| town.clone()).unwrap_or_default(),
         };
-        let name = row.get("姓名").text_value();
+        let name = row.get("姓名").name_value();
         if name.is_none() {
             self.missing(row, "姓名", &s, true);
         }
@@ -170,16 +172,17 @@ impl Builder {
             birth_date,
             education: row.get("学历").text_value(),
             kind,
-            town: row.get("乡镇(街道)").text_value(),
+            town,
             unit,
         });
         Ok(())
     }
 
     pub fn unit_row(&mut self, row: &Row<'_>) -> Result<(), Rejected> {
-        let unit = row.get("村(社区)").text_value();
-        let town = row.get("乡镇(街道)").text_value();
+        let unit = row.get("村(社区)").name_value();
+        let town = row.get("乡镇(街道)").name_value();
         let s = Subject {
+            index: None,
             person: None,
             unit: unit.clone().or_else(|| town.clone()).unwrap_or_default(),
         };

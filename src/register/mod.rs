@@ -5,8 +5,14 @@
 //! either used or rejected with a finding (`Register::rows`).
 //!
 //! Layout: [`workbook`] and [`csv`] turn files into a stream of cells ([`SheetSource`]);
-//! [`rows`] finds the header and assembles typed rows; `persons.rs`/`events.rs` build the
-//! model records.
+//! [`rows`] finds the header (title rows skipped, two-row headers joined) and assembles typed
+//! rows (values of cells merged down fill every row of the merge); [`persons`]/[`events`]
+//! build the model records through [`build::Builder`].
+//!
+//! What a file is comes from its first bytes, not its name: an .xlsx saved as .xls reads as
+//! xlsx; xlsx is streamed cell by cell (a stray cell at XFD1048576 costs nothing); .xls,
+//! .xlsb and .ods are loaded as ranges (calamine offers no streaming for them); CSV/TSV text
+//! has its encoding (BOM, UTF-8, GBK/GB18030 via chardetng) and separator detected.
 
 pub mod build;
 pub mod csv;
@@ -24,6 +30,7 @@ use headers::{fields, sheet_by_headers, sheet_by_name};
 use rows::{CellSink, HeaderPeek, SheetAssembler};
 use std::collections::BTreeMap;
 use std::path::Path;
+use workbook::WorkbookKind;
 
 /// Input that cannot be used at all (exit code 2): missing file, not a workbook, a required
 /// sheet absent. The message is one line, in Chinese, for the clerk.
@@ -44,6 +51,12 @@ pub trait SheetSource {
     fn sheet_names(&self) -> Vec<String>;
     /// Streams the non-empty cells of one sheet in row-major order (does not call `end`).
     fn stream(&mut self, name: &str, sink: &mut dyn CellSink) -> Result<(), ReadError>;
+    /// Cells merged down over several rows, as (column, first row, last row): the value of
+    /// the first row stands for every row of the merge. Empty when unknown.
+    fn merged_down(&mut self, name: &str) -> Vec<rows::MergedDown> {
+        let _ = name;
+        Vec::new()
+    }
 }
 
 /// Reads the register at `path` (a workbook, one CSV file for 人员, or a folder of CSV files).
@@ -59,10 +72,24 @@ pub fn read_register(path: &Path) -> Result<ReadOutcome, ReadError> {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    match ext.as_str() {
-        "xlsx" | "xlsm" => read_source(&mut workbook::XlsxSource::open(path)?, path, false),
-        "xls" | "xlsb" | "ods" => read_source(&mut workbook::RangeSource::open(path)?, path, false),
-        "csv" | "txt" => read_source(&mut csv::CsvSource::file(path), path, true),
+    // The content decides, not the extension: WPS and web exports are often misnamed.
+    match (workbook::sniff(path), ext.as_str()) {
+        (Some(WorkbookKind::Xlsx), "xlsb") => {
+            read_source(&mut workbook::RangeSource::open(path, None)?, path, false)
+        }
+        (Some(WorkbookKind::Xlsx), _) => {
+            read_source(&mut workbook::XlsxSource::open(path)?, path, false)
+        }
+        (Some(kind), _) => read_source(
+            &mut workbook::RangeSource::open(path, Some(kind))?,
+            path,
+            false,
+        ),
+        (None, "csv" | "tsv" | "txt") => read_source(&mut csv::CsvSource::file(path), path, true),
+        (None, "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "et") => Err(ReadError(format!(
+            "{} 不是有效的工作簿文件（可能已损坏，或是网页/文本另存的）：请用 Excel 或 WPS 打开后另存为 .xlsx",
+            path.display()
+        ))),
         _ => Err(ReadError(format!(
             "不支持的文件类型：{}（可用 .xlsx、.xlsm、.xls、.ods、.csv 或 CSV 文件夹）",
             path.display()
@@ -72,17 +99,19 @@ pub fn read_register(path: &Path) -> Result<ReadOutcome, ReadError> {
 
 /// Decides which file sheet stands for which register sheet: by name (with synonyms), then
 /// by the headers of the sheets left over. `single_is_persons`: a lone CSV file is 人员.
+/// Also returns the sheets that hold something but stand for no register sheet.
 fn assign_sheets(
     source: &mut dyn SheetSource,
     single_is_persons: bool,
-) -> Result<BTreeMap<Sheet, String>, ReadError> {
+) -> Result<(BTreeMap<Sheet, String>, Vec<String>), ReadError> {
     let names = source.sheet_names();
     let mut assigned: BTreeMap<Sheet, String> = BTreeMap::new();
+    let mut ignored = Vec::new();
     if single_is_persons {
         if let Some(n) = names.first() {
             assigned.insert(Sheet::Persons, n.clone());
         }
-        return Ok(assigned);
+        return Ok((assigned, ignored));
     }
     let mut leftover = Vec::new();
     for n in &names {
@@ -99,12 +128,17 @@ fn assign_sheets(
             .filter(|s| !assigned.contains_key(s))
             .collect();
         if open.is_empty() {
-            break;
+            ignored.push(n);
+            continue;
         }
         let mut peek = HeaderPeek::default();
         source.stream(&n, &mut peek)?;
-        if let Some(s) = sheet_by_headers(&peek.rows, &open) {
-            assigned.insert(s, n);
+        match sheet_by_headers(&peek.rows, &open) {
+            Some(s) => {
+                assigned.insert(s, n);
+            }
+            None if !peek.rows.is_empty() => ignored.push(n),
+            None => {}
         }
     }
     if !assigned.contains_key(&Sheet::Persons) {
@@ -119,7 +153,7 @@ fn assign_sheets(
             names.join("、")
         )));
     }
-    Ok(assigned)
+    Ok((assigned, ignored))
 }
 
 fn read_source(
@@ -127,9 +161,10 @@ fn read_source(
     path: &Path,
     single_is_persons: bool,
 ) -> Result<ReadOutcome, ReadError> {
-    let assigned = assign_sheets(source, single_is_persons)?;
+    let (assigned, ignored) = assign_sheets(source, single_is_persons)?;
     let mut builder = Builder::default();
     builder.register.source = path.display().to_string();
+    builder.register.ignored_sheets = ignored;
     // 人员 first: event rows are tied to persons by 编号.
     for (sheet, name) in &assigned {
         builder.register.layouts.insert(
@@ -140,10 +175,12 @@ fn read_source(
             },
         );
         builder.register.rows.entry(*sheet).or_default();
+        let merged = source.merged_down(name);
         let mut handler = SheetRows {
             builder: &mut builder,
         };
         let mut assembler = SheetAssembler::new(*sheet, name, &mut handler);
+        assembler.set_merged_down(merged);
         source.stream(name, &mut assembler)?;
         assembler.end();
         if let Some(e) = assembler.error.take() {

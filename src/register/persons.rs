@@ -11,10 +11,11 @@ pub const DEFAULT_TERM_MONTHS: u32 = 36;
 impl Builder {
     /// One row of 人员. Rejected only when 编号 is missing (D001) or repeats (D005).
     pub fn person_row(&mut self, row: &Row<'_>) -> Result<(), Rejected> {
-        let unit = row.get("村(社区)").text_value().unwrap_or_default();
+        let unit = row.get("村(社区)").name_value().unwrap_or_default();
         let mut key = String::new();
         row.get("编号").compact_into(&mut key);
         let mut subject = Subject {
+            index: None,
             person: None,
             unit: unit.clone(),
         };
@@ -44,7 +45,7 @@ impl Builder {
             term_months: DEFAULT_TERM_MONTHS,
             ..Person::default()
         };
-        match row.get("姓名").text_value() {
+        match row.get("姓名").name_value() {
             Some(n) => p.name = n,
             None => self.missing(row, "姓名", &subject, false),
         }
@@ -57,7 +58,7 @@ impl Builder {
         p.phone = row.get("联系电话").text_value();
         p.household_address = row.get("户籍地址").text_value();
         p.current_address = row.get("现住址").text_value();
-        match row.get("乡镇(街道)").text_value() {
+        match row.get("乡镇(街道)").name_value() {
             Some(t) => p.town = t,
             None => self.missing(row, "乡镇(街道)", &subject, false),
         }
@@ -101,8 +102,8 @@ impl Builder {
             .ok()
             .flatten();
         p.status_date = self.date(row, "状态日期", &subject, false).ok().flatten();
-        p.social_worker = row.get("专职社工").text_value();
-        p.group_leader = row.get("帮教小组组长").text_value();
+        p.social_worker = row.get("专职社工").name_value();
+        p.group_leader = row.get("帮教小组组长").name_value();
         p.group_members = row
             .get("帮教小组成员")
             .text_value()

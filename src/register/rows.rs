@@ -16,6 +16,65 @@ pub trait CellSink {
     fn end(&mut self);
 }
 
+/// The cells of a two-row header read as one row: the lower row's title where it has one,
+/// else the upper row's (titles merged down over both rows sit in the upper row).
+pub fn stack_header_rows(above: &[(u32, String)], below: &[(u32, String)]) -> HeaderRow {
+    let mut cells: HeaderRow = below.to_vec();
+    for (col, text) in above {
+        if !below.iter().any(|(c, _)| c == col) {
+            cells.push((*col, text.clone()));
+        }
+    }
+    cells.sort_by_key(|(c, _)| *c);
+    cells
+}
+
+/// A cell merged down over several rows: its value (in `first_row`) stands for every row
+/// down to `last_row`, as the clerk sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MergedDown {
+    pub col: u32,
+    pub first_row: u32,
+    pub last_row: u32,
+}
+
+/// Fills the empty cells of vertical merges with the value of their first row.
+#[derive(Default)]
+struct MergeFill {
+    /// Sorted by first row.
+    merges: Vec<MergedDown>,
+    /// The value of each merge's first cell, once seen.
+    values: Vec<Option<Slot>>,
+    /// The next merge (in `merges`) not yet active.
+    next: usize,
+    /// Merges whose rows are being read.
+    active: Vec<usize>,
+}
+
+impl MergeFill {
+    /// Records the value of a merge's first cell.
+    fn seen(&mut self, row: u32, col: u32, slot: &Slot) {
+        // Merges are few; a linear search over the active ones and the next few is cheap.
+        self.advance(row);
+        for &k in &self.active {
+            let m = self.merges[k];
+            if m.first_row == row && m.col == col {
+                self.values[k] = Some(slot.clone());
+            }
+        }
+    }
+
+    /// Makes the merges that start at or before `row` active and drops the finished ones.
+    fn advance(&mut self, row: u32) {
+        while self.next < self.merges.len() && self.merges[self.next].first_row <= row {
+            self.active.push(self.next);
+            self.next += 1;
+        }
+        let merges = &self.merges;
+        self.active.retain(|&k| merges[k].last_row >= row);
+    }
+}
+
 /// A data row after the header: one slot per field of the sheet.
 pub struct Row<'a> {
     pub sheet: Sheet,
@@ -73,6 +132,7 @@ pub struct SheetAssembler<'h, H: RowHandler> {
     slots: Vec<Slot>,
     columns: Vec<Option<u32>>,
     row_has_value: bool,
+    merge: MergeFill,
     handler: &'h mut H,
     /// The header found, once found.
     pub header: Option<HeaderMatch>,
@@ -90,10 +150,22 @@ impl<'h, H: RowHandler> SheetAssembler<'h, H> {
             slots: vec![Slot::default(); n],
             columns: vec![None; n],
             row_has_value: false,
+            merge: MergeFill::default(),
             handler,
             header: None,
             error: None,
         }
+    }
+
+    /// The sheet's vertical merges (see [`MergedDown`]).
+    pub fn set_merged_down(&mut self, mut merges: Vec<MergedDown>) {
+        merges.sort_by_key(|m| (m.first_row, m.col));
+        self.merge = MergeFill {
+            values: vec![None; merges.len()],
+            merges,
+            next: 0,
+            active: Vec::new(),
+        };
     }
 
     /// Decides on the header from the rows seen so far; `false` when none qualifies.
@@ -124,6 +196,28 @@ impl<'h, H: RowHandler> SheetAssembler<'h, H> {
             }
             return false;
         };
+        let mut m = m;
+        let missing = m.missing_required(self.sheet);
+        if !missing.is_empty() {
+            // A two-row header (a group title such as 基本情况 over 性别/公民身份号码, the
+            // other titles merged down): read the two rows as one.
+            match rows.iter().find(|(r, _)| *r == m.header_row + 1) {
+                Some((r2, below)) => {
+                    let above = rows
+                        .iter()
+                        .find(|(r, _)| *r == m.header_row)
+                        .map_or(&[][..], |(_, c)| c.as_slice());
+                    let two =
+                        HeaderMatch::of_row(self.sheet, *r2, &stack_header_rows(above, below));
+                    if two.missing_required(self.sheet).is_empty() {
+                        m = two;
+                    }
+                }
+                // Wait for the next row before judging.
+                None if !final_try => return false,
+                None => {}
+            }
+        }
         let missing = m.missing_required(self.sheet);
         if !missing.is_empty() {
             let seen = rows
@@ -158,6 +252,9 @@ impl<'h, H: RowHandler> SheetAssembler<'h, H> {
     }
 
     fn flush_row(&mut self, row: u32) {
+        if self.row_has_value && !self.merge.merges.is_empty() {
+            self.fill_merged(row);
+        }
         if self.row_has_value {
             self.handler.row(&Row {
                 sheet: self.sheet,
@@ -170,6 +267,28 @@ impl<'h, H: RowHandler> SheetAssembler<'h, H> {
             s.clear();
         }
         self.row_has_value = false;
+    }
+}
+
+impl<H: RowHandler> SheetAssembler<'_, H> {
+    /// Gives the empty fields of `row` that lie under a vertical merge the merge's value.
+    fn fill_merged(&mut self, row: u32) {
+        self.merge.advance(row);
+        let Phase::Data { col_to_field, .. } = &self.phase else {
+            return;
+        };
+        for &k in &self.merge.active {
+            let m = self.merge.merges[k];
+            if m.first_row >= row {
+                continue;
+            }
+            let Some(i) = col_to_field.get(m.col as usize).copied().flatten() else {
+                continue;
+            };
+            if let (true, Some(v)) = (self.slots[i].is_empty(), &self.merge.values[k]) {
+                self.slots[i].clone_from(v);
+            }
+        }
     }
 }
 
@@ -240,6 +359,9 @@ impl<H: RowHandler> CellSink for SheetAssembler<'_, H> {
                     if let Some(i) = field {
                         self.row_has_value = true;
                         self.slots[i].set(value);
+                        if !self.merge.merges.is_empty() {
+                            self.merge.seen(row, col, &self.slots[i]);
+                        }
                     }
                 }
                 true

@@ -106,6 +106,17 @@ impl Slot {
         }
     }
 
+    /// The value as a name (person, worker, 村(社区), 乡镇(街道)): half-width, with every
+    /// space removed (clerks pad two-character names: `张  三`), `None` when empty.
+    pub fn name_value(&self) -> Option<String> {
+        let mut out = String::new();
+        match self.kind {
+            Kind::Empty | Kind::Error => {}
+            _ => self.compact_into(&mut out),
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
     /// The value as free text (trimmed, half-width), `None` when empty.
     pub fn text_value(&self) -> Option<String> {
         match self.kind {
@@ -249,6 +260,10 @@ pub fn date_of(slot: &Slot) -> DateCell {
     let d = match slot.kind {
         Kind::Empty => return DateCell::Empty,
         Kind::Date => slot.date,
+        // 20250301 typed into a number cell, or an Excel serial day.
+        Kind::Number if (19_000_101.0..=21_001_231.0).contains(&slot.num) => {
+            parse_date_text(&number_text(slot.num))
+        }
         Kind::Number => excel_serial_date(slot.num),
         Kind::Text => parse_date_text(&slot.text),
         Kind::Bool | Kind::Error => None,
@@ -537,6 +552,19 @@ mod tests {
     }
 
     #[test]
+    fn numbers_in_date_columns() {
+        let mut slot = Slot::default();
+        slot.set(CellIn::Number(20250301.0));
+        assert_eq!(date_of(&slot), DateCell::Date(d(2025, 3, 1)));
+        slot.set(CellIn::Number(45717.0));
+        assert_eq!(date_of(&slot), DateCell::Date(d(2025, 3, 1)));
+        slot.set(CellIn::Number(20251301.0));
+        assert_eq!(date_of(&slot), DateCell::Bad("20251301".into()));
+        slot.set(CellIn::Number(-5.0));
+        assert_eq!(date_of(&slot), DateCell::Bad("-5".into()));
+    }
+
+    #[test]
     fn excel_serials() {
         assert_eq!(excel_serial_date(45717.0), Some(d(2025, 3, 1)));
         assert_eq!(excel_serial_date(1.0), Some(d(1900, 1, 1)));
@@ -585,6 +613,53 @@ mod tests {
             check_resident_id(&slot),
             Some(IdCheck::LostDigits { .. })
         ));
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        for s in [
+            "",
+            " ",
+            "年月日",
+            "２０２５年",
+            "99999999999999999999",
+            "-1",
+            "1e308",
+            "NaN",
+            "inf",
+            "2025-1-1-1",
+            "2025年13月",
+            "🙂🙂🙂🙂🙂🙂",
+            "身份证身份证身份证",
+            "1101051949123100２Ｘ",
+            "20251301",
+            "2025/02/29",
+            "0000-00-00",
+            "2025Q",
+            "总",
+            "年第一季度",
+        ] {
+            let _ = parse_date_text(s);
+            let _ = check_id_text(s);
+            let _ = parse_eval_period(s);
+            let mut slot = Slot::default();
+            slot.set(CellIn::Text(s));
+            let _ = (date_of(&slot), parse_amount(&slot), parse_count(&slot));
+            let _ = check_resident_id(&slot);
+        }
+        for n in [
+            f64::NAN,
+            f64::INFINITY,
+            -1e300,
+            1e300,
+            0.0,
+            60.0,
+            2_958_466.0,
+        ] {
+            let mut slot = Slot::default();
+            slot.set(CellIn::Number(n));
+            let _ = (date_of(&slot), parse_count(&slot), check_resident_id(&slot));
+        }
     }
 
     #[test]

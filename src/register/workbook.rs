@@ -1,19 +1,76 @@
 //! Workbooks through calamine: xlsx/xlsm streamed cell by cell (a stray cell far away costs
 //! nothing), xls/xlsb/ods loaded as a range after a size check.
 
-use super::rows::CellSink;
+use super::rows::{CellSink, MergedDown};
 use super::values::{parse_date_text, CellIn};
 use super::{ReadError, SheetSource};
 use calamine::{
-    open_workbook, open_workbook_auto, Data, DataRef, ExcelDateTime, Reader, Sheets, Xlsx,
+    open_workbook, Data, DataRef, Dimensions, ExcelDateTime, Ods, Reader, Sheets, Xls, Xlsb, Xlsx,
 };
 use chrono::NaiveDate;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::Path;
+
+/// What a file holds, judged by its first bytes (WPS and web exports often carry the wrong
+/// extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkbookKind {
+    /// Office Open XML (.xlsx/.xlsm): a zip without an ODF `mimetype` entry first.
+    Xlsx,
+    /// OpenDocument spreadsheet: a zip whose first entry is `mimetype`.
+    Ods,
+    /// Legacy .xls (or .et): an OLE compound file.
+    Xls,
+}
+
+/// The kind of workbook a file is, from its magic bytes; `None` when it is none of them
+/// (e.g. a CSV or an HTML page saved as .xls).
+pub fn sniff(path: &Path) -> Option<WorkbookKind> {
+    let mut head = [0u8; 38];
+    let mut file = File::open(path).ok()?;
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read(&mut head[filled..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => filled += n,
+        }
+    }
+    let head = &head[..filled];
+    if head.starts_with(b"PK\x03\x04") {
+        if head.get(30..38) == Some(b"mimetype".as_slice()) {
+            Some(WorkbookKind::Ods)
+        } else {
+            Some(WorkbookKind::Xlsx)
+        }
+    } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        Some(WorkbookKind::Xls)
+    } else {
+        None
+    }
+}
 
 /// Largest sheet (rows × columns) loaded as a whole range from xls/xlsb/ods.
 pub const MAX_RANGE_CELLS: usize = 40_000_000;
+
+/// Merged cells are looked up only in xlsx sheets of at most this many rows: calamine finds
+/// them by parsing the sheet a second time, which large event sheets should not pay for.
+pub const MERGE_SCAN_MAX_ROWS: u32 = 100_000;
+
+/// Keeps the merges that span more than one row, as (column, first row, last row).
+fn merged_down_of(regions: &[Dimensions]) -> Vec<MergedDown> {
+    let mut out: Vec<MergedDown> = regions
+        .iter()
+        .filter(|d| d.end.0 > d.start.0)
+        .map(|d| MergedDown {
+            col: d.start.1,
+            first_row: d.start.0,
+            last_row: d.end.0,
+        })
+        .collect();
+    out.sort_by_key(|m| (m.first_row, m.col));
+    out
+}
 
 /// An .xlsx/.xlsm workbook, read with calamine's streaming cell reader.
 pub struct XlsxSource {
@@ -52,6 +109,23 @@ impl SheetSource for XlsxSource {
         self.workbook.sheet_names()
     }
 
+    fn merged_down(&mut self, name: &str) -> Vec<MergedDown> {
+        let rows = match self.workbook.worksheet_cells_reader(name) {
+            Ok(reader) => {
+                let d = reader.dimensions();
+                d.end.0.saturating_sub(d.start.0) + 1
+            }
+            Err(_) => return Vec::new(),
+        };
+        if rows > MERGE_SCAN_MAX_ROWS {
+            return Vec::new();
+        }
+        match self.workbook.merge_cells_by_sheet_name(name) {
+            Ok(regions) => merged_down_of(&regions),
+            Err(_) => Vec::new(),
+        }
+    }
+
     fn stream(&mut self, name: &str, sink: &mut dyn CellSink) -> Result<(), ReadError> {
         let err = |e: calamine::XlsxError| ReadError(format!("读取工作表「{name}」出错：{e}"));
         let mut reader = self.workbook.worksheet_cells_reader(name).map_err(err)?;
@@ -83,9 +157,23 @@ pub struct RangeSource {
 }
 
 impl RangeSource {
-    pub fn open(path: &Path) -> Result<Self, ReadError> {
-        let workbook = open_workbook_auto(path)
-            .map_err(|e| ReadError(format!("无法打开工作簿 {}：{e}", path.display())))?;
+    /// Opens an .xls, .xlsb or .ods workbook as the given kind (`None`: .xlsb).
+    pub fn open(path: &Path, kind: Option<WorkbookKind>) -> Result<Self, ReadError> {
+        let fail = |e: String| ReadError(format!("无法打开工作簿 {}：{e}", path.display()));
+        let workbook = match kind {
+            Some(WorkbookKind::Ods) => {
+                Sheets::Ods(open_workbook::<Ods<_>, _>(path).map_err(|e| fail(e.to_string()))?)
+            }
+            Some(WorkbookKind::Xls) => {
+                Sheets::Xls(open_workbook::<Xls<_>, _>(path).map_err(|e| fail(e.to_string()))?)
+            }
+            Some(WorkbookKind::Xlsx) => {
+                Sheets::Xlsx(open_workbook::<Xlsx<_>, _>(path).map_err(|e| fail(e.to_string()))?)
+            }
+            None => {
+                Sheets::Xlsb(open_workbook::<Xlsb<_>, _>(path).map_err(|e| fail(e.to_string()))?)
+            }
+        };
         Ok(RangeSource { workbook })
     }
 }
@@ -93,6 +181,16 @@ impl RangeSource {
 impl SheetSource for RangeSource {
     fn sheet_names(&self) -> Vec<String> {
         self.workbook.sheet_names()
+    }
+
+    fn merged_down(&mut self, name: &str) -> Vec<MergedDown> {
+        match &self.workbook {
+            Sheets::Xls(x) => x
+                .merge_cells_by_sheet_name(name)
+                .map(|r| merged_down_of(&r))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
     }
 
     fn stream(&mut self, name: &str, sink: &mut dyn CellSink) -> Result<(), ReadError> {

@@ -246,14 +246,14 @@ fn event_windows(reg: &Register, out: &mut Vec<Finding>) {
         let Some(p) = reg.persons.get(person) else {
             return;
         };
-        let cell = reg.cell(sheet, row, field);
+        let cell = || reg.cell(sheet, row, field);
         if let Some((start_field, start)) = window_start(p) {
             if d < start {
                 out.push(about(
                     "D007",
                     DATE_WARNING,
                     p,
-                    [cell, reg.cell(Sheet::Persons, p.row, start_field)],
+                    [cell(), reg.cell(Sheet::Persons, p.row, start_field)],
                     format!(
                         "{what}日期 {} 早于{start_field} {}",
                         zh_date(d),
@@ -269,7 +269,7 @@ fn event_windows(reg: &Register, out: &mut Vec<Finding>) {
                     "D007",
                     DATE_WARNING,
                     p,
-                    [cell, reg.cell(Sheet::Persons, p.row, "状态日期")],
+                    [cell(), reg.cell(Sheet::Persons, p.row, "状态日期")],
                     format!(
                         "{what}日期 {} 晚于状态日期 {}（状态为{}）",
                         zh_date(d),

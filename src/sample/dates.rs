@@ -43,6 +43,12 @@ pub fn quarter_label(d: NaiveDate) -> String {
     format!("{}Q{}", d.year(), (d.month() - 1) / 3 + 1)
 }
 
+/// The quarter label in words, e.g. `2025年第一季度` (the contract accepts both forms).
+pub fn quarter_label_words(d: NaiveDate) -> String {
+    let q = ["一", "二", "三", "四"][((d.month() - 1) / 3) as usize];
+    format!("{}年第{q}季度", d.year())
+}
+
 /// Every month (as its first day) that meets `[from, to]`, partial ones included.
 pub fn months_touching(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
     let mut out = Vec::new();
@@ -100,6 +106,7 @@ mod tests {
         assert_eq!(quarter_start(d(2025, 8, 3)), d(2025, 7, 1));
         assert_eq!(quarter_end(d(2025, 8, 3)), d(2025, 9, 30));
         assert_eq!(quarter_label(d(2025, 12, 3)), "2025Q4");
+        assert_eq!(quarter_label_words(d(2025, 2, 3)), "2025年第一季度");
         assert_eq!(whole_months(d(2025, 1, 2), d(2025, 3, 31)).len(), 2);
         assert_eq!(months_touching(d(2025, 1, 2), d(2025, 3, 1)).len(), 3);
         assert_eq!(whole_quarters(d(2025, 1, 1), d(2025, 12, 30)).len(), 3);

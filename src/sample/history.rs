@@ -4,7 +4,7 @@
 
 use super::dates::{
     add_days, add_months, clamp, days_between, month_end, months_touching, quarter_end,
-    quarter_label, quarters_touching, whole_months, whole_quarters,
+    quarter_label, quarter_label_words, quarters_touching, whole_months, whole_quarters,
 };
 use super::names;
 use super::plan::{PersonPlan, STREAM_HISTORY};
@@ -135,11 +135,11 @@ pub fn build(p: &PersonPlan, index: usize, seed: u64, as_of: NaiveDate) -> Histo
         let b = month_end(m).min(end);
         let f2f_date = clamp(add_days(m, 14), a, b);
         let (kind, summary) = if no_f2f == Some(m) {
-            ("电话", *r.pick(PHONE_SUMMARIES))
+            ("电话", r.pick_str(PHONE_SUMMARIES))
         } else if r.chance(0.7) {
-            ("面谈", *r.pick(F2F_SUMMARIES))
+            ("面谈", r.pick_str(F2F_SUMMARIES))
         } else {
-            ("家访", *r.pick(F2F_SUMMARIES))
+            ("家访", r.pick_str(F2F_SUMMARIES))
         };
         h.contacts.push(ContactRow {
             date: f2f_date,
@@ -161,7 +161,7 @@ pub fn build(p: &PersonPlan, index: usize, seed: u64, as_of: NaiveDate) -> Histo
                 date: add_days(a, offset),
                 kind: "本人报告",
                 worker: worker.clone(),
-                summary: *r.pick(REPORT_SUMMARIES),
+                summary: r.pick_str(REPORT_SUMMARIES),
             });
         }
         if r.chance(0.05) {
@@ -169,7 +169,7 @@ pub fn build(p: &PersonPlan, index: usize, seed: u64, as_of: NaiveDate) -> Histo
                 date: add_days(a, r.range(0, span)),
                 kind: "电话",
                 worker: worker.clone(),
-                summary: *r.pick(PHONE_SUMMARIES),
+                summary: r.pick_str(PHONE_SUMMARIES),
             });
         }
     }
@@ -202,14 +202,20 @@ pub fn build(p: &PersonPlan, index: usize, seed: u64, as_of: NaiveDate) -> Histo
         h.leaves.push(leave_row(leave, days, true, &worker, &mut r));
     }
     if has("P111") {
-        if r.chance(0.5) {
+        // Three short unapproved departures, one of 35 days, or one still open (> 30 days).
+        let variant = r.below(if p.status == "执行中" { 3 } else { 2 });
+        if variant == 0 {
             for quarter in 1..=3 {
                 let leave = add_days(start, span * quarter / 4);
                 h.leaves.push(leave_row(leave, 1, false, "", &mut r));
             }
         } else {
             let leave = add_days(start, r.range(3, span - 40));
-            h.leaves.push(leave_row(leave, 35, false, "", &mut r));
+            let mut row = leave_row(leave, 35, false, "", &mut r);
+            if variant == 2 {
+                row.back = None;
+            }
+            h.leaves.push(row);
         }
     }
 
@@ -227,7 +233,11 @@ pub fn build(p: &PersonPlan, index: usize, seed: u64, as_of: NaiveDate) -> Histo
         }
         h.evaluations.push(EvalRow {
             date,
-            period: quarter_label(q),
+            period: if r.chance(0.05) {
+                quarter_label_words(q)
+            } else {
+                quarter_label(q)
+            },
             conclusion: conclusion(&mut r),
             evaluator: worker.clone(),
         });
@@ -245,7 +255,7 @@ pub fn build(p: &PersonPlan, index: usize, seed: u64, as_of: NaiveDate) -> Histo
     if r.chance(0.25) {
         h.help.push(HelpRow {
             date: add_days(start, r.range(0, span)),
-            kind: *r.pick(super::layout::HELP_KINDS),
+            kind: r.pick_str(super::layout::HELP_KINDS),
         });
     }
 
@@ -326,9 +336,9 @@ fn leave_row(leave: NaiveDate, days: i64, approved: bool, approver: &str, r: &mu
     LeaveRow {
         leave,
         back: Some(add_days(leave, days)),
-        destination: *r.pick(DESTINATIONS),
+        destination: r.pick_str(DESTINATIONS),
         reason: if approved {
-            *r.pick(LEAVE_REASONS)
+            r.pick_str(LEAVE_REASONS)
         } else {
             "未经批准擅自离开"
         },

@@ -76,20 +76,20 @@ pub fn person_name(rng: &mut Rng, female: bool) -> String {
     let surname = if rng.chance(0.5) {
         SURNAMES[rng.below(15) as usize]
     } else {
-        *rng.pick(SURNAMES)
+        rng.pick_str(SURNAMES)
     };
     let chars = if female { FEMALE_CHARS } else { MALE_CHARS };
     let mut name = String::from(surname);
-    name.push_str(*rng.pick(chars));
+    name.push_str(rng.pick_str(chars));
     if rng.chance(0.55) {
-        name.push_str(*rng.pick(chars));
+        name.push_str(rng.pick_str(chars));
     }
     name
 }
 
 /// The town (乡镇/街道) name for a seed.
 pub fn town(rng: &mut Rng) -> &'static str {
-    *rng.pick(TOWNS)
+    rng.pick_str(TOWNS)
 }
 
 /// `count` distinct village/community names.
@@ -112,7 +112,7 @@ pub fn villages(rng: &mut Rng, count: usize) -> Vec<String> {
 
 /// A mobile phone number.
 pub fn phone(rng: &mut Rng) -> String {
-    let second = *rng.pick(&["3", "5", "7", "8", "9"]);
+    let second = rng.pick_str(&["3", "5", "7", "8", "9"]);
     format!("1{second}{:09}", rng.below(1_000_000_000))
 }
 

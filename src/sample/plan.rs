@@ -120,7 +120,8 @@ pub fn build(opts: &SampleOptions) -> Plan {
     let mut rng = Rng::derive(opts.seed, STREAM_TOWN, 0);
     let town = names::town(&mut rng);
     let n = opts.persons as usize;
-    let unit_count = n.div_ceil(15).max(2);
+    // About one village or community per 15 people, at least two (unless there is one person).
+    let unit_count = n.div_ceil(15).max(2).min(n.max(1));
     let unit_names = names::villages(&mut rng, unit_count);
     let county = town_county(&mut rng);
     let authority = format!("{county}公安局");
@@ -162,10 +163,11 @@ pub fn build(opts: &SampleOptions) -> Plan {
     }
 
     let mut units = plan_units(opts, &persons, &unit_names, &mut rng);
-    let staff = plan_staff(opts, &units, town, &mut rng);
+    let staff = plan_staff(opts, &units, &mut rng);
+    let index = StaffIndex::new(&staff, unit_count);
     for (i, p) in persons.iter_mut().enumerate() {
         let mut r = Rng::derive(opts.seed, STREAM_GROUP, i as u64);
-        assign_group(p, &staff, unit_count, &mut r);
+        assign_group(p, &index, &mut r);
     }
     settle_unit_codes(&mut units, &persons, &staff, opts.as_of);
     Plan {
@@ -178,7 +180,7 @@ pub fn build(opts: &SampleOptions) -> Plan {
 }
 
 fn town_county(rng: &mut Rng) -> &'static str {
-    *rng.pick(&["江北区", "临川县", "平阳县", "河西区", "安宁市", "清远县"])
+    rng.pick_str(&["江北区", "临川县", "平阳县", "河西区", "安宁市", "清远县"])
 }
 
 /// A compliant person: timeline, identity, address. Group is assigned later.
@@ -245,11 +247,19 @@ fn person(
     let served = add_days(report, -r.range(0, if other_province { 12 } else { 5 }));
     let decision = add_days(served, -r.range(0, 4));
     let agreement = add_days(report, r.range(0, 3)).min(as_of);
-    let (status, status_date, window_end) = if term_last < as_of {
+    let (mut status, mut status_date, mut window_end) = if term_last < as_of {
         ("已解除", Some(term_last), term_last)
     } else {
         ("执行中", None, as_of)
     };
+    // A few people left the programme early: moved away or sentenced (window ends then).
+    let span = days_between(report, as_of);
+    if status == "执行中" && span >= 150 && r.chance(0.05) {
+        let date = add_days(report, r.range(60, span - 30));
+        status = r.pick_str(&["已变更执行地", "终止"]);
+        status_date = Some(date);
+        window_end = date;
+    }
     let measure = if r.chance(0.7) {
         "社区戒毒"
     } else {
@@ -261,8 +271,11 @@ fn person(
         decision.year(),
         r.range(1, 400)
     );
-    let special = if r.chance(0.06) {
-        Some(*r.pick(&["严重疾病", "残疾"]))
+    let young_woman = female && as_of.years_since(birth).is_some_and(|age| age < 42);
+    let special = if young_woman && r.chance(0.12) {
+        Some(r.pick_str(&["怀孕", "哺乳"]))
+    } else if r.chance(0.06) {
+        Some(r.pick_str(&["严重疾病", "残疾"]))
     } else {
         None
     };
@@ -336,7 +349,7 @@ fn inject_breaches(p: &mut PersonPlan, as_of: NaiveDate, r: &mut Rng) {
         .copied()
         .filter(|c| eligible(p, c, as_of))
         .collect();
-    let first = *r.pick(&candidates);
+    let first = r.pick_str(&candidates);
     let mut codes = vec![first];
     if first != "P102" && r.chance(0.3) {
         let rest: Vec<&'static str> = candidates
@@ -345,7 +358,7 @@ fn inject_breaches(p: &mut PersonPlan, as_of: NaiveDate, r: &mut Rng) {
             .filter(|&c| c != first && c != "P102")
             .collect();
         if !rest.is_empty() {
-            codes.push(*r.pick(&rest));
+            codes.push(r.pick_str(&rest));
         }
     }
     codes.sort_unstable();
@@ -407,6 +420,23 @@ fn apply_data_error(p: &mut PersonPlan, code: &'static str) {
     p.data_error = Some(code);
 }
 
+/// People per unit, and people with a signed agreement per unit.
+fn unit_counts(persons: &[PersonPlan], count: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut members = vec![0u32; count];
+    let mut signed = vec![0u32; count];
+    for p in persons {
+        if let Some(m) = members.get_mut(p.unit) {
+            *m += 1;
+        }
+        if p.agreement.is_some() {
+            if let Some(s) = signed.get_mut(p.unit) {
+                *s += 1;
+            }
+        }
+    }
+    (members, signed)
+}
+
 /// Registered users and funding per unit; some units get a unit-level break.
 fn plan_units(
     opts: &SampleOptions,
@@ -425,14 +455,11 @@ fn plan_units(
             broken[u] = Some(UNIT_CODES[(j + offset) % UNIT_CODES.len()]);
         }
     }
+    let (members, signed) = unit_counts(persons, count);
     (0..count)
         .map(|u| {
             let mut r = Rng::derive(opts.seed, STREAM_UNIT, u as u64);
-            let members = persons.iter().filter(|p| p.unit == u).count() as u32;
-            let signed = persons
-                .iter()
-                .filter(|p| p.unit == u && p.agreement.is_some())
-                .count() as u32;
+            let (members, signed) = (members[u], signed[u]);
             let mut expected = BTreeSet::new();
             let users = if broken[u] == Some("U204") {
                 expected.insert("U204");
@@ -471,12 +498,7 @@ fn plan_units(
 /// Staff per unit: enough full-time workers for the ratio, two or three part-time ones (at
 /// least one man and one woman); broken units lack staff (U201) or have an unqualified
 /// full-time worker (U202).
-fn plan_staff(
-    opts: &SampleOptions,
-    units: &[UnitPlan],
-    _town: &str,
-    rng: &mut Rng,
-) -> Vec<StaffPlan> {
+fn plan_staff(opts: &SampleOptions, units: &[UnitPlan], rng: &mut Rng) -> Vec<StaffPlan> {
     let as_of = opts.as_of;
     let mut used = HashSet::new();
     let mut staff = Vec::new();
@@ -499,7 +521,7 @@ fn plan_staff(
                 name: unique_name(rng, female, &mut used),
                 female,
                 birth: birth_for_age(as_of, age, rng),
-                education: *rng.pick(&qualified),
+                education: rng.pick_str(&qualified),
                 full_time: is_full,
                 unit: u,
             });
@@ -507,7 +529,7 @@ fn plan_staff(
         if unit.expected.contains("U202") {
             let female = rng.chance(0.3);
             let (age, education) = if rng.chance(0.5) {
-                (58, *rng.pick(&qualified))
+                (58, rng.pick_str(&qualified))
             } else {
                 (rng.range(30, 50), "初中")
             };
@@ -535,26 +557,54 @@ fn unique_name(rng: &mut Rng, female: bool, used: &mut HashSet<String>) -> Strin
 
 /// A birth date giving `age` full years on `as_of` (at least 20 days away from a birthday).
 fn birth_for_age(as_of: NaiveDate, age: i64, rng: &mut Rng) -> NaiveDate {
-    let years_back = add_months(as_of, 0)
-        .with_year(as_of.year() - age as i32)
-        .unwrap_or(as_of);
+    // Day clamped to 28 so that a 29 February as-of date has a date in every year.
+    let years_back = NaiveDate::from_ymd_opt(
+        as_of.year() - age as i32,
+        as_of.month(),
+        as_of.day().min(28),
+    )
+    .unwrap_or(as_of);
     add_days(years_back, -rng.range(20, 340))
+}
+
+/// Staff looked up per unit and by name, built once (the plan must stay linear in N).
+struct StaffIndex<'a> {
+    all: &'a [StaffPlan],
+    by_unit: Vec<Vec<&'a StaffPlan>>,
+    names: HashSet<&'a str>,
+}
+
+impl<'a> StaffIndex<'a> {
+    fn new(all: &'a [StaffPlan], unit_count: usize) -> StaffIndex<'a> {
+        let mut by_unit = vec![Vec::new(); unit_count];
+        for s in all {
+            if let Some(list) = by_unit.get_mut(s.unit) {
+                list.push(s);
+            }
+        }
+        let names = all.iter().map(|s| s.name.as_str()).collect();
+        StaffIndex {
+            all,
+            by_unit,
+            names,
+        }
+    }
+
+    /// The unit's staff, or the next unit's when it has none (U201 units borrow).
+    fn local(&self, unit: usize) -> &[&'a StaffPlan] {
+        let n = self.by_unit.len();
+        (0..n)
+            .map(|step| &self.by_unit[(unit + step) % n])
+            .find(|list| !list.is_empty())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
 }
 
 /// 专职社工, group leader and members. A woman's group includes a woman (a female staff
 /// member, or a relative written `姓名(女)`), except for an injected P115.
-fn assign_group(p: &mut PersonPlan, staff: &[StaffPlan], unit_count: usize, r: &mut Rng) {
-    // Units without staff (U201) borrow the next unit's people.
-    let mut u = p.unit;
-    let mut local: Vec<&StaffPlan> = Vec::new();
-    for step in 0..unit_count {
-        u = (p.unit + step) % unit_count;
-        local = staff.iter().filter(|s| s.unit == u).collect();
-        if !local.is_empty() {
-            break;
-        }
-    }
-    let _ = u;
+fn assign_group(p: &mut PersonPlan, index: &StaffIndex, r: &mut Rng) {
+    let local = index.local(p.unit);
     let full: Vec<&StaffPlan> = local.iter().copied().filter(|s| s.full_time).collect();
     let part_men: Vec<&StaffPlan> = local
         .iter()
@@ -575,7 +625,7 @@ fn assign_group(p: &mut PersonPlan, staff: &[StaffPlan], unit_count: usize, r: &
     };
     if p.breaches.contains(&"P115") {
         let men: Vec<&StaffPlan> = local.iter().copied().filter(|s| !s.female).collect();
-        let all_men: Vec<&StaffPlan> = staff.iter().filter(|s| !s.female).collect();
+        let all_men: Vec<&StaffPlan> = index.all.iter().filter(|s| !s.female).collect();
         let men = if men.len() >= 2 { men } else { all_men };
         p.social_worker = pick_name(r, &men);
         p.leader = p.social_worker.clone();
@@ -592,7 +642,7 @@ fn assign_group(p: &mut PersonPlan, staff: &[StaffPlan], unit_count: usize, r: &
     let mut members = vec![pick_name(r, &part_men)];
     if p.female && r.chance(0.3) {
         let relative = names::person_name(r, true);
-        if !staff.iter().any(|s| s.name == relative) {
+        if !index.names.contains(relative.as_str()) {
             members.push(format!("{relative}(女)"));
         } else {
             members.push(pick_name(r, &part_women));
@@ -612,15 +662,13 @@ fn settle_unit_codes(
     staff: &[StaffPlan],
     as_of: NaiveDate,
 ) {
+    let (_, signed) = unit_counts(persons, units.len());
+    let index = StaffIndex::new(staff, units.len());
     for (u, unit) in units.iter_mut().enumerate() {
-        let signed = persons
-            .iter()
-            .filter(|p| p.unit == u && p.agreement.is_some())
-            .count() as f64;
-        if signed < AGREEMENT_SHARE * f64::from(unit.users) {
+        if f64::from(signed[u]) < AGREEMENT_SHARE * f64::from(unit.users) {
             unit.expected.insert("U204");
         }
-        let workers: Vec<&StaffPlan> = staff.iter().filter(|s| s.unit == u).collect();
+        let workers = &index.by_unit[u];
         let full = workers.iter().filter(|s| s.full_time).count() as u32;
         let short = if unit.users >= USERS_PER_WORKER {
             full < unit.users.div_ceil(USERS_PER_WORKER)

@@ -64,6 +64,11 @@ impl Rng {
         &items[self.below(items.len() as u64) as usize]
     }
 
+    /// One string of a non-empty list of static strings.
+    pub fn pick_str(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.below(items.len() as u64) as usize]
+    }
+
     /// Shuffles a slice in place (Fisher–Yates).
     pub fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {
