@@ -677,33 +677,6 @@ fn sev_index(s: Severity) -> usize {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_dates() {
-        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
-        assert_eq!(parse_text_date("2025-03-01"), d(2025, 3, 1));
-        assert_eq!(parse_text_date(" 2025/3/1 "), d(2025, 3, 1));
-        assert_eq!(parse_text_date("2025.3.1"), d(2025, 3, 1));
-        assert_eq!(parse_text_date("2025年3月1日"), d(2025, 3, 1));
-        assert_eq!(parse_text_date("２０２５年３月１日"), d(2025, 3, 1));
-        assert_eq!(parse_text_date("20250301"), d(2025, 3, 1));
-        assert_eq!(parse_text_date("2025-02-30"), None);
-        assert_eq!(parse_text_date("张三"), None);
-        assert_eq!(parse_text_date("2025-03"), None);
-    }
-
-    #[test]
-    fn sheet_names_are_safe_and_unique() {
-        let taken = vec!["问题清单".to_string()];
-        assert_eq!(safe_sheet_name("问题清单", &taken), "问题清单_2");
-        assert_eq!(safe_sheet_name("a/b:c", &[]), "a_b_c");
-        assert_eq!(safe_sheet_name(&"x".repeat(40), &[]).chars().count(), 31);
-    }
-}
-
 /// Writes `bytes` to a temporary file beside `out`, then renames it over `out`.
 fn write_atomic(out: &Path, bytes: &[u8]) -> Result<(), String> {
     let dir = out_dir(out);
@@ -729,4 +702,31 @@ fn write_atomic(out: &Path, bytes: &[u8]) -> Result<(), String> {
         let _ = std::fs::remove_file(&tmp);
         format!("无法写入 {}: {e}", out.display())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_dates() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
+        assert_eq!(parse_text_date("2025-03-01"), d(2025, 3, 1));
+        assert_eq!(parse_text_date(" 2025/3/1 "), d(2025, 3, 1));
+        assert_eq!(parse_text_date("2025.3.1"), d(2025, 3, 1));
+        assert_eq!(parse_text_date("2025年3月1日"), d(2025, 3, 1));
+        assert_eq!(parse_text_date("２０２５年３月１日"), d(2025, 3, 1));
+        assert_eq!(parse_text_date("20250301"), d(2025, 3, 1));
+        assert_eq!(parse_text_date("2025-02-30"), None);
+        assert_eq!(parse_text_date("张三"), None);
+        assert_eq!(parse_text_date("2025-03"), None);
+    }
+
+    #[test]
+    fn sheet_names_are_safe_and_unique() {
+        let taken = vec!["问题清单".to_string()];
+        assert_eq!(safe_sheet_name("问题清单", &taken), "问题清单_2");
+        assert_eq!(safe_sheet_name("a/b:c", &[]), "a_b_c");
+        assert_eq!(safe_sheet_name(&"x".repeat(40), &[]).chars().count(), 31);
+    }
 }

@@ -170,12 +170,12 @@ pub enum MeasureScope {
 
 impl MeasureScope {
     pub fn applies(self, measure: Option<Measure>) -> bool {
-        match (self, measure) {
-            (MeasureScope::Both, _) => true,
-            (MeasureScope::Detox, Some(Measure::Detox)) => true,
-            (MeasureScope::Rehab, Some(Measure::Rehab)) => true,
-            _ => false,
-        }
+        matches!(
+            (self, measure),
+            (MeasureScope::Both, _)
+                | (MeasureScope::Detox, Some(Measure::Detox))
+                | (MeasureScope::Rehab, Some(Measure::Rehab))
+        )
     }
 }
 

@@ -244,7 +244,7 @@ impl B {
                 }
             }
             let month = chrono::Datelike::month(&m);
-            if month % 3 == 0 {
+            if month.is_multiple_of(3) {
                 let last = m
                     .checked_add_months(chrono::Months::new(1))
                     .unwrap()
@@ -1212,7 +1212,7 @@ fn annotated_workbook_marks_cells_and_lists_findings() {
     let summary = book.worksheet_range("汇总").unwrap();
     assert!(summary
         .rows()
-        .any(|r| r[0].to_string() == "P101" && r[3] == Data::Float(1.0)));
+        .any(|r| r[0] == Data::String("P101".into()) && r[3] == Data::Float(1.0)));
 
     // Notes and hyperlinks: look inside the package.
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
