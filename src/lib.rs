@@ -7,6 +7,7 @@
 //! Files are read only by [`register`] and written only at the right edge; everything in
 //! between is a pure function of (register, profile, as-of date).
 
+pub mod annotate;
 pub mod blank_template;
 pub mod check;
 pub mod finding;

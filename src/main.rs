@@ -74,6 +74,20 @@ enum Command {
         /// Exit with 1 when a finding is at or above this severity.
         #[arg(long, value_enum, default_value = "error")]
         fail_on: FailOn,
+        /// Also write an annotated copy of the register (.xlsx): every cell a finding rests on
+        /// coloured and noted, plus 问题清单 and 汇总 sheets.
+        #[arg(long, value_name = "OUT.xlsx")]
+        annotate: Option<std::path::PathBuf>,
+        /// Overwrite the --annotate file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List every rule: code, severity, name, profile setting (规则清单).
+    Rules,
+    /// Rule profiles (配置): list the bundled ones or show one fully resolved.
+    Profile {
+        #[command(subcommand)]
+        action: ProfileAction,
     },
     /// Generate a synthetic register with an answer key (生成示例台帐).
     Sample(SampleArgs),
@@ -85,6 +99,17 @@ enum Command {
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProfileAction {
+    /// List the bundled profiles.
+    List,
+    /// Print a profile (bundled name or YAML file) as fully resolved YAML, `extends:` applied.
+    Show {
+        /// A bundled profile name (standard, ouhai, national) or a YAML file.
+        name: String,
     },
 }
 
@@ -170,7 +195,14 @@ fn main() -> ExitCode {
             select,
             ignore,
             fail_on,
+            annotate,
+            force,
         } => {
+            if let Some(out) = &annotate {
+                if out.exists() && !force {
+                    return unusable(format!("{} 已存在（加 --force 覆盖）", out.display()));
+                }
+            }
             let as_of = match as_of {
                 None => chrono::Local::now().date_naive(),
                 Some(text) => match parse_date_text(&text) {
@@ -190,6 +222,11 @@ fn main() -> ExitCode {
                 Ok(r) => r,
                 Err(e) => return unusable(e),
             };
+            if let Some(out) = &annotate {
+                if let Err(e) = rehabdocs::annotate::write_annotated(&report, out) {
+                    return unusable(e);
+                }
+            }
             let text = match format {
                 Format::Text => render_text(&report),
                 Format::Json => render_json(&report),
@@ -218,5 +255,27 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Rules => {
+            print!("{}", rehabdocs::rules::catalogue_text());
+            ExitCode::SUCCESS
+        }
+        Command::Profile { action } => match action {
+            ProfileAction::List => {
+                print!("{}", rehabdocs::profile::list_text());
+                ExitCode::SUCCESS
+            }
+            ProfileAction::Show { name } => {
+                match rehabdocs::profile::Profile::load(&name).and_then(|p| p.to_yaml()) {
+                    Ok(yaml) => {
+                        print!("{yaml}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("{e}");
+                        ExitCode::from(2)
+                    }
+                }
+            }
+        },
     }
 }

@@ -1,28 +1,755 @@
 //! Rule profiles: every threshold of the programme's rules as a setting with its basis text.
 //!
-//! Owned by the rules work (issue 3). Bundled profiles live in `forms/profiles/*.yaml` and are
-//! embedded in the binary; a county's own YAML file may `extends:` one of them.
+//! A profile is YAML. Bundled profiles live in `forms/profiles/*.yaml` and are embedded in the
+//! binary (`standard`, `ouhai`, `national`); a county's own YAML file may `extends:` one of
+//! them (or another file, relative to its own folder) and change only what differs.
+//!
+//! Resolution: the parent is resolved first, then the child's YAML mapping is merged into it
+//! key by key (nested mappings merge, lists and scalars replace), `extends` is dropped and the
+//! result is deserialised with unknown keys rejected. Errors name the file, line and key.
+//!
+//! Every rule section carries `basis`: the words of the rule (source and text), shown in
+//! findings and printed documents.
+
+use crate::finding::Severity;
+use crate::model::{ContactKind, Measure, TestResult, WarningKind};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_norway::{Mapping, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The bundled profiles: (name, YAML text).
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("standard", include_str!("../forms/profiles/standard.yaml")),
+    ("ouhai", include_str!("../forms/profiles/ouhai.yaml")),
+    ("national", include_str!("../forms/profiles/national.yaml")),
+];
+
+/// How deep `extends:` chains may go (guards against cycles).
+const MAX_EXTENDS_DEPTH: usize = 8;
 
 /// A resolved profile (after `extends:`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Profile {
     pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// P101, P102.
+    pub report_in: ReportIn,
+    /// P103.
+    pub agreement: AgreementDeadline,
+    /// P104, P116.
+    pub term: TermRules,
+    /// P105, P106, P107, P109: minimum counts per period.
+    pub schedule: Vec<ScheduleItem>,
+    /// Surprise tests added to every term year's test requirement (P105).
+    pub surprise_tests: SurpriseTests,
+    /// P108: totals over the whole term.
+    #[serde(default)]
+    pub totals: Vec<TotalItem>,
+    /// P110, P111, P113.
+    pub serious_breach: SeriousBreach,
+    /// P112.
+    pub positive_test: Basis,
+    /// P114.
+    pub leave: LeaveRules,
+    /// P115.
+    pub female_group: Basis,
+    /// P117.
+    pub attention: Basis,
+    /// P118.
+    pub dynamic_control: DynamicControl,
+    /// U201.
+    pub staffing: Staffing,
+    /// U202.
+    pub workers: Workers,
+    /// U203.
+    pub funding: Funding,
+    /// U204.
+    pub agreement_rate: AgreementRate,
+    /// Per-rule overrides by code: `P108: { enabled: false, severity: warning }`.
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleOverride>,
+    /// Year-end appraisal scoring scheme. Reserved for the appraisal work, which defines its
+    /// shape; kept here as free YAML so that the rule parser accepts it.
+    #[serde(default)]
+    pub appraisal: Option<Value>,
+}
+
+/// A section that only carries its basis text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Basis {
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportIn {
+    /// Days after 送达日期 (or 决定日期) by which the person must report; day `days` is on time.
+    pub days: i64,
+    /// The same for 外省市人员.
+    pub days_other_province: i64,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementDeadline {
+    /// The agreement is due within this many days of report-in (day N is on time).
+    pub days_after_report_in: i64,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermRules {
+    /// Basis of P104 (discharge at term end).
+    pub basis: String,
+    /// Basis of P116 (total evaluation at term end).
+    pub total_evaluation_basis: String,
+}
+
+/// What a schedule item counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// Tests carried out (结果 阴性 or 阳性).
+    #[serde(alias = "检测")]
+    Tests,
+    /// Face-to-face talks (形式 面谈 or 家访).
+    #[serde(alias = "谈话", alias = "面谈")]
+    Talks,
+    /// Self-reports (形式 本人报告).
+    #[serde(alias = "本人报告")]
+    SelfReports,
+    /// Quarterly evaluations (评估期 a quarter; 总评估 not counted).
+    #[serde(alias = "评估")]
+    Evaluations,
+}
+
+impl EventKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Tests => "检测",
+            EventKind::Talks => "面对面谈话",
+            EventKind::SelfReports => "本人报告",
+            EventKind::Evaluations => "评估",
+        }
+    }
+    /// The rule that checks a schedule item of this kind.
+    pub fn rule_code(self) -> &'static str {
+        match self {
+            EventKind::Tests => "P105",
+            EventKind::Talks => "P106",
+            EventKind::SelfReports => "P107",
+            EventKind::Evaluations => "P109",
+        }
+    }
+    /// Whether a contact of this kind counts for this event kind.
+    pub fn counts_contact(self, kind: ContactKind) -> bool {
+        match self {
+            EventKind::Talks => kind.is_face_to_face(),
+            EventKind::SelfReports => kind == ContactKind::SelfReport,
+            _ => false,
+        }
+    }
+}
+
+/// Which measure a schedule item applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MeasureScope {
+    #[serde(rename = "社区戒毒")]
+    Detox,
+    #[serde(rename = "社区康复")]
+    Rehab,
+    #[serde(rename = "both", alias = "全部")]
+    Both,
+}
+
+impl MeasureScope {
+    pub fn applies(self, measure: Option<Measure>) -> bool {
+        matches!(
+            (self, measure),
+            (MeasureScope::Both, _)
+                | (MeasureScope::Detox, Some(Measure::Detox))
+                | (MeasureScope::Rehab, Some(Measure::Rehab))
+        )
+    }
+}
+
+fn both() -> MeasureScope {
+    MeasureScope::Both
+}
+
+/// The period a schedule item's minimum applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "PeriodRepr", into = "PeriodRepr")]
+pub enum Period {
+    /// Calendar periods of N months aligned on 1 January (1 month, 2, quarter, half-year, year).
+    Months(u32),
+    /// Term years: [报到 + (k−1) years, 报到 + k years).
+    TermYear,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+enum PeriodRepr {
+    Months(u32),
+    Word(String),
+}
+
+impl TryFrom<PeriodRepr> for Period {
+    type Error = String;
+    fn try_from(r: PeriodRepr) -> Result<Self, String> {
+        match r {
+            PeriodRepr::Months(n) if [1, 2, 3, 6, 12].contains(&n) => Ok(Period::Months(n)),
+            PeriodRepr::Word(w) if w == "term_year" || w == "期限年度" => Ok(Period::TermYear),
+            PeriodRepr::Months(n) => Err(format!(
+                "period 只能是 1、2、3、6、12（个月）或 term_year，不能是 {n}"
+            )),
+            PeriodRepr::Word(w) => Err(format!(
+                "period 只能是 1、2、3、6、12（个月）或 term_year，不能是 {w}"
+            )),
+        }
+    }
+}
+
+impl From<Period> for PeriodRepr {
+    fn from(p: Period) -> Self {
+        match p {
+            Period::Months(n) => PeriodRepr::Months(n),
+            Period::TermYear => PeriodRepr::Word("term_year".into()),
+        }
+    }
+}
+
+/// "At least `min` of `kind` per `period`, in term years `term_years` (empty: all), for
+/// `measure`."
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleItem {
+    pub kind: EventKind,
+    #[serde(default = "both")]
+    pub measure: MeasureScope,
+    pub period: Period,
+    #[serde(default)]
+    pub term_years: Vec<u32>,
+    pub min: u32,
+    pub basis: String,
+}
+
+impl ScheduleItem {
+    /// Whether the item applies in term year `k` (1-based).
+    pub fn in_term_year(&self, k: u32) -> bool {
+        self.term_years.is_empty() || self.term_years.contains(&k)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurpriseTests {
+    /// Extra tests required in every term year, on top of the schedule (0: none).
+    pub per_year: u32,
+    pub basis: String,
+}
+
+/// P108: at least `min` events of `kinds` over the whole term (pro rata while it runs).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TotalItem {
+    pub kinds: Vec<EventKind>,
+    #[serde(default = "both")]
+    pub measure: MeasureScope,
+    pub min: u32,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriousBreach {
+    pub tests: BreachTests,
+    pub departures: BreachDepartures,
+    pub warnings: BreachWarnings,
+}
+
+/// A test result as written in a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResultWord {
+    #[serde(rename = "拒绝")]
+    Refused,
+    #[serde(rename = "逃避")]
+    Evaded,
+    #[serde(rename = "未到")]
+    NoShow,
+}
+
+impl ResultWord {
+    pub fn matches(self, r: TestResult) -> bool {
+        matches!(
+            (self, r),
+            (ResultWord::Refused, TestResult::Refused)
+                | (ResultWord::Evaded, TestResult::Evaded)
+                | (ResultWord::NoShow, TestResult::NoShow)
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreachTests {
+    /// Evaded/refused tests at which the breach is reached.
+    pub count: u32,
+    /// Which results count.
+    pub results: Vec<ResultWord>,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreachDepartures {
+    /// Unapproved departures (rows) at which the breach is reached.
+    pub count: u32,
+    /// Total days away (返回 − 离开, summed) above which the breach is reached.
+    pub days_over: i64,
+    pub basis: String,
+}
+
+/// A warning kind as written in a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WarningWord {
+    #[serde(rename = "口头")]
+    Oral,
+    #[serde(rename = "书面")]
+    Written,
+}
+
+impl WarningWord {
+    pub fn matches(self, k: WarningKind) -> bool {
+        matches!(
+            (self, k),
+            (WarningWord::Oral, WarningKind::Oral) | (WarningWord::Written, WarningKind::Written)
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreachWarnings {
+    /// Warnings after which continued failure to report is a serious breach.
+    pub count: u32,
+    /// Which warning kinds count.
+    pub kinds: Vec<WarningWord>,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaveRules {
+    /// Longest approved leave, in days (返回 − 离开).
+    pub max_days: i64,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DynamicControl {
+    /// Years since report-in without a positive test.
+    pub years: u32,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Staffing {
+    /// One full-time worker per this many users; under it, one worker of any kind suffices.
+    pub users_per_full_time_worker: u32,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workers {
+    pub min_age: u32,
+    pub max_age: u32,
+    /// Lowest education accepted: 小学 < 初中 < 高中 = 中专 = 职高 < 大专 < 本科 < 硕士 < 博士.
+    pub min_education: String,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Funding {
+    /// Yuan per registered user per year.
+    pub per_user: u32,
+    /// Yuan per year at least, whatever the number of users.
+    pub minimum: u32,
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementRate {
+    /// Signed agreements as a percentage of registered users.
+    pub min_percent: u32,
+    pub basis: String,
+}
+
+/// Per-rule switch and severity override.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleOverride {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "severity_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub severity: Option<Severity>,
+}
+
+fn severity_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Severity>, D::Error> {
+    let s: Option<String> = Option::deserialize(d)?;
+    s.map(|s| s.parse::<Severity>().map_err(serde::de::Error::custom))
+        .transpose()
+}
+
+/// Education levels in order (U202); equal ranks are equivalent.
+pub fn education_rank(level: &str) -> Option<u8> {
+    let l = level.trim();
+    let rank = match l {
+        "小学" => 1,
+        "初中" => 2,
+        "高中" | "中专" | "职高" | "技校" => 3,
+        "大专" | "专科" => 4,
+        "本科" | "大学" => 5,
+        "硕士" | "研究生" => 6,
+        "博士" => 7,
+        _ => return None,
+    };
+    Some(rank)
 }
 
 impl Profile {
     /// The default profile (`standard`).
     pub fn standard() -> Profile {
-        Profile {
-            name: "standard".into(),
+        match Profile::load("standard") {
+            Ok(p) => p,
+            // The bundled YAML is tested; this cannot be reached by input.
+            Err(e) => panic!("bundled profile `standard` is invalid: {e}"),
         }
     }
 
     /// A bundled profile by name, or a YAML file by path.
     pub fn load(name_or_file: &str) -> Result<Profile, String> {
-        if name_or_file == "standard" {
-            Ok(Profile::standard())
-        } else {
-            Err(format!("未知的配置: {name_or_file}"))
+        let value = resolve(name_or_file, None, 0)?;
+        let (label, text) = source_text(name_or_file, None)?;
+        from_resolved(value, &label, &text)
+    }
+
+    /// Whether a rule is switched on (default on).
+    pub fn enabled(&self, code: &str) -> bool {
+        self.rules.get(code).and_then(|o| o.enabled).unwrap_or(true)
+    }
+
+    /// The rule's severity: the profile's override or the default.
+    pub fn severity(&self, code: &str, default: Severity) -> Severity {
+        self.rules
+            .get(code)
+            .and_then(|o| o.severity)
+            .unwrap_or(default)
+    }
+
+    /// The basis text of a rule (P…/U… code) under this profile, as findings carry it; for the
+    /// schedule rules P105–P109 the bases of the matching schedule items (and surprise tests
+    /// for P105), joined by `；`. Empty for data checks and unknown codes.
+    pub fn basis_of(&self, code: &str) -> String {
+        let kind = match code {
+            "P105" => Some(EventKind::Tests),
+            "P106" => Some(EventKind::Talks),
+            "P107" => Some(EventKind::SelfReports),
+            "P109" => Some(EventKind::Evaluations),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            let mut parts: Vec<&str> = Vec::new();
+            for item in self.schedule.iter().filter(|i| i.kind == kind) {
+                if !parts.contains(&item.basis.as_str()) {
+                    parts.push(&item.basis);
+                }
+            }
+            if kind == EventKind::Tests && self.surprise_tests.per_year > 0 {
+                parts.push(&self.surprise_tests.basis);
+            }
+            return parts.join("；");
         }
+        let sb = &self.serious_breach;
+        let text = match code {
+            "P101" | "P102" => &self.report_in.basis,
+            "P103" => &self.agreement.basis,
+            "P104" => &self.term.basis,
+            "P108" => {
+                return self
+                    .totals
+                    .iter()
+                    .map(|t| t.basis.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；")
+            }
+            "P110" => &sb.tests.basis,
+            "P111" => &sb.departures.basis,
+            "P112" => &self.positive_test.basis,
+            "P113" => &sb.warnings.basis,
+            "P114" => &self.leave.basis,
+            "P115" => &self.female_group.basis,
+            "P116" => &self.term.total_evaluation_basis,
+            "P117" => &self.attention.basis,
+            "P118" => &self.dynamic_control.basis,
+            "U201" => &self.staffing.basis,
+            "U202" => &self.workers.basis,
+            "U203" => &self.funding.basis,
+            "U204" => &self.agreement_rate.basis,
+            _ => return String::new(),
+        };
+        text.clone()
+    }
+
+    /// The fully resolved profile as YAML (`rehabdocs profile show`).
+    pub fn to_yaml(&self) -> Result<String, String> {
+        serde_norway::to_string(self).map_err(|e| format!("无法输出配置 {}: {e}", self.name))
+    }
+}
+
+/// The bundled profiles as text (`rehabdocs profile list`): name and description.
+pub fn list_text() -> String {
+    let mut out = String::new();
+    for name in bundled_names() {
+        let desc = Profile::load(name)
+            .map(|p| p.description)
+            .unwrap_or_else(|e| e);
+        out.push_str(&format!("{name}\t{desc}\n"));
+    }
+    out
+}
+
+/// Names of the bundled profiles.
+pub fn bundled_names() -> Vec<&'static str> {
+    BUNDLED.iter().map(|(n, _)| *n).collect()
+}
+
+/// The label (for messages) and text of a bundled profile or file. `base` is the folder of the
+/// file that names it in `extends:`.
+fn source_text(name_or_file: &str, base: Option<&Path>) -> Result<(String, String), String> {
+    if let Some((n, text)) = BUNDLED.iter().find(|(n, _)| *n == name_or_file) {
+        return Ok((format!("内置配置 {n}"), (*text).to_string()));
+    }
+    let mut path = PathBuf::from(name_or_file);
+    if path.is_relative() {
+        if let Some(b) = base {
+            path = b.join(path);
+        }
+    }
+    if !path.exists() {
+        return Err(format!(
+            "找不到配置 {name_or_file}：既不是内置配置（{}），也不是文件",
+            bundled_names().join("、")
+        ));
+    }
+    let bytes =
+        std::fs::read(&path).map_err(|e| format!("无法读取配置文件 {}: {e}", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("配置文件 {} 不是 UTF-8 编码", path.display()))?;
+    Ok((path.display().to_string(), text))
+}
+
+fn yaml_error(label: &str, e: &serde_norway::Error) -> String {
+    match e.location() {
+        Some(loc) => format!(
+            "配置文件 {label} 第 {} 行第 {} 列: {e}",
+            loc.line(),
+            loc.column()
+        ),
+        None => format!("配置文件 {label}: {e}"),
+    }
+}
+
+/// Reads one file or bundled profile, resolves its `extends:` chain and returns the merged
+/// mapping (without `extends`).
+fn resolve(name_or_file: &str, base: Option<&Path>, depth: usize) -> Result<Value, String> {
+    if depth > MAX_EXTENDS_DEPTH {
+        return Err(format!(
+            "配置 {name_or_file} 的 extends 嵌套过深（可能循环引用）"
+        ));
+    }
+    let (label, text) = source_text(name_or_file, base)?;
+    let value: Value = serde_norway::from_str(&text).map_err(|e| yaml_error(&label, &e))?;
+    let Value::Mapping(mut map) = value else {
+        return Err(format!("配置文件 {label}: 顶层必须是键值映射"));
+    };
+    let parent = match map.remove("extends") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(p)) => Some(p),
+        Some(_) => return Err(format!("配置文件 {label}: extends 必须是配置名或文件路径")),
+    };
+    if !map.contains_key("name") {
+        let stem = Path::new(name_or_file)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_else(|| name_or_file.to_string());
+        map.insert(Value::String("name".into()), Value::String(stem));
+    }
+    match parent {
+        None => Ok(Value::Mapping(map)),
+        Some(p) => {
+            let own_dir = if BUNDLED.iter().any(|(n, _)| *n == name_or_file) {
+                None
+            } else {
+                Path::new(&label).parent().map(Path::to_path_buf)
+            };
+            let mut merged = resolve(&p, own_dir.as_deref(), depth + 1)?;
+            merge(&mut merged, Value::Mapping(map));
+            Ok(merged)
+        }
+    }
+}
+
+/// Deep merge: mappings merge key by key, anything else replaces.
+fn merge(into: &mut Value, from: Value) {
+    match (into, from) {
+        (Value::Mapping(a), Value::Mapping(b)) => merge_maps(a, b),
+        (slot, other) => *slot = other,
+    }
+}
+
+fn merge_maps(a: &mut Mapping, b: Mapping) {
+    for (k, v) in b {
+        match a.get_mut(&k) {
+            Some(existing) => merge(existing, v),
+            None => {
+                a.insert(k, v);
+            }
+        }
+    }
+}
+
+/// Deserialises a resolved mapping. Errors from a merged value carry no location, so the key
+/// the error names is looked up in the file's own text to give its line.
+fn from_resolved(value: Value, label: &str, text: &str) -> Result<Profile, String> {
+    if let Value::Mapping(m) = &value {
+        // Without extends, the file text is the whole profile: parse it directly to get
+        // serde_norway's own location.
+        if !text_has_extends(text) && m.contains_key("name") && text_defines_name(text) {
+            return serde_norway::from_str::<Profile>(text).map_err(|e| yaml_error(label, &e));
+        }
+    }
+    serde_norway::from_value::<Profile>(value).map_err(|e| {
+        let msg = e.to_string();
+        match backticked(&msg).and_then(|key| line_of_key(text, key).map(|l| (key, l))) {
+            Some((key, line)) => format!("配置文件 {label} 第 {line} 行（{key}）: {msg}"),
+            None => format!("配置文件 {label}: {msg}"),
+        }
+    })
+}
+
+fn text_has_extends(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("extends:"))
+}
+
+fn text_defines_name(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("name:"))
+}
+
+/// The first `word` between backticks in a serde message (`unknown field `foo``).
+fn backticked(msg: &str) -> Option<&str> {
+    let start = msg.find('`')? + 1;
+    let len = msg[start..].find('`')?;
+    Some(&msg[start..start + len])
+}
+
+/// 1-based line where `key:` is written.
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    let pat = format!("{key}:");
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start().trim_start_matches("- ");
+            t.starts_with(&pat)
+        })
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_profiles_parse() {
+        for name in bundled_names() {
+            let p = Profile::load(name).unwrap();
+            assert_eq!(p.name, name);
+        }
+    }
+
+    #[test]
+    fn shown_yaml_loads_back_to_the_same_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in bundled_names() {
+            let p = Profile::load(name).unwrap();
+            let yaml = p.to_yaml().unwrap();
+            let file = dir.path().join(format!("{name}.yaml"));
+            std::fs::write(&file, &yaml).unwrap();
+            let back = Profile::load(file.to_str().unwrap()).unwrap();
+            assert_eq!(back.to_yaml().unwrap(), yaml);
+        }
+    }
+
+    #[test]
+    fn county_schedule_with_calendar_periods_parses() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("county.yaml");
+        std::fs::write(
+            &file,
+            "extends: standard\nschedule:\n  - { kind: tests, measure: 社区戒毒, period: 2, term_years: [2], min: 1, basis: x }\n  - { kind: 检测, period: term_year, min: 3, basis: y }\nsurprise_tests: { per_year: 2 }\n",
+        )
+        .unwrap();
+        let p = Profile::load(file.to_str().unwrap()).unwrap();
+        assert_eq!(p.name, "county");
+        assert_eq!(p.schedule.len(), 2);
+        assert_eq!(p.schedule[0].period, Period::Months(2));
+        assert_eq!(p.schedule[1].kind, EventKind::Tests);
+        assert_eq!(p.surprise_tests.per_year, 2);
+        // Inherited basis of a partly overridden section.
+        assert!(!p.surprise_tests.basis.is_empty());
+        std::fs::write(
+            &file,
+            "extends: standard\nschedule:\n  - { kind: tests, period: 5, min: 1, basis: x }\n",
+        )
+        .unwrap();
+        let e = Profile::load(file.to_str().unwrap()).unwrap_err();
+        assert!(e.contains("period"), "{e}");
+    }
+
+    #[test]
+    fn basis_of_every_rule() {
+        let p = Profile::standard();
+        for code in ["P101", "P105", "P110", "P116", "U204"] {
+            assert!(!p.basis_of(code).is_empty(), "{code}");
+        }
+        assert!(p.basis_of("P105").contains("第一年6次"));
+        assert!(p.basis_of("P101").contains("七日内"));
+        assert_eq!(p.basis_of("D001"), "");
+        assert!(Profile::load("ouhai")
+            .unwrap()
+            .basis_of("P108")
+            .contains("28"));
+    }
+
+    #[test]
+    fn education_order() {
+        assert!(education_rank("初中") < education_rank("高中"));
+        assert_eq!(education_rank("中专"), education_rank("职高"));
+        assert!(education_rank("博士") > education_rank("本科"));
+        assert_eq!(education_rank("???"), None);
     }
 }

@@ -103,7 +103,12 @@ fn as_of() -> NaiveDate {
 }
 
 fn check(path: &Path) -> CheckReport {
-    check_file(path, &Profile::standard(), as_of(), &Selection::default()).unwrap()
+    // Data checks only: the P/U rules are tested in tests/rules.rs.
+    let only_data = Selection {
+        select: vec!["D".into()],
+        ignore: Vec::new(),
+    };
+    check_file(path, &Profile::standard(), as_of(), &only_data).unwrap()
 }
 
 /// (code, first cell) of every finding, sorted.
@@ -678,7 +683,15 @@ fn cli_exit_codes_and_json_shape() {
     let faulty = dir.path().join("faulty.xlsx");
     faulty_workbook(&faulty);
 
-    let (code, out, _) = run_cli(&["check", &path_str(&clean), "--as-of", AS_OF]);
+    // Data checks only (`--select D`): the P/U rules are tested in tests/rules.rs.
+    let (code, out, _) = run_cli(&[
+        "check",
+        &path_str(&clean),
+        "--as-of",
+        AS_OF,
+        "--select",
+        "D",
+    ]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("未发现问题"));
 
@@ -689,6 +702,8 @@ fn cli_exit_codes_and_json_shape() {
         "2025年6月30日",
         "--format",
         "json",
+        "--select",
+        "D",
     ]);
     assert_eq!(code, 1, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -723,6 +738,8 @@ fn cli_exit_codes_and_json_shape() {
         "2025-06-30",
         "--format",
         "json",
+        "--select",
+        "D",
     ]);
     assert_eq!(out, again);
 
