@@ -1076,7 +1076,10 @@ fn cells_merged_down_stand_for_every_row() {
     }
     tests.merge_range(1, 0, 2, 0, "P001", &fmt).unwrap();
     tests.write_string(3, 0, "P002").unwrap();
-    for (r, day) in ["2025-03-01", "2025-04-01", "2025-05-01"].iter().enumerate() {
+    for (r, day) in ["2025-03-01", "2025-04-01", "2025-05-01"]
+        .iter()
+        .enumerate()
+    {
         tests.write_string(r as u32 + 1, 1, *day).unwrap();
         tests.write_string(r as u32 + 1, 2, "阴性").unwrap();
     }

@@ -1447,6 +1447,7 @@ fn samples_answer_keys_are_found_exactly() {
             seed,
             breaches,
             as_of: d("2025-12-31"),
+            data_errors: true,
         };
         let path = dir.path().join(format!("s{seed}.xlsx"));
         generate_to_file(&opts, &path, false).unwrap();
