@@ -10,6 +10,7 @@
 pub mod annotate;
 pub mod blank_template;
 pub mod check;
+pub mod demo;
 pub mod finding;
 pub mod model;
 pub mod output;

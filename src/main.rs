@@ -89,6 +89,15 @@ enum Command {
         #[command(subcommand)]
         action: ProfileAction,
     },
+    /// Run the main job on the bundled sample register and say where the output is (演示).
+    Demo {
+        /// Output folder (created; a folder the demo wrote before is reused).
+        #[arg(short, long, default_value = "rehabdocs-demo")]
+        output: std::path::PathBuf,
+        /// Write into an existing folder that the demo did not create.
+        #[arg(long)]
+        force: bool,
+    },
     /// Generate a synthetic register with an answer key (生成示例台帐).
     Sample(SampleArgs),
     /// Write a blank register for clerks to fill in (生成空白台帐模板).
@@ -242,6 +251,13 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        Command::Demo { output, force } => match rehabdocs::demo::run_demo(&output, force) {
+            Ok(outcome) => {
+                print!("{}", rehabdocs::demo::summary_text(&outcome));
+                ExitCode::SUCCESS
+            }
+            Err(e) => unusable(e),
+        },
         Command::Sample(args) => run_sample(args),
         Command::Template { output, force } => {
             match rehabdocs::blank_template::write_template(&output, force) {
