@@ -11,6 +11,8 @@
 use crate::annotate::write_annotated;
 use crate::check::{check_loaded, CheckReport, Selection};
 use crate::output::{render_json, render_text};
+use crate::paperwork::generate::{generate, GenerateError, GenerateOptions};
+use crate::paperwork::plan::PlanOptions;
 use crate::profile::Profile;
 use crate::register::read_register;
 use crate::sample::output::write_bytes_atomically;
@@ -35,6 +37,7 @@ pub const REGISTER_FILE: &str = "示例台帐.xlsx";
 pub const CHECK_TEXT_FILE: &str = "检查结果.txt";
 pub const CHECK_JSON_FILE: &str = "检查结果.json";
 pub const ANNOTATED_FILE: &str = "台帐问题标注.xlsx";
+pub const PAPERWORK_DIR: &str = "应出具文书";
 
 /// What the demo wrote.
 #[derive(Debug)]
@@ -100,6 +103,35 @@ pub fn run_demo(dir: &Path, force: bool) -> Result<DemoOutcome, String> {
     }
     write_annotated(&report, &annotated)?;
     files.push(("标注问题的台帐".to_string(), annotated));
+
+    // Every document the findings make due, one file per document plus one merged batch
+    // for printing, with the manifest (清单) and the document-number ledger.
+    let paperwork = dir.join(PAPERWORK_DIR);
+    let mut opts = GenerateOptions::new(
+        PlanOptions {
+            due: true,
+            ..PlanOptions::default()
+        },
+        report.as_of,
+    );
+    opts.force = true;
+    match generate(
+        &report.register,
+        &report.findings,
+        &profile,
+        &paperwork,
+        &opts,
+    ) {
+        Ok(done) => {
+            let pages: usize = done.rows.iter().map(|r| r.pages).sum();
+            files.push((
+                format!("应出具的文书 {} 份（{pages} 页）及清单", done.rows.len()),
+                paperwork,
+            ));
+        }
+        Err(GenerateError::Nothing) => {}
+        Err(e) => return Err(e.to_string()),
+    }
 
     Ok(DemoOutcome {
         dir: dir.to_path_buf(),

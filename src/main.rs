@@ -5,9 +5,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rehabdocs::check::{check_file, Selection};
 use rehabdocs::finding::Severity;
 use rehabdocs::output::{render_json, render_text};
+use rehabdocs::paperwork::generate::{generate, preview, GenerateError, GenerateOptions};
+use rehabdocs::paperwork::plan::PlanOptions;
+use rehabdocs::paperwork::Office;
 use rehabdocs::profile::Profile;
 use rehabdocs::register::values::parse_date_text;
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -109,6 +113,73 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Generate the statutory paperwork as PDF (生成文书).
+    Generate {
+        /// The register workbook (or CSV file / folder).
+        register: PathBuf,
+        /// Output directory; the ledger 文号台帐.csv and the manifest 清单.csv/.pdf go there too.
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
+        #[command(flatten)]
+        select: DocSelection,
+        /// Everything the check findings make due.
+        #[arg(long)]
+        due: bool,
+        /// One PDF for the whole batch, sorted by unit then person.
+        #[arg(long)]
+        merge: bool,
+        /// With --merge: every document starts on an odd page (double-sided printing).
+        #[arg(long)]
+        duplex: bool,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Render the first page of one document as PNG (预览文书).
+    Preview {
+        /// The register workbook (or CSV file / folder).
+        register: PathBuf,
+        /// Output PNG file.
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
+        #[command(flatten)]
+        select: DocSelection,
+        /// Pixels per point (2.0 ≈ 144 dpi).
+        #[arg(long, default_value_t = 2.0)]
+        scale: f64,
+    },
+}
+
+/// Which documents, for whom, and how they are dated and numbered.
+#[derive(clap::Args)]
+struct DocSelection {
+    /// Form ids (agreement, warning_letter, quarterly_evaluation, ...).
+    #[arg(long = "form", num_args = 1..)]
+    forms: Vec<String>,
+    /// Persons by 编号.
+    #[arg(long = "person", num_args = 1..)]
+    persons: Vec<String>,
+    /// Units: 村(社区) or 乡镇(街道) names.
+    #[arg(long = "unit", num_args = 1..)]
+    units: Vec<String>,
+    /// The as-of date (2025-03-01, 2025/3/1, 2025年3月1日, ...); default today.
+    #[arg(long = "as-of")]
+    as_of: Option<String>,
+    /// Rule profile: a bundled name or a YAML file.
+    #[arg(long, default_value = "standard")]
+    profile: String,
+    /// The issuing office's full name; default {乡镇(街道)}社区戒毒(康复)工作办公室.
+    #[arg(long)]
+    office: Option<String>,
+    /// The document-number prefix (e.g. 东禁); default the town's first character + 禁.
+    #[arg(long)]
+    prefix: Option<String>,
+    /// Dates as 二〇二五年三月一日 instead of 2025年3月1日.
+    #[arg(long)]
+    upper_dates: bool,
+    /// Use only the embedded fonts (system fonts are not loaded in this version either way).
+    #[arg(long)]
+    embedded_fonts_only: bool,
 }
 
 #[derive(Subcommand)]
@@ -293,5 +364,118 @@ fn main() -> ExitCode {
                 }
             }
         },
+        Command::Generate {
+            register,
+            out,
+            select,
+            due,
+            merge,
+            duplex,
+            force,
+        } => match run_generate(&register, &out, &select, due, merge, duplex, force) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(msg) => {
+                eprintln!("{msg}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Preview {
+            register,
+            out,
+            select,
+            scale,
+        } => match run_preview(&register, &out, &select, scale) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(msg) => {
+                eprintln!("{msg}");
+                ExitCode::from(2)
+            }
+        },
     }
+}
+
+fn parse_as_of(s: &Option<String>) -> Result<chrono::NaiveDate, String> {
+    match s {
+        None => Ok(chrono::Local::now().date_naive()),
+        Some(s) => parse_date_text(s).ok_or_else(|| format!("--as-of「{s}」不是可识别的日期")),
+    }
+}
+
+/// Reads and checks the register and turns the selection into generate options.
+fn prepare(
+    register: &std::path::Path,
+    select: &DocSelection,
+    due: bool,
+) -> Result<(rehabdocs::check::CheckReport, Profile, GenerateOptions), String> {
+    let as_of = parse_as_of(&select.as_of)?;
+    let profile = Profile::load(&select.profile)?;
+    let report =
+        check_file(register, &profile, as_of, &Selection::default()).map_err(|e| e.to_string())?;
+    let mut opts = GenerateOptions::new(
+        PlanOptions {
+            forms: select.forms.clone(),
+            persons: select.persons.clone(),
+            units: select.units.clone(),
+            due,
+            quarter: None,
+        },
+        as_of,
+    );
+    opts.office = Office {
+        name: select.office.clone(),
+        prefix: select.prefix.clone(),
+        police: None,
+    };
+    opts.upper_dates = select.upper_dates;
+    let _ = select.embedded_fonts_only;
+    Ok((report, profile, opts))
+}
+
+fn run_generate(
+    register: &std::path::Path,
+    out: &std::path::Path,
+    select: &DocSelection,
+    due: bool,
+    merge: bool,
+    duplex: bool,
+    force: bool,
+) -> Result<(), String> {
+    let (report, profile, mut opts) = prepare(register, select, due)?;
+    opts.merge = merge;
+    opts.duplex = duplex;
+    opts.force = force;
+    match generate(&report.register, &report.findings, &profile, out, &opts) {
+        Ok(done) => {
+            let pages: usize = done.rows.iter().map(|r| r.pages).sum();
+            println!(
+                "已生成 {} 份文书（{} 页），输出目录 {}",
+                done.rows.len(),
+                pages,
+                out.display()
+            );
+            Ok(())
+        }
+        Err(GenerateError::Nothing) => {
+            println!("没有需要生成的文书");
+            Ok(())
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn run_preview(
+    register: &std::path::Path,
+    out: &std::path::Path,
+    select: &DocSelection,
+    scale: f64,
+) -> Result<(), String> {
+    let (report, profile, opts) = prepare(register, select, false)?;
+    if select.forms.len() != 1 || select.persons.len() > 1 {
+        return Err("预览需要一个 --form，最多一个 --person".to_string());
+    }
+    let png = preview(&report.register, &report.findings, &profile, &opts, scale)
+        .map_err(|e| e.to_string())?;
+    std::fs::write(out, png).map_err(|e| format!("写入 {} 失败: {e}", out.display()))?;
+    println!("已写入 {}", out.display());
+    Ok(())
 }

@@ -165,3 +165,100 @@ fn bundled_sample_checks_and_its_key_is_found() {
         assert!(codes.contains(code), "bundled sample: {code} not found");
     }
 }
+
+/// Every regular file under `dir` with its bytes, by path relative to `dir`.
+fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).expect("under dir").to_path_buf();
+                out.insert(rel, std::fs::read(&path).expect("read"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn demo_writes_check_annotation_and_due_paperwork_deterministically() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_dir = dir.path().join("demo");
+    let run = || {
+        let out = rehabdocs()
+            .args(["demo", "-o"])
+            .arg(&out_dir)
+            .output()
+            .expect("run demo");
+        assert!(
+            out.status.success(),
+            "demo failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let said = run();
+    assert!(said.contains("检查人数：40"), "{said}");
+    assert!(said.contains("需向公安机关报告的严重违规"), "{said}");
+    let first = tree(&out_dir);
+    for name in [
+        "示例台帐.xlsx",
+        "检查结果.txt",
+        "检查结果.json",
+        "台帐问题标注.xlsx",
+        "应出具文书/清单.csv",
+        "应出具文书/清单.pdf",
+    ] {
+        assert!(
+            first.contains_key(Path::new(name)),
+            "{name} missing: {:?}",
+            first.keys()
+        );
+    }
+    // The check's JSON agrees with the bundled sample's answer key on the serious breaches.
+    let json: Value =
+        serde_json::from_slice(&first[Path::new("检查结果.json")]).expect("check JSON");
+    let due_reports = findings(&json)
+        .iter()
+        .filter(|f| {
+            f["due"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|x| x == "serious_breach_report"))
+        })
+        .count();
+    let pdfs: Vec<&PathBuf> = first
+        .keys()
+        .filter(|p| {
+            p.starts_with("应出具文书")
+                && p.extension().is_some_and(|e| e == "pdf")
+                && p.to_string_lossy().contains("serious_breach_report")
+        })
+        .collect();
+    assert_eq!(
+        pdfs.len(),
+        due_reports,
+        "one police report per serious breach: {pdfs:?}"
+    );
+    let text = pdf_extract::extract_text_from_mem(&first[pdfs[0]]).expect("PDF text");
+    assert!(text.contains("严重违反"), "report text: {text}");
+
+    // A second run into its own folder gives the same bytes, document numbers included.
+    run();
+    assert_eq!(tree(&out_dir), first, "demo output is not deterministic");
+
+    // A folder the demo did not make is refused without --force.
+    let foreign = dir.path().join("foreign");
+    std::fs::create_dir_all(&foreign).expect("mkdir");
+    std::fs::write(foreign.join("keep.txt"), "mine").expect("write");
+    let out = rehabdocs()
+        .args(["demo", "-o"])
+        .arg(&foreign)
+        .output()
+        .expect("run demo");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+}

@@ -1,0 +1,633 @@
+//! `generate`: plan the documents, number them from the ledger, check every character has a
+//! glyph, render them over the cores and write the batch atomically with its print manifest
+//! (清单.csv / 清单.pdf) and the updated ledger (文号台帐.csv).
+
+use super::build::{build, receipt_request, BuildContext};
+use super::chinese::date_cn;
+use super::plan::{plan, PlanError, PlanOptions};
+use super::{DataTable, DocData, Document, Office, RoleFonts};
+use crate::finding::Finding;
+use crate::forms::IssuedFor;
+use crate::ledger::{Ledger, LedgerError, LEDGER_FILE};
+use crate::model::Register;
+use crate::profile::Profile;
+use crate::render::batch::{merge, render_all, threads_for, Job};
+use crate::render::engine::{pdf_bytes, RenderError};
+use crate::render::fonts::{self, FontSet};
+use chrono::{Datelike, NaiveDate};
+use std::path::{Path, PathBuf};
+
+/// The manifest's file names inside the output directory.
+pub const MANIFEST_CSV: &str = "清单.csv";
+/// See [`MANIFEST_CSV`].
+pub const MANIFEST_PDF: &str = "清单.pdf";
+/// Prefix of the temporary directory a batch is written into before it is moved in place.
+const TMP_PREFIX: &str = ".rehabdocs-tmp-";
+
+/// What `generate` was asked for, besides the register and findings.
+#[derive(Debug, Clone)]
+pub struct GenerateOptions {
+    /// Which forms, persons, units (or everything due).
+    pub plan: PlanOptions,
+    /// Office name and number prefix.
+    pub office: Office,
+    /// The as-of date: document dates, `today()` in templates, PDF timestamps, number year.
+    pub as_of: NaiveDate,
+    /// One PDF for the whole batch (sorted by unit, then person).
+    pub merge: bool,
+    /// With `merge`: every document starts on an odd page.
+    pub duplex: bool,
+    /// Overwrite existing files.
+    pub force: bool,
+    /// Dates as 二〇二五年三月一日.
+    pub upper_dates: bool,
+    /// Role fonts handed to the templates.
+    pub fonts: RoleFonts,
+    /// Threads to render with; 0: all cores.
+    pub threads: usize,
+}
+
+impl GenerateOptions {
+    /// Defaults for `as_of`: embedded fonts, one file per document, all cores.
+    pub fn new(plan: PlanOptions, as_of: NaiveDate) -> GenerateOptions {
+        GenerateOptions {
+            plan,
+            office: Office::default(),
+            as_of,
+            merge: false,
+            duplex: false,
+            force: false,
+            upper_dates: false,
+            fonts: RoleFonts::embedded(),
+            threads: 0,
+        }
+    }
+}
+
+/// One line of the print manifest (清单).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestRow {
+    pub form: String,
+    pub title: String,
+    pub person_id: String,
+    pub name: String,
+    pub unit: String,
+    pub number: String,
+    /// Pages of one copy.
+    pub pages: usize,
+    pub copies: u32,
+    /// The PDF the document is in (file name inside the output directory).
+    pub file: String,
+    /// First page inside `file` (1 for one file per document).
+    pub first_page: usize,
+}
+
+/// What a run wrote.
+#[derive(Debug, Clone)]
+pub struct GenerateOutcome {
+    pub rows: Vec<ManifestRow>,
+    /// Every file written (documents, manifest, ledger), full paths.
+    pub written: Vec<PathBuf>,
+}
+
+/// Why a batch could not be generated. Nothing is written when any of these happens.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error("以下字符没有可用字体，无法打印（请核对台帐或改用其他写法）:\n{}", .0.join("\n"))]
+    MissingGlyphs(Vec<String>),
+    #[error("{file}: {error}")]
+    Render { file: String, error: RenderError },
+    #[error("以下文件已存在（用 --force 覆盖）:\n{}", .0.join("\n"))]
+    Exists(Vec<String>),
+    #[error("写入 {path} 失败: {msg}")]
+    Io { path: String, msg: String },
+    #[error("没有需要生成的文书")]
+    Nothing,
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> GenerateError {
+    GenerateError::Io {
+        path: path.display().to_string(),
+        msg: e.to_string(),
+    }
+}
+
+/// Plans and builds the documents, taking numbers from `ledger` (which is updated). A served
+/// document is followed by its 送达回证.
+pub fn prepare(
+    register: &Register,
+    findings: &[Finding],
+    profile: &Profile,
+    opts: &GenerateOptions,
+    ledger: &mut Ledger,
+) -> Result<Vec<Document>, GenerateError> {
+    let requests = plan(register, findings, &opts.plan, opts.as_of)?;
+    let ctx = BuildContext {
+        register,
+        findings,
+        profile,
+        office: &opts.office,
+        as_of: opts.as_of,
+        fonts: opts.fonts.clone(),
+        upper_dates: opts.upper_dates,
+    };
+    let mut docs = Vec::with_capacity(requests.len());
+    for req in &requests {
+        let person = req.person.and_then(|i| register.persons.get(i));
+        let town = person
+            .map(|p| p.town.clone())
+            .unwrap_or_else(|| town_of(register, &req.unit));
+        let number = match &req.form.numbering {
+            Some(n) => ledger.assign(
+                &format!("{}{}", opts.office.prefix_for(&town), n.prefix),
+                opts.as_of.year(),
+                &req.form.id,
+                person.map(|p| p.id.as_str()).unwrap_or(""),
+                &if req.form.issued_for == IssuedFor::Unit && person.is_none() {
+                    format!("{}{}", req.unit, req.event.key(register))
+                } else {
+                    req.event.key(register)
+                },
+            ),
+            None => String::new(),
+        };
+        let doc = build(req, &ctx, &number);
+        let receipt = receipt_request(&doc, req);
+        docs.push(doc);
+        if let Some(r) = receipt {
+            docs.push(build(&r, &ctx, ""));
+        }
+    }
+    Ok(docs)
+}
+
+fn town_of(register: &Register, unit: &str) -> String {
+    register
+        .persons
+        .iter()
+        .find(|p| p.unit == unit || p.town == unit)
+        .map(|p| p.town.clone())
+        .unwrap_or_else(|| unit.to_string())
+}
+
+/// Every character of every document must have a glyph in `fonts`; otherwise an error line
+/// per person and character: `P001 张㐀: “𠀋” (U+2000B)`.
+pub fn check_glyphs(docs: &[Document], fonts: &FontSet) -> Result<(), GenerateError> {
+    let mut problems: Vec<String> = Vec::new();
+    for doc in docs {
+        let mut missing: Vec<char> = Vec::new();
+        for text in doc.data.texts() {
+            for c in fonts.missing_chars(text) {
+                if !missing.contains(&c) {
+                    missing.push(c);
+                }
+            }
+        }
+        for c in missing {
+            let who = if doc.person_id.is_empty() {
+                doc.unit.clone()
+            } else {
+                format!("{} {}", doc.person_id, doc.name)
+            };
+            let line = format!("{who}（{}）: “{c}” (U+{:04X})", doc.data.title, c as u32);
+            if !problems.contains(&line) {
+                problems.push(line);
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(GenerateError::MissingGlyphs(problems))
+    }
+}
+
+/// The render job of a document.
+pub fn job_of(doc: &Document) -> Job {
+    let template = crate::forms::get(&doc.form)
+        .map(|f| f.template.clone())
+        .unwrap_or_else(|| doc.form.clone());
+    Job {
+        template,
+        // Serializing plain strings and numbers cannot fail.
+        data: serde_json::to_vec(&doc.data).unwrap_or_default(),
+    }
+}
+
+/// A stable PDF identifier for a document.
+fn ident_of(doc: &Document) -> String {
+    format!(
+        "{}/{}/{}/{}",
+        doc.form, doc.person_id, doc.event, doc.number
+    )
+}
+
+/// The merged file's name.
+pub fn merged_name(as_of: NaiveDate) -> String {
+    format!("文书合订_{}.pdf", as_of.format("%Y%m%d"))
+}
+
+/// The manifest as CSV (UTF-8 with BOM).
+pub fn manifest_csv(rows: &[ManifestRow]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record([
+        "文书",
+        "标题",
+        "编号",
+        "姓名",
+        "村(社区)",
+        "文号",
+        "页数",
+        "份数",
+        "文件",
+        "起始页",
+    ]);
+    for r in rows {
+        let _ = writer.write_record([
+            r.form.as_str(),
+            r.title.as_str(),
+            r.person_id.as_str(),
+            r.name.as_str(),
+            r.unit.as_str(),
+            r.number.as_str(),
+            &r.pages.to_string(),
+            &r.copies.to_string(),
+            r.file.as_str(),
+            &r.first_page.to_string(),
+        ]);
+    }
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    if let Ok(bytes) = writer.into_inner() {
+        out.extend(bytes);
+    }
+    out
+}
+
+/// The manifest as a printable document (landscape table).
+/// `first` is the 0-based position of the first row in the whole manifest (for 序号).
+pub fn manifest_data(rows: &[ManifestRow], first: usize, opts: &GenerateOptions) -> DocData {
+    let mut d = DocData::new("文书打印清单");
+    d.subtitle = format!("（{}，共{}件）", date_cn(opts.as_of), rows.len());
+    d.landscape = true;
+    d.fonts = opts.fonts.clone();
+    d.tables.push(DataTable {
+        caption: String::new(),
+        widths: vec![0.6, 3.0, 1.2, 1.2, 1.6, 2.4, 0.6, 0.6, 4.0, 0.8],
+        header: [
+            "序号",
+            "文书",
+            "编号",
+            "姓名",
+            "村(社区)",
+            "文号",
+            "页数",
+            "份数",
+            "文件",
+            "起始页",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(k, r)| {
+                vec![
+                    (first + k + 1).to_string(),
+                    r.title.clone(),
+                    r.person_id.clone(),
+                    r.name.clone(),
+                    r.unit.clone(),
+                    r.number.clone(),
+                    r.pages.to_string(),
+                    r.copies.to_string(),
+                    r.file.clone(),
+                    r.first_page.to_string(),
+                ]
+            })
+            .collect(),
+        size: 9.0,
+    });
+    d
+}
+
+/// Files of a batch, written into a temporary directory first.
+struct Staged {
+    out_dir: PathBuf,
+    dir: PathBuf,
+    /// (temporary file, final path), renamed in this order.
+    files: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Staged {
+    fn new(out_dir: &Path) -> Result<Staged, GenerateError> {
+        let dir = out_dir.join(format!("{TMP_PREFIX}{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
+        Ok(Staged {
+            out_dir: out_dir.to_path_buf(),
+            dir,
+            files: Vec::new(),
+        })
+    }
+
+    fn write(&self, bytes: &[u8]) -> Result<PathBuf, GenerateError> {
+        let tmp = self.dir.join(format!("extra-{}.part", self.files.len()));
+        std::fs::write(&tmp, bytes).map_err(|e| io_err(&tmp, e))?;
+        Ok(tmp)
+    }
+
+    fn add(&mut self, bytes: &[u8], target: PathBuf) -> Result<(), GenerateError> {
+        let tmp = self.write(bytes)?;
+        self.files.push((tmp, target));
+        Ok(())
+    }
+
+    fn add_first(&mut self, bytes: &[u8], target: PathBuf) -> Result<(), GenerateError> {
+        let tmp = self.write(bytes)?;
+        self.files.insert(0, (tmp, target));
+        Ok(())
+    }
+
+    /// Moves every file in place (in order) and removes the temporary directory.
+    fn commit(self) -> Result<Vec<PathBuf>, GenerateError> {
+        let mut written = Vec::with_capacity(self.files.len());
+        for (tmp, target) in &self.files {
+            std::fs::rename(tmp, target).map_err(|e| io_err(target, e))?;
+            written.push(target.clone());
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+        Ok(written)
+    }
+
+    fn abandon(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Removes temporary directories left by killed runs.
+fn clean_stale(out_dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(out_dir) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+/// Generates the batch into `out_dir`.
+///
+/// Nothing is written until every document has rendered. The files are first written into a
+/// temporary directory inside `out_dir`, then renamed into place: the ledger first, then the
+/// documents and the manifest. A run killed in between leaves numbers in the ledger whose
+/// documents are missing; running it again gives those same documents the same numbers, so a
+/// number is never given to two documents. No half-written PDF is ever visible.
+pub fn generate(
+    register: &Register,
+    findings: &[Finding],
+    profile: &Profile,
+    out_dir: &Path,
+    opts: &GenerateOptions,
+) -> Result<GenerateOutcome, GenerateError> {
+    std::fs::create_dir_all(out_dir).map_err(|e| io_err(out_dir, e))?;
+    clean_stale(out_dir);
+    let ledger_path = out_dir.join(LEDGER_FILE);
+    let mut ledger = Ledger::load(&ledger_path)?;
+    let before = ledger.entries().len();
+    let docs = prepare(register, findings, profile, opts, &mut ledger)?;
+    if docs.is_empty() {
+        return Err(GenerateError::Nothing);
+    }
+    let fonts = fonts::embedded();
+    check_glyphs(&docs, fonts)?;
+    // File names are fixed before rendering; an existing file stops the run before any work.
+    let names: Vec<String> = if opts.merge {
+        vec![merged_name(opts.as_of); docs.len()]
+    } else {
+        unique_names(&docs)
+    };
+    if !opts.force {
+        let mut targets: Vec<&String> = names.iter().collect();
+        targets.dedup();
+        let existing: Vec<String> = targets
+            .into_iter()
+            .filter(|n| out_dir.join(n).exists())
+            .map(|n| out_dir.join(n).display().to_string())
+            .collect();
+        if !existing.is_empty() {
+            return Err(GenerateError::Exists(existing));
+        }
+    }
+    let jobs: Vec<Job> = docs.iter().map(job_of).collect();
+    let threads = if opts.threads == 0 {
+        threads_for(jobs.len())
+    } else {
+        opts.threads
+    };
+    let mut staged = Staged::new(out_dir)?;
+    let result = render_and_stage(&docs, &jobs, &names, threads, opts, &mut staged);
+    let rows = match result {
+        Ok(rows) => rows,
+        Err(e) => {
+            staged.abandon();
+            return Err(e);
+        }
+    };
+    let finish = (|| {
+        let manifest_pdf = render_manifest(&rows, opts, threads)?;
+        staged.add(&manifest_csv(&rows), out_dir.join(MANIFEST_CSV))?;
+        staged.add(&manifest_pdf, out_dir.join(MANIFEST_PDF))?;
+        if ledger.entries().len() != before || !ledger_path.exists() {
+            // Renamed first: see the doc comment.
+            staged.add_first(&ledger.to_csv(), ledger_path.clone())?;
+        }
+        Ok::<(), GenerateError>(())
+    })();
+    if let Err(e) = finish {
+        staged.abandon();
+        return Err(e);
+    }
+    let written = staged.commit()?;
+    Ok(GenerateOutcome { rows, written })
+}
+
+/// One file name per document, made unique with `_2`, `_3`, ... where two would clash.
+fn unique_names(docs: &[Document]) -> Vec<String> {
+    let mut used = std::collections::HashSet::new();
+    docs.iter()
+        .map(|doc| {
+            let base = doc.file_name();
+            let mut name = base.clone();
+            let mut n = 2;
+            while used.contains(&name) {
+                name = format!("{}_{n}.pdf", base.trim_end_matches(".pdf"));
+                n += 1;
+            }
+            used.insert(name.clone());
+            name
+        })
+        .collect()
+}
+
+/// Renders every document into the staging directory and returns the manifest rows. One
+/// file per document: each is exported and written on its worker thread as soon as it is
+/// compiled (memory stays flat). Merged: the pages are kept and exported once at the end.
+fn render_and_stage(
+    docs: &[Document],
+    jobs: &[Job],
+    names: &[String],
+    threads: usize,
+    opts: &GenerateOptions,
+    staged: &mut Staged,
+) -> Result<Vec<ManifestRow>, GenerateError> {
+    let fonts = fonts::embedded();
+    let fail = |k: usize, error: RenderError| GenerateError::Render {
+        file: names.get(k).cloned().unwrap_or_default(),
+        error,
+    };
+    let mut rows = Vec::with_capacity(docs.len());
+    if opts.merge {
+        let rendered = render_all(fonts, jobs, opts.as_of, threads);
+        let mut pages = Vec::with_capacity(rendered.len());
+        for (k, r) in rendered.into_iter().enumerate() {
+            pages.push(r.map_err(|e| fail(k, e))?);
+        }
+        let name = merged_name(opts.as_of);
+        let mut list = Vec::new();
+        let mut owners = Vec::new();
+        for (k, doc) in docs.iter().enumerate() {
+            for _ in 0..doc.copies.max(1) {
+                list.push(&pages[k]);
+                owners.push(k);
+            }
+        }
+        let (merged, starts) = merge(&list, "文书合订", opts.duplex);
+        let mut first_of = vec![0usize; docs.len()];
+        for (owner, start) in owners.iter().zip(&starts).rev() {
+            first_of[*owner] = *start;
+        }
+        let bytes = pdf_bytes(&merged, &format!("merged/{}", opts.as_of), opts.as_of)
+            .map_err(|e| fail(0, e))?;
+        for (k, doc) in docs.iter().enumerate() {
+            rows.push(row_of(doc, pages[k].pages().len(), &name, first_of[k]));
+        }
+        drop(pages);
+        staged.add(&bytes, staged.out_dir.join(&name))?;
+    } else {
+        let dir = staged.dir.clone();
+        let written =
+            crate::render::batch::render_each(fonts, jobs, opts.as_of, threads, &|k, document| {
+                let doc = &docs[k];
+                let bytes = pdf_bytes(&document, &ident_of(doc), opts.as_of)?;
+                let tmp = dir.join(format!("{k}.pdf.part"));
+                std::fs::write(&tmp, bytes)
+                    .map_err(|e| RenderError::Input(format!("写入 {} 失败: {e}", tmp.display())))?;
+                Ok((tmp, document.pages().len()))
+            });
+        for (k, r) in written.into_iter().enumerate() {
+            let (tmp, pages) = r.map_err(|e| fail(k, e))?;
+            rows.push(row_of(&docs[k], pages, &names[k], 1));
+            let target = staged.out_dir.join(&names[k]);
+            staged.files.push((tmp, target));
+        }
+    }
+    Ok(rows)
+}
+
+/// Rows per part of the manifest PDF: the parts are compiled in parallel and merged, since
+/// one Typst table of tens of thousands of rows lays out slowly on one core.
+const MANIFEST_ROWS_PER_PART: usize = 300;
+
+/// The print manifest as PDF.
+fn render_manifest(
+    rows: &[ManifestRow],
+    opts: &GenerateOptions,
+    threads: usize,
+) -> Result<Vec<u8>, GenerateError> {
+    let fonts = fonts::embedded();
+    let fail = |error| GenerateError::Render {
+        file: MANIFEST_PDF.into(),
+        error,
+    };
+    let as_document = |data: DocData| Document {
+        form: "register_table".into(),
+        person_id: String::new(),
+        name: String::new(),
+        unit: String::new(),
+        event: String::new(),
+        number: String::new(),
+        copies: 1,
+        data,
+    };
+    let mut jobs = Vec::new();
+    for (part, chunk) in rows.chunks(MANIFEST_ROWS_PER_PART).enumerate() {
+        let mut data = manifest_data(chunk, part * MANIFEST_ROWS_PER_PART, opts);
+        if part == 0 {
+            data.subtitle = format!("（{}，共{}件）", date_cn(opts.as_of), rows.len());
+        } else {
+            data.title = String::new();
+            data.subtitle = String::new();
+        }
+        jobs.push(job_of(&as_document(data)));
+    }
+    if jobs.is_empty() {
+        jobs.push(job_of(&as_document(manifest_data(&[], 0, opts))));
+    }
+    let mut parts = Vec::with_capacity(jobs.len());
+    for r in render_all(fonts, &jobs, opts.as_of, threads) {
+        parts.push(r.map_err(fail)?);
+    }
+    let list: Vec<&_> = parts.iter().collect();
+    let (doc, _) = merge(&list, "文书打印清单", false);
+    pdf_bytes(&doc, "manifest", opts.as_of).map_err(fail)
+}
+
+fn row_of(doc: &Document, pages: usize, file: &str, first_page: usize) -> ManifestRow {
+    ManifestRow {
+        form: doc.form.clone(),
+        title: doc.data.title.clone(),
+        person_id: doc.person_id.clone(),
+        name: doc.name.clone(),
+        unit: doc.unit.clone(),
+        number: doc.number.clone(),
+        pages,
+        copies: doc.copies,
+        file: file.to_string(),
+        first_page,
+    }
+}
+
+/// Renders the first page of one document (form, person) as PNG: `preview`.
+pub fn preview(
+    register: &Register,
+    findings: &[Finding],
+    profile: &Profile,
+    opts: &GenerateOptions,
+    pixel_per_pt: f64,
+) -> Result<Vec<u8>, GenerateError> {
+    let mut ledger = Ledger::new();
+    let docs = prepare(register, findings, profile, opts, &mut ledger)?;
+    let doc = docs.first().ok_or(GenerateError::Nothing)?;
+    let fonts = fonts::embedded();
+    check_glyphs(std::slice::from_ref(doc), fonts)?;
+    let pages =
+        crate::render::batch::render_job(fonts, &job_of(doc), opts.as_of).map_err(|error| {
+            GenerateError::Render {
+                file: doc.file_name(),
+                error,
+            }
+        })?;
+    crate::render::engine::png_page(&pages, 0, pixel_per_pt).map_err(|error| {
+        GenerateError::Render {
+            file: doc.file_name(),
+            error,
+        }
+    })
+}

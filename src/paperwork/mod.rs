@@ -1,0 +1,297 @@
+//! The paperwork: which documents are due, for whom, with which data and number.
+//!
+//! - [`chinese`]: dates (2025年3月1日, 二〇二五年三月一日), 文号, money in capitals.
+//! - [`obligations`]: the obligations an agreement lists (from the profile).
+//! - [`plan`]: which documents to make (by form / person / unit, or what findings make due).
+//! - [`build`]: the data a template shows, built from the register (strings, never code).
+//!
+//! Rendering and writing are in [`crate::render`] (engine) and [`crate::render::batch`].
+
+pub mod build;
+pub mod chinese;
+pub mod generate;
+pub mod obligations;
+pub mod plan;
+
+use serde::Serialize;
+
+/// Who issues the paperwork: the office's name and its number prefix.
+#[derive(Debug, Clone, Default)]
+pub struct Office {
+    /// `--office`: the office's full name; default `{乡镇(街道)}社区戒毒(康复)工作办公室`.
+    pub name: Option<String>,
+    /// `--prefix`: the number prefix (`东禁`); default the town's first character + `禁`.
+    pub prefix: Option<String>,
+    /// The public security organ reports go to; default `{乡镇(街道)}派出所`.
+    pub police: Option<String>,
+}
+
+impl Office {
+    /// The office's name for a person or unit of `town`.
+    pub fn name_for(&self, town: &str) -> String {
+        match &self.name {
+            Some(n) if !n.trim().is_empty() => n.trim().to_string(),
+            _ => format!("{}社区戒毒(康复)工作办公室", town.trim()),
+        }
+    }
+
+    /// The number prefix for `town`: `--prefix`, else e.g. 东城镇 → 东禁.
+    pub fn prefix_for(&self, town: &str) -> String {
+        match &self.prefix {
+            Some(p) if !p.trim().is_empty() => p.trim().to_string(),
+            _ => match town.trim().chars().next() {
+                Some(c) => format!("{c}禁"),
+                None => "禁".to_string(),
+            },
+        }
+    }
+
+    /// The police station a report is addressed to.
+    pub fn police_for(&self, town: &str) -> String {
+        match &self.police {
+            Some(p) if !p.trim().is_empty() => p.trim().to_string(),
+            _ if town.trim().is_empty() => "公安机关".to_string(),
+            _ => format!("{}派出所", town.trim()),
+        }
+    }
+}
+
+/// One cell of a form laid out as a grid (label or value).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Cell {
+    /// Lines of text.
+    pub text: Vec<String>,
+    pub label: bool,
+    pub colspan: u32,
+    pub rowspan: u32,
+    /// Minimum height in mm (0: as tall as the text).
+    pub height: u32,
+}
+
+impl Cell {
+    /// A label cell (centred).
+    pub fn label(text: impl Into<String>) -> Cell {
+        Cell {
+            text: vec![text.into()],
+            label: true,
+            colspan: 1,
+            rowspan: 1,
+            height: 0,
+        }
+    }
+    /// A value cell.
+    pub fn value(text: impl Into<String>) -> Cell {
+        Cell {
+            text: vec![text.into()],
+            label: false,
+            colspan: 1,
+            rowspan: 1,
+            height: 0,
+        }
+    }
+    /// A value cell of several lines.
+    pub fn lines(lines: Vec<String>) -> Cell {
+        Cell {
+            text: lines,
+            label: false,
+            colspan: 1,
+            rowspan: 1,
+            height: 0,
+        }
+    }
+    /// Spans `n` columns.
+    pub fn span(mut self, n: u32) -> Cell {
+        self.colspan = n;
+        self
+    }
+    /// At least `mm` millimetres tall.
+    pub fn tall(mut self, mm: u32) -> Cell {
+        self.height = mm;
+        self
+    }
+}
+
+/// A data table with a repeating header.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct DataTable {
+    pub caption: String,
+    /// Relative column widths (fr).
+    pub widths: Vec<f64>,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Type size in pt.
+    pub size: f64,
+}
+
+/// One signing party.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Signature {
+    pub party: String,
+    pub name: String,
+    pub date: String,
+}
+
+/// Role fonts passed to the template: each role's family list, first found wins.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RoleFonts {
+    pub title: Vec<String>,
+    pub body: Vec<String>,
+    pub heading: Vec<String>,
+    pub table: Vec<String>,
+}
+
+impl RoleFonts {
+    /// The embedded fonts only (tests, `--embedded-fonts-only`).
+    pub fn embedded() -> RoleFonts {
+        RoleFonts {
+            title: vec!["Noto Serif CJK SC".into()],
+            body: vec!["Noto Serif CJK SC".into()],
+            heading: vec!["Noto Sans CJK SC".into()],
+            table: vec!["Noto Sans CJK SC".into()],
+        }
+    }
+}
+
+/// Everything a template shows. Every value is plain text; templates display it, never run it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DocData {
+    pub title: String,
+    pub subtitle: String,
+    /// 文号, e.g. 东禁告〔2025〕3号; empty when the form has none.
+    pub number: String,
+    pub office: String,
+    /// `张三：` line before the body.
+    pub addressee: String,
+    pub paragraphs: Vec<String>,
+    pub cells: Vec<Cell>,
+    pub columns: u32,
+    pub tables: Vec<DataTable>,
+    pub closing: Vec<String>,
+    pub signatures: Vec<Signature>,
+    /// Seal line (office name), printed right-aligned above the date.
+    pub seal: String,
+    pub date: String,
+    pub notes: Vec<String>,
+    pub numbered_pages: bool,
+    pub landscape: bool,
+    pub fonts: RoleFonts,
+}
+
+impl DocData {
+    /// An empty document with a title.
+    pub fn new(title: impl Into<String>) -> DocData {
+        DocData {
+            title: title.into(),
+            subtitle: String::new(),
+            number: String::new(),
+            office: String::new(),
+            addressee: String::new(),
+            paragraphs: Vec::new(),
+            cells: Vec::new(),
+            columns: 4,
+            tables: Vec::new(),
+            closing: Vec::new(),
+            signatures: Vec::new(),
+            seal: String::new(),
+            date: String::new(),
+            notes: Vec::new(),
+            numbered_pages: false,
+            landscape: false,
+            fonts: RoleFonts::embedded(),
+        }
+    }
+
+    /// Every string the document shows, for the glyph check.
+    pub fn texts(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = vec![
+            &self.title,
+            &self.subtitle,
+            &self.number,
+            &self.office,
+            &self.addressee,
+            &self.seal,
+            &self.date,
+        ];
+        out.extend(self.paragraphs.iter().map(String::as_str));
+        out.extend(self.closing.iter().map(String::as_str));
+        out.extend(self.notes.iter().map(String::as_str));
+        for c in &self.cells {
+            out.extend(c.text.iter().map(String::as_str));
+        }
+        for t in &self.tables {
+            out.push(&t.caption);
+            out.extend(t.header.iter().map(String::as_str));
+            for r in &t.rows {
+                out.extend(r.iter().map(String::as_str));
+            }
+        }
+        for s in &self.signatures {
+            out.extend([s.party.as_str(), s.name.as_str(), s.date.as_str()]);
+        }
+        out
+    }
+}
+
+/// One document ready to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Form id (`warning_letter`).
+    pub form: String,
+    /// The person's 编号 ("" for unit documents).
+    pub person_id: String,
+    /// The person's name ("" for unit documents).
+    pub name: String,
+    /// 村(社区), or the town for town-level documents.
+    pub unit: String,
+    /// The event the document is about (`告诫:7`, `2025Q1`, `P110@检测!E9`); "" for one per
+    /// person or unit.
+    pub event: String,
+    /// 文号; "" when the form has none.
+    pub number: String,
+    /// Copies to print.
+    pub copies: u32,
+    pub data: DocData,
+}
+
+impl Document {
+    /// The file name of the document's PDF: `{unit}_{编号}_{姓名}_{form}[_{event}].pdf`,
+    /// with characters unsafe in file names replaced.
+    pub fn file_name(&self) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        if !self.unit.is_empty() {
+            parts.push(&self.unit);
+        }
+        if !self.person_id.is_empty() {
+            parts.push(&self.person_id);
+        }
+        if !self.name.is_empty() {
+            parts.push(&self.name);
+        }
+        parts.push(&self.form);
+        let event = safe_file_part(&self.event);
+        let mut name = parts
+            .iter()
+            .map(|p| safe_file_part(p))
+            .collect::<Vec<_>>()
+            .join("_");
+        if !event.is_empty() {
+            name.push('_');
+            name.push_str(&event);
+        }
+        name.push_str(".pdf");
+        name
+    }
+}
+
+/// Replaces characters that are unsafe in file names on Windows or Unix by `-`.
+pub fn safe_file_part(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '!' | '@' => '-',
+            c if c.is_control() => '-',
+            c => c,
+        })
+        .collect::<String>()
+        .trim_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_string()
+}
