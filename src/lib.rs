@@ -20,5 +20,6 @@ pub mod paperwork;
 pub mod profile;
 pub mod register;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod sample;

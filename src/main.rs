@@ -86,6 +86,27 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Year-end appraisal report per village/community (年终考核评估): PDF, XLSX and JSON.
+    Report {
+        /// This year's register (.xlsx/.xls/.ods, CSV file or folder of CSV files).
+        register: std::path::PathBuf,
+        /// The year appraised (1 January – 31 December; figures as of 31 December).
+        #[arg(long)]
+        year: i32,
+        /// Output folder (created if missing).
+        #[arg(short = 'o', long = "out")]
+        out: std::path::PathBuf,
+        /// Rule profile: a bundled name or a YAML file (its `appraisal:` section, if any,
+        /// overrides the default scoring scheme).
+        #[arg(long, default_value = "standard")]
+        profile: String,
+        /// Last year's register: its figures are shown beside this year's.
+        #[arg(long)]
+        compare: Option<std::path::PathBuf>,
+        /// Overwrite existing report files.
+        #[arg(long)]
+        force: bool,
+    },
     /// List every rule: code, severity, name, profile setting (规则清单).
     Rules,
     /// Rule profiles (配置): list the bundled ones or show one fully resolved.
@@ -334,6 +355,33 @@ fn main() -> ExitCode {
             match rehabdocs::blank_template::write_template(&output, force) {
                 Ok(()) => {
                     println!("已生成空白台帐模板 {}", output.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("错误: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Report {
+            register,
+            year,
+            out,
+            profile,
+            compare,
+            force,
+        } => {
+            let request = rehabdocs::report::ReportRequest {
+                register: &register,
+                year,
+                profile: &profile,
+                compare: compare.as_deref(),
+            };
+            match rehabdocs::report::run_report(&request, &out, force) {
+                Ok(paths) => {
+                    for p in paths {
+                        println!("{}", p.display());
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -1,0 +1,466 @@
+//! Year-end figures per village/community (村/社区) and per town (乡镇/街道): a pure function
+//! of the register, the profile, the findings of `check` and the year.
+//!
+//! One pass over the persons, using the per-person event slices of [`Register`]. Obligations
+//! (tests, talks, self-reports, evaluations due and done) come from
+//! [`crate::rules::obligations::obligations`], so that the report and `check` never disagree.
+//!
+//! Serious breaches are the findings of severity `breach` about a person of the unit, dated in
+//! the year ([`breach_date`]: the finding's due date; without one, the latest date of the
+//! event rows (检测, 请假, 告诫, 谈话) its cells point at; a finding with neither counts in the
+//! year when the person was in a programme in it). A breach counts as **reported** when the
+//! register shows the police acted on it: the person's 状态 is 强制隔离戒毒 with a 状态日期
+//! on or after 1 January of the year. (The register has no column for the report itself; the
+//! decision it leads to is the evidence the appraisers can check.)
+
+use crate::finding::{Finding, Severity};
+use crate::model::{Measure, Register, Sheet, StaffKind, Status, WarningKind};
+use crate::profile::Profile;
+use crate::report::scheme::{Metric, Standards};
+use crate::rules::obligations::obligations;
+use crate::rules::window::programme_window;
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// The kinds of help (帮扶) the report lists first, in this order; others follow by name.
+pub const HELP_KINDS: [&str; 5] = ["就业", "参保", "救助", "技能培训", "心理咨询"];
+
+/// The year being appraised: 1 January to 31 December, seen at 31 December.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub year: i32,
+    #[serde(serialize_with = "iso_date")]
+    pub from: NaiveDate,
+    #[serde(serialize_with = "iso_date")]
+    pub to: NaiveDate,
+    #[serde(serialize_with = "iso_date")]
+    pub as_of: NaiveDate,
+}
+
+/// Serialises a date as `2025-12-31` (chrono is built without its serde feature).
+pub fn iso_date<S: serde::Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&d.format("%Y-%m-%d"))
+}
+
+impl Period {
+    /// The calendar year `year`; None for a year chrono cannot represent.
+    pub fn year(year: i32) -> Option<Period> {
+        let from = NaiveDate::from_ymd_opt(year, 1, 1)?;
+        let to = NaiveDate::from_ymd_opt(year, 12, 31)?;
+        Some(Period {
+            year,
+            from,
+            to,
+            as_of: to,
+        })
+    }
+    fn contains(&self, d: NaiveDate) -> bool {
+        d >= self.from && d <= self.to
+    }
+}
+
+/// Counted figures of one unit, one town or the whole register for the year.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Figures {
+    /// 实有吸毒人员数 (from 单位).
+    pub registered_users: u32,
+    /// Persons in 社区戒毒 at any time in the year.
+    pub in_detox: u32,
+    /// Persons in 社区康复 at any time in the year.
+    pub in_rehab: u32,
+    /// Persons who reported in (报到) during the year.
+    pub new_in_year: u32,
+    /// 已解除 with 状态日期 in the year.
+    pub discharged: u32,
+    /// 强制隔离戒毒 with 状态日期 in the year.
+    pub compulsory_isolation: u32,
+    /// 中止 with 状态日期 in the year.
+    pub suspended: u32,
+    /// Persons in a programme in the year with an agreement signed by 31 December.
+    pub agreements_signed: u32,
+    pub tests_due: u32,
+    pub tests_done: u32,
+    pub talks_due: u32,
+    pub talks_done: u32,
+    pub self_reports_due: u32,
+    pub self_reports_done: u32,
+    pub evaluations_due: u32,
+    pub evaluations_done: u32,
+    /// 告诫 rows dated in the year, 口头.
+    pub warnings_oral: u32,
+    /// 告诫 rows dated in the year, 书面.
+    pub warnings_written: u32,
+    /// Serious-breach findings in the year.
+    pub breaches: u32,
+    /// Of those, reported (the person's 状态 became 强制隔离戒毒).
+    pub breaches_reported: u32,
+    /// Serious-breach findings by rule code.
+    pub breaches_by_code: BTreeMap<String, u32>,
+    pub staff_full_time: u32,
+    pub staff_part_time: u32,
+    /// Workers the ratio requires (full-time; 1 worker of any kind under the ratio).
+    pub staff_required: u32,
+    /// Workers that count toward the requirement.
+    pub staff_available: u32,
+    /// max(funding_per_user × users, funding_floor), yuan.
+    pub funding_required: f64,
+    /// 经费到位(元) (经费预算 when 到位 is empty), yuan.
+    pub funding: f64,
+    /// Help given in the year by 类型.
+    pub help: BTreeMap<String, u32>,
+}
+
+impl Figures {
+    /// Adds another unit's figures (for town and grand totals).
+    pub fn add(&mut self, o: &Figures) {
+        self.registered_users += o.registered_users;
+        self.in_detox += o.in_detox;
+        self.in_rehab += o.in_rehab;
+        self.new_in_year += o.new_in_year;
+        self.discharged += o.discharged;
+        self.compulsory_isolation += o.compulsory_isolation;
+        self.suspended += o.suspended;
+        self.agreements_signed += o.agreements_signed;
+        self.tests_due += o.tests_due;
+        self.tests_done += o.tests_done;
+        self.talks_due += o.talks_due;
+        self.talks_done += o.talks_done;
+        self.self_reports_due += o.self_reports_due;
+        self.self_reports_done += o.self_reports_done;
+        self.evaluations_due += o.evaluations_due;
+        self.evaluations_done += o.evaluations_done;
+        self.warnings_oral += o.warnings_oral;
+        self.warnings_written += o.warnings_written;
+        self.breaches += o.breaches;
+        self.breaches_reported += o.breaches_reported;
+        for (k, v) in &o.breaches_by_code {
+            *self.breaches_by_code.entry(k.clone()).or_default() += v;
+        }
+        self.staff_full_time += o.staff_full_time;
+        self.staff_part_time += o.staff_part_time;
+        self.staff_required += o.staff_required;
+        self.staff_available += o.staff_available;
+        self.funding_required += o.funding_required;
+        self.funding += o.funding;
+        for (k, v) in &o.help {
+            *self.help.entry(k.clone()).or_default() += v;
+        }
+    }
+
+    /// The rate an indicator measures; None when nothing was due (denominator 0).
+    pub fn rate(&self, metric: Metric) -> Option<f64> {
+        let r = |num: f64, den: f64| if den > 0.0 { Some(num / den) } else { None };
+        match metric {
+            Metric::AgreementRate => r(self.agreements_signed as f64, self.registered_users as f64),
+            Metric::TestRate => r(self.tests_done as f64, self.tests_due as f64),
+            Metric::TalkRate => r(self.talks_done as f64, self.talks_due as f64),
+            Metric::SelfReportRate => {
+                r(self.self_reports_done as f64, self.self_reports_due as f64)
+            }
+            Metric::EvaluationRate => r(self.evaluations_done as f64, self.evaluations_due as f64),
+            Metric::StaffingRate => r(self.staff_available as f64, self.staff_required as f64),
+            Metric::FundingRate => r(self.funding, self.funding_required),
+            Metric::BreachReportRate => r(self.breaches_reported as f64, self.breaches as f64),
+        }
+    }
+
+    /// Persons in a programme in the year (社区戒毒 + 社区康复).
+    pub fn in_programme(&self) -> u32 {
+        self.in_detox + self.in_rehab
+    }
+
+    /// Help given, the known kinds first in [`HELP_KINDS`] order (zeros included), then the
+    /// others by name.
+    pub fn help_rows(&self) -> Vec<(String, u32)> {
+        let mut rows: Vec<(String, u32)> = HELP_KINDS
+            .iter()
+            .map(|k| (k.to_string(), self.help.get(*k).copied().unwrap_or(0)))
+            .collect();
+        for (k, v) in &self.help {
+            if !HELP_KINDS.contains(&k.as_str()) {
+                rows.push((k.clone(), *v));
+            }
+        }
+        rows
+    }
+}
+
+/// One village/community.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitFigures {
+    /// 乡镇(街道)
+    pub town: String,
+    /// 村(社区)
+    pub unit: String,
+    /// Whether the unit has a row in 单位 (without one, registered users and funding are 0).
+    pub listed: bool,
+    pub figures: Figures,
+}
+
+/// One town's totals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TownFigures {
+    pub town: String,
+    pub units: u32,
+    pub figures: Figures,
+}
+
+/// Everything counted for the year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Aggregate {
+    pub period: Period,
+    /// Units in (town, unit) order.
+    pub units: Vec<UnitFigures>,
+    /// Towns in name order.
+    pub towns: Vec<TownFigures>,
+    pub total: Figures,
+}
+
+impl Aggregate {
+    /// The index of a unit by (town, unit).
+    pub fn unit_index(&self, town: &str, unit: &str) -> Option<usize> {
+        self.units
+            .binary_search_by(|u| (u.town.as_str(), u.unit.as_str()).cmp(&(town, unit)))
+            .ok()
+    }
+}
+
+/// Whether a person was in a programme at any time in the period: their programme window
+/// (the rules' [`programme_window`], seen at the period's as-of date) meets the period.
+pub fn in_programme(p: &crate::model::Person, period: &Period) -> bool {
+    programme_window(p, period.as_of).is_some_and(|w| w.start <= period.to && w.end >= period.from)
+}
+
+fn units_map(register: &Register) -> BTreeMap<(String, String), UnitFigures> {
+    let mut map: BTreeMap<(String, String), UnitFigures> = BTreeMap::new();
+    let mut ensure = |town: &str, unit: &str, listed: bool| {
+        let e = map
+            .entry((town.to_string(), unit.to_string()))
+            .or_insert_with(|| UnitFigures {
+                town: town.to_string(),
+                unit: unit.to_string(),
+                listed: false,
+                figures: Figures::default(),
+            });
+        e.listed |= listed;
+    };
+    for u in &register.units {
+        ensure(&u.town, &u.unit, true);
+    }
+    for p in &register.persons {
+        ensure(&p.town, &p.unit, false);
+    }
+    map
+}
+
+/// Counts the year's figures per unit, per town and in total.
+pub fn aggregate(
+    register: &Register,
+    profile: &Profile,
+    findings: &[Finding],
+    standards: &Standards,
+    period: &Period,
+) -> Aggregate {
+    let map = units_map(register);
+    let mut units: Vec<UnitFigures> = map.into_values().collect();
+    let index: HashMap<(&str, &str), usize> = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| ((u.town.as_str(), u.unit.as_str()), i))
+        .collect();
+    let lookup = |town: &str, unit: &str| index.get(&(town, unit)).copied();
+    let mut person_unit: Vec<Option<usize>> = Vec::with_capacity(register.persons.len());
+
+    // Unit rows: registered users and funding.
+    let mut figs: Vec<Figures> = vec![Figures::default(); units.len()];
+    for u in &register.units {
+        if let Some(i) = lookup(&u.town, &u.unit) {
+            figs[i].registered_users += u.registered_users;
+            figs[i].funding += u.funded.or(u.budget).unwrap_or(0.0);
+        }
+    }
+    // Staff.
+    for s in &register.staff {
+        let (Some(town), Some(unit)) = (s.town.as_deref(), s.unit.as_deref()) else {
+            continue;
+        };
+        if let Some(i) = lookup(town, unit) {
+            match s.kind {
+                StaffKind::FullTime => figs[i].staff_full_time += 1,
+                StaffKind::PartTime => figs[i].staff_part_time += 1,
+            }
+        }
+    }
+    // Persons: one pass, each person's events through their slices.
+    for (pi, p) in register.persons.iter().enumerate() {
+        let ui = lookup(&p.town, &p.unit);
+        person_unit.push(ui);
+        let Some(ui) = ui else { continue };
+        let f = &mut figs[ui];
+        if let Some(d) = p.report_date {
+            if period.contains(d) {
+                f.new_in_year += 1;
+            }
+        }
+        if let Some(d) = p.status_date.filter(|d| period.contains(*d)) {
+            let _ = d;
+            match p.status_or_active() {
+                Status::Discharged => f.discharged += 1,
+                Status::CompulsoryIsolation => f.compulsory_isolation += 1,
+                Status::Suspended => f.suspended += 1,
+                _ => {}
+            }
+        }
+        for w in register.warnings_of(pi) {
+            if period.contains(w.date) {
+                match w.kind {
+                    WarningKind::Oral => f.warnings_oral += 1,
+                    WarningKind::Written => f.warnings_written += 1,
+                }
+            }
+        }
+        for h in register.help_of(pi) {
+            if period.contains(h.date) {
+                *f.help.entry(h.kind.clone()).or_default() += 1;
+            }
+        }
+        if !in_programme(p, period) {
+            continue;
+        }
+        match p.measure {
+            Some(Measure::Detox) => f.in_detox += 1,
+            Some(Measure::Rehab) => f.in_rehab += 1,
+            None => {}
+        }
+        if p.agreement_date.is_some_and(|d| d <= period.to) {
+            f.agreements_signed += 1;
+        }
+        let o = obligations(register, pi, profile, period.as_of, period.from, period.to);
+        f.tests_due += o.tests_due;
+        f.tests_done += o.tests_done;
+        f.talks_due += o.talks_due;
+        f.talks_done += o.talks_done;
+        f.self_reports_due += o.self_reports_due;
+        f.self_reports_done += o.self_reports_done;
+        f.evaluations_due += o.evaluations_due;
+        f.evaluations_done += o.evaluations_done;
+    }
+    // Serious breaches from the findings.
+    let mut dates: Option<EventDates> = None;
+    for fd in findings {
+        if fd.severity != Severity::Breach {
+            continue;
+        }
+        let Some(pi) = fd
+            .person
+            .as_deref()
+            .and_then(|id| register.person_index(id))
+        else {
+            continue;
+        };
+        let dates = dates.get_or_insert_with(|| EventDates::of(register));
+        let in_year = match breach_date(fd, dates) {
+            Some(d) => d.year() == period.year,
+            None => in_programme(&register.persons[pi], period),
+        };
+        if !in_year {
+            continue;
+        }
+        let Some(ui) = person_unit.get(pi).copied().flatten() else {
+            continue;
+        };
+        let p = &register.persons[pi];
+        let f = &mut figs[ui];
+        f.breaches += 1;
+        *f.breaches_by_code.entry(fd.code.to_string()).or_default() += 1;
+        if breach_reported(p, period) {
+            f.breaches_reported += 1;
+        }
+    }
+    // Standards: staffing ratio and funding floor.
+    for f in figs.iter_mut() {
+        let users = f.registered_users;
+        let per = standards.users_per_worker.max(1);
+        if users == 0 {
+            f.staff_required = 0;
+            f.staff_available = f.staff_full_time + f.staff_part_time;
+        } else if users < per {
+            f.staff_required = 1;
+            f.staff_available = f.staff_full_time + f.staff_part_time;
+        } else {
+            f.staff_required = users.div_ceil(per);
+            f.staff_available = f.staff_full_time;
+        }
+        f.funding_required =
+            (standards.funding_per_user * users as f64).max(standards.funding_floor);
+    }
+    for (u, f) in units.iter_mut().zip(figs) {
+        u.figures = f;
+    }
+    let mut towns: BTreeMap<String, TownFigures> = BTreeMap::new();
+    let mut total = Figures::default();
+    for u in &units {
+        let t = towns.entry(u.town.clone()).or_insert_with(|| TownFigures {
+            town: u.town.clone(),
+            units: 0,
+            figures: Figures::default(),
+        });
+        t.units += 1;
+        t.figures.add(&u.figures);
+        total.add(&u.figures);
+    }
+    Aggregate {
+        period: *period,
+        units,
+        towns: towns.into_values().collect(),
+        total,
+    }
+}
+
+/// Whether a serious breach of this person counts as reported to the police: the register
+/// shows 强制隔离戒毒 decided on or after 1 January of the year.
+pub fn breach_reported(p: &crate::model::Person, period: &Period) -> bool {
+    p.status_or_active() == Status::CompulsoryIsolation
+        && p.status_date.is_some_and(|d| d >= period.from)
+}
+
+/// The date of every event row a finding may point at, by (sheet, row).
+pub struct EventDates {
+    by_cell: HashMap<(Sheet, u32), NaiveDate>,
+}
+
+impl EventDates {
+    /// Indexes the dated rows of 检测, 请假, 告诫 and 谈话.
+    pub fn of(register: &Register) -> EventDates {
+        let mut by_cell = HashMap::new();
+        for t in &register.tests {
+            by_cell.insert((Sheet::Tests, t.row), t.date);
+        }
+        for l in &register.leaves {
+            by_cell.insert(
+                (Sheet::Leaves, l.row),
+                l.return_date.unwrap_or(l.leave_date),
+            );
+        }
+        for w in &register.warnings {
+            by_cell.insert((Sheet::Warnings, w.row), w.date);
+        }
+        for c in &register.contacts {
+            by_cell.insert((Sheet::Contacts, c.row), c.date);
+        }
+        EventDates { by_cell }
+    }
+}
+
+/// When a breach finding happened: its due date, else the latest date of the event rows its
+/// cells point at; None when neither is known.
+pub fn breach_date(finding: &Finding, dates: &EventDates) -> Option<NaiveDate> {
+    finding.due_date.or_else(|| {
+        finding
+            .cells
+            .iter()
+            .filter_map(|c| dates.by_cell.get(&(c.sheet, c.row)).copied())
+            .max()
+    })
+}

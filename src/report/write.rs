@@ -1,0 +1,68 @@
+//! Writing the report files into a folder, atomically (temporary file + rename), never
+//! overwriting without `force`, owner-only permissions.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A file that could not be written; the message is Chinese and names the file.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct WriteError(pub String);
+
+/// The three output files' contents.
+#[derive(Debug, Clone)]
+pub struct ReportFiles {
+    /// (file name, bytes), written in this order.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WriteError> {
+    let target = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let err =
+        |what: &str, e: std::io::Error| WriteError(format!("无法{what} {}: {e}", target.display()));
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(&tmp).map_err(|e| err("写入", e))?;
+    f.write_all(bytes).map_err(|e| err("写入", e))?;
+    f.sync_all().map_err(|e| err("写入", e))?;
+    drop(f);
+    fs::rename(&tmp, &target).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        err("保存", e)
+    })?;
+    Ok(target)
+}
+
+/// Writes every file into `dir` (created if missing). Refuses, before writing anything,
+/// when a file exists and `force` is false.
+pub fn write_report(
+    dir: &Path,
+    files: &ReportFiles,
+    force: bool,
+) -> Result<Vec<PathBuf>, WriteError> {
+    fs::create_dir_all(dir)
+        .map_err(|e| WriteError(format!("无法创建输出目录 {}: {e}", dir.display())))?;
+    if !force {
+        for (name, _) in &files.files {
+            let p = dir.join(name);
+            if p.exists() {
+                return Err(WriteError(format!(
+                    "{} 已存在；如需覆盖请加 --force",
+                    p.display()
+                )));
+            }
+        }
+    }
+    files
+        .files
+        .iter()
+        .map(|(name, bytes)| write_atomic(dir, name, bytes))
+        .collect()
+}
