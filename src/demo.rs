@@ -3,7 +3,8 @@
 //! The sample (`samples/sample.xlsx`, made by `rehabdocs sample`) is embedded in the binary, so
 //! the demo needs nothing on disk. It writes the register, checks it at the sample's as-of
 //! date under the `standard` profile, writes the check as text and JSON and the annotated
-//! workbook, and returns a short summary saying what is where.
+//! workbook, prints every document the findings make due, writes the year-end appraisal of
+//! the sample's year, and returns a short summary saying what is where.
 //!
 //! The folder belongs to the demo: it carries a marker file, and only a folder with that
 //! marker (or an empty or absent one) is written into without `--force`.
@@ -15,8 +16,9 @@ use crate::paperwork::generate::{generate, GenerateError, GenerateOptions};
 use crate::paperwork::plan::PlanOptions;
 use crate::profile::Profile;
 use crate::register::read_register;
+use crate::report::{run_report, ReportRequest};
 use crate::sample::output::write_bytes_atomically;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -38,6 +40,7 @@ pub const CHECK_TEXT_FILE: &str = "检查结果.txt";
 pub const CHECK_JSON_FILE: &str = "检查结果.json";
 pub const ANNOTATED_FILE: &str = "台帐问题标注.xlsx";
 pub const PAPERWORK_DIR: &str = "应出具文书";
+pub const REPORT_DIR: &str = "年终考核";
 
 /// What the demo wrote.
 #[derive(Debug)]
@@ -131,6 +134,23 @@ pub fn run_demo(dir: &Path, force: bool) -> Result<DemoOutcome, String> {
         }
         Err(GenerateError::Nothing) => {}
         Err(e) => return Err(e.to_string()),
+    }
+
+    // The year-end appraisal of the sample's year: PDF, XLSX and JSON.
+    let request = ReportRequest {
+        register: &register_path,
+        year: report.as_of.year(),
+        profile: &profile.name,
+        compare: None,
+    };
+    let report_dir = dir.join(REPORT_DIR);
+    for path in run_report(&request, &report_dir, true).map_err(|e| e.to_string())? {
+        let what = match path.extension().and_then(|e| e.to_str()) {
+            Some("pdf") => "年终考核评估报告（PDF）",
+            Some("xlsx") => "年终考核评估表（Excel）",
+            _ => "年终考核评估数据（JSON）",
+        };
+        files.push((what.to_string(), path));
     }
 
     Ok(DemoOutcome {

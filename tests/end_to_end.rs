@@ -212,6 +212,9 @@ fn demo_writes_check_annotation_and_due_paperwork_deterministically() {
         "台帐问题标注.xlsx",
         "应出具文书/清单.csv",
         "应出具文书/清单.pdf",
+        "年终考核/年终考核评估报告-2025.pdf",
+        "年终考核/年终考核评估-2025.xlsx",
+        "年终考核/年终考核评估-2025.json",
     ] {
         assert!(
             first.contains_key(Path::new(name)),
