@@ -42,7 +42,15 @@ pub fn check_loaded(
     as_of: NaiveDate,
     selection: &Selection,
 ) -> CheckReport {
-    let mut findings = read_findings;
+    // Findings made while reading follow the profile's severity overrides like every other
+    // finding, but are never switched off: each one accounts for a value or a rejected row.
+    let mut findings: Vec<Finding> = read_findings
+        .into_iter()
+        .map(|mut f| {
+            f.severity = profile.severity(f.code, f.severity);
+            f
+        })
+        .collect();
     findings.extend(rules::run_all(&register, profile, as_of));
     findings.retain(|f| selection.keeps(f.code));
     sort_findings(&mut findings);

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use rehabdocs::check::{check_file, CheckReport, Selection};
+use rehabdocs::finding::Severity;
 use rehabdocs::model::{Measure, Sex, Sheet, Status};
 use rehabdocs::output::{render_json, render_text};
 use rehabdocs::profile::Profile;
@@ -551,6 +552,37 @@ fn selection_filters_by_prefix() {
         .iter()
         .any(|f| f.code == "D001" || f.code == "D002" || f.code == "D010"));
     assert!(report.findings.iter().any(|f| f.code == "D003"));
+}
+
+#[test]
+fn profile_severity_overrides_reach_findings_made_while_reading() {
+    let dir = tempdir();
+    let path = dir.path().join("faulty.xlsx");
+    faulty_workbook(&path);
+    let profile_path = dir.path().join("county.yaml");
+    std::fs::write(
+        &profile_path,
+        "name: county\nextends: standard\nrules:\n  D003:\n    severity: warning\n",
+    )
+    .unwrap();
+    let county = Profile::load(&profile_path.to_string_lossy()).unwrap();
+    let sel = Selection {
+        select: vec!["D".into()],
+        ignore: Vec::new(),
+    };
+    let standard = check_file(&path, &Profile::standard(), as_of(), &sel).unwrap();
+    let relaxed = check_file(&path, &county, as_of(), &sel).unwrap();
+    let d003 = |r: &CheckReport| -> Vec<Severity> {
+        r.findings
+            .iter()
+            .filter(|f| f.code == "D003")
+            .map(|f| f.severity)
+            .collect()
+    };
+    assert!(!d003(&standard).is_empty());
+    assert!(d003(&standard).iter().all(|s| *s == Severity::Error));
+    assert_eq!(d003(&relaxed).len(), d003(&standard).len());
+    assert!(d003(&relaxed).iter().all(|s| *s == Severity::Warning));
 }
 
 #[test]
