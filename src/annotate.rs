@@ -20,7 +20,6 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// One value read back from the source.
@@ -679,29 +678,7 @@ fn sev_index(s: Severity) -> usize {
 
 /// Writes `bytes` to a temporary file beside `out`, then renames it over `out`.
 fn write_atomic(out: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = out_dir(out);
-    let file = out
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "annotated.xlsx".into());
-    let tmp = dir.join(format!(".{file}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, out)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("无法写入 {}: {e}", out.display())
-    })
+    crate::write_file::write_bytes_atomically(out, true, bytes).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 //! pre-formatted rows, and a 填表说明 sheet that explains every sheet and column.
 
 use crate::sample::layout::{self, ColumnKind, SheetLayout};
-use crate::sample::output::{self, OutputError};
 use crate::sample::writer::{excel_date, fixed_properties, Formats, DATE_FORMAT};
+use crate::write_file::{self as output, OutputError};
 use chrono::NaiveDate;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, Format, FormatAlign, FormatBorder, Note, Workbook,

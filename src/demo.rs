@@ -17,7 +17,7 @@ use crate::paperwork::plan::PlanOptions;
 use crate::profile::Profile;
 use crate::register::read_register;
 use crate::report::{run_report, ReportRequest};
-use crate::sample::output::write_bytes_atomically;
+use crate::write_file::write_bytes_atomically;
 use chrono::{Datelike, NaiveDate};
 use std::fs;
 use std::path::{Path, PathBuf};

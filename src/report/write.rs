@@ -2,7 +2,6 @@
 //! overwriting without `force`, owner-only permissions.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// A file that could not be written; the message is Chinese and names the file.
@@ -19,24 +18,8 @@ pub struct ReportFiles {
 
 fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WriteError> {
     let target = dir.join(name);
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let err =
-        |what: &str, e: std::io::Error| WriteError(format!("无法{what} {}: {e}", target.display()));
-    let mut opts = fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(&tmp).map_err(|e| err("写入", e))?;
-    f.write_all(bytes).map_err(|e| err("写入", e))?;
-    f.sync_all().map_err(|e| err("写入", e))?;
-    drop(f);
-    fs::rename(&tmp, &target).map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        err("保存", e)
-    })?;
+    crate::write_file::write_bytes_atomically(&target, true, bytes)
+        .map_err(|e| WriteError(e.to_string()))?;
     Ok(target)
 }
 

@@ -12,15 +12,15 @@ pub mod dates;
 pub mod history;
 pub mod layout;
 pub mod names;
-pub mod output;
+
 pub mod plan;
 pub mod resident_id;
 pub mod rng;
 pub mod writer;
 
+use crate::write_file::{self as output, OutputError};
 use answers::{AnswerKey, DataError, Expected};
 use chrono::{Datelike, NaiveDate};
-use output::OutputError;
 use rust_xlsxwriter::Workbook;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,9 +1,7 @@
-//! The 18-digit resident ID (公民身份号码): ISO 7064 MOD 11-2 check character.
-//!
-//! A copy kept in the generator until the reader's own check exists (the integrator dedupes).
+//! The 18-digit resident ID (公民身份号码) for generated people: the ISO 7064 MOD 11-2 check
+//! character comes from the reader's own [`id_check_char`], so generator and reader agree.
 
-const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const CHECK_CHARS: &[u8; 11] = b"10X98765432";
+use crate::register::values::id_check_char;
 
 /// The check character for the first 17 digits, or `None` when they are not 17 ASCII digits.
 pub fn check_char(first17: &str) -> Option<char> {
@@ -11,12 +9,7 @@ pub fn check_char(first17: &str) -> Option<char> {
     if bytes.len() != 17 || !bytes.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let sum: u32 = bytes
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    Some(CHECK_CHARS[(sum % 11) as usize] as char)
+    Some(id_check_char(bytes))
 }
 
 /// True when `id` is 17 digits followed by the right check character.

@@ -2,7 +2,7 @@
 //! above the header (like real registers), IDs as text, dates as real Excel dates.
 
 use super::layout::{ColumnKind, SheetLayout};
-use super::output::OutputError;
+use crate::write_file::OutputError;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,

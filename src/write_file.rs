@@ -2,6 +2,7 @@
 //! Unix, refusing to overwrite without `--force`.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Why an output file could not be written (messages for the clerk, in Chinese).
@@ -61,13 +62,24 @@ where
     result
 }
 
-/// Writes `bytes` to `path` atomically.
+/// Writes `bytes` to `path` atomically: the temporary file is created owner-only from the
+/// start and flushed to disk before the rename.
 pub fn write_bytes_atomically(path: &Path, force: bool, bytes: &[u8]) -> Result<(), OutputError> {
     write_atomically(path, force, |tmp| {
-        fs::write(tmp, bytes).map_err(|source| OutputError::Io {
+        let io = |source| OutputError::Io {
             path: tmp.to_path_buf(),
             source,
-        })
+        };
+        let mut opts = fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut file = opts.open(tmp).map_err(io)?;
+        file.write_all(bytes).map_err(io)?;
+        file.sync_all().map_err(io)
     })
 }
 
