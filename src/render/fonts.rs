@@ -261,7 +261,7 @@ mod tests {
         assert_eq!(lists.kaiti.last(), embedded.kaiti.last());
         assert_eq!(lists.table.last(), embedded.table.last());
         // Without office fonts the lists narrow to exactly the embedded ones.
-        assert_eq!(lists.resolve(embedded()), embedded);
+        assert_eq!(lists.resolve(super::embedded()), embedded);
         assert_eq!(for_run(false).1, embedded);
     }
 
