@@ -5,6 +5,8 @@
 //! Unreadable or malformed files are skipped, never fatal. Nothing here runs unless the caller
 //! asks for system fonts; with `--embedded-fonts-only` output never depends on the machine.
 
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use typst::foundations::Bytes;
 use typst::text::Font;
@@ -106,6 +108,12 @@ pub fn discover(dirs: &[PathBuf], wanted: &[String]) -> Vec<Font> {
         if too_big {
             continue;
         }
+        // Most files are not wanted: look at their name tables before reading them whole.
+        if let Some(names) = family_names(&path) {
+            if !names.iter().any(|n| wanted.contains(n)) {
+                continue;
+            }
+        }
         let Ok(data) = std::fs::read(&path) else {
             continue;
         };
@@ -121,6 +129,88 @@ pub fn discover(dirs: &[PathBuf], wanted: &[String]) -> Vec<Font> {
         }
     }
     found
+}
+
+/// Reads `len` bytes at `at`.
+fn read_at(file: &mut File, at: u64, len: usize) -> Option<Vec<u8>> {
+    file.seek(SeekFrom::Start(at)).ok()?;
+    let mut buf = vec![0u8; len];
+    file.read_exact(&mut buf).ok()?;
+    Some(buf)
+}
+
+fn be16(b: &[u8], at: usize) -> Option<usize> {
+    Some(usize::from(u16::from_be_bytes([
+        *b.get(at)?,
+        *b.get(at + 1)?,
+    ])))
+}
+
+fn be32(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from(u32::from_be_bytes([
+        *b.get(at)?,
+        *b.get(at + 1)?,
+        *b.get(at + 2)?,
+        *b.get(at + 3)?,
+    ])))
+}
+
+/// The family names (name ids 1 and 16, every platform and language, lower case) of every
+/// face in a font file, read from the name tables only. `None` when the file's structure is
+/// not understood, in which case the caller reads and parses the file in full.
+pub fn family_names(path: &Path) -> Option<Vec<String>> {
+    let mut file = File::open(path).ok()?;
+    let head = read_at(&mut file, 0, 12)?;
+    let faces: Vec<u64> = if head.get(0..4)? == b"ttcf" {
+        let count = usize::try_from(be32(&head, 8)?).ok()?.min(256);
+        let offsets = read_at(&mut file, 12, 4 * count)?;
+        (0..count)
+            .map(|k| be32(&offsets, 4 * k))
+            .collect::<Option<_>>()?
+    } else {
+        vec![0]
+    };
+    let mut names = Vec::new();
+    for face in faces {
+        let dir = read_at(&mut file, face, 12)?;
+        let tables = be16(&dir, 4)?;
+        let records = read_at(&mut file, face + 12, 16 * tables)?;
+        let Some(rec) = (0..tables).find(|k| records.get(16 * k..16 * k + 4) == Some(b"name"))
+        else {
+            continue;
+        };
+        let offset = be32(&records, 16 * rec + 8)?;
+        let length = usize::try_from(be32(&records, 16 * rec + 12)?).ok()?;
+        if length > 1 << 20 {
+            return None;
+        }
+        let table = read_at(&mut file, offset, length)?;
+        let count = be16(&table, 2)?;
+        let storage = be16(&table, 4)?;
+        for k in 0..count {
+            let r = 6 + 12 * k;
+            let (platform, name_id) = (be16(&table, r)?, be16(&table, r + 6)?);
+            if name_id != 1 && name_id != 16 {
+                continue;
+            }
+            let len = be16(&table, r + 8)?;
+            let start = storage + be16(&table, r + 10)?;
+            let Some(raw) = table.get(start..start + len) else {
+                continue;
+            };
+            let name = if platform == 1 {
+                raw.iter().map(|&b| char::from(b)).collect::<String>()
+            } else {
+                let units: Vec<u16> = raw
+                    .chunks_exact(2)
+                    .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                    .collect();
+                String::from_utf16_lossy(&units)
+            };
+            names.push(name.to_lowercase());
+        }
+    }
+    Some(names)
 }
 
 #[cfg(test)]
@@ -150,6 +240,9 @@ mod tests {
         let dirs = vec![dir.path().to_path_buf()];
 
         assert_eq!(font_files(&dirs).len(), 3, "{:?}", font_files(&dirs));
+        let names = family_names(&nested.join("office-font.otf")).unwrap_or_default();
+        assert!(names.contains(&"noto sans cjk sc".to_string()), "{names:?}");
+        assert_eq!(family_names(&dir.path().join("broken.ttf")), None);
         let found = discover(&dirs, &["noto sans cjk sc".to_string()]);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].info().family, "Noto Sans CJK SC");
