@@ -198,7 +198,9 @@ struct DocSelection {
     /// Dates as 二〇二五年三月一日 instead of 2025年3月1日.
     #[arg(long)]
     upper_dates: bool,
-    /// Use only the embedded fonts (system fonts are not loaded in this version either way).
+    /// Use only the embedded fonts: output independent of the machine (byte-identical
+    /// re-runs). Without it the office's own fonts (仿宋, 小标宋, 黑体, 楷体; see
+    /// forms/fonts.yaml; extra dirs in REHABDOCS_FONT_DIRS) are used when installed.
     #[arg(long)]
     embedded_fonts_only: bool,
 }
@@ -475,7 +477,9 @@ fn prepare(
         police: None,
     };
     opts.upper_dates = select.upper_dates;
-    let _ = select.embedded_fonts_only;
+    if !select.embedded_fonts_only {
+        opts.use_system_fonts();
+    }
     Ok((report, profile, opts))
 }
 

@@ -401,3 +401,42 @@ fn the_sample_workbook_read_by_the_real_reader_gives_numbered_agreements() {
         reg.persons[0].name
     );
 }
+
+#[test]
+fn office_font_on_the_machine_is_used_first_and_embedded_fonts_stay_the_fallback() {
+    // tests/fonts/test-fangsong.otf: a tiny font whose family is "FangSong" (仿宋), standing
+    // in for an office machine's font. Only this test asks for system fonts in this binary.
+    let font_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fonts");
+    std::env::set_var("REHABDOCS_FONT_DIRS", &font_dir);
+    let reg = register();
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = opts(&["registration_form"]);
+    o.plan.persons = vec!["P002".into()];
+    o.use_system_fonts();
+    assert_eq!(
+        o.fonts.body,
+        vec!["FangSong".to_string(), "Noto Serif CJK SC".to_string()]
+    );
+    assert_eq!(o.fonts.title, vec!["Noto Serif CJK SC".to_string()]);
+    generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap();
+    let path = find(dir.path(), "registration_form");
+    let bytes = std::fs::read(&path).unwrap();
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"RehabdocsTestFangSong"), "office font not used");
+    assert!(has(b"NotoSerifCJKsc"), "embedded fallback not used");
+    // The rare character is not in the office font: the embedded face draws it.
+    let text = text_of(&path);
+    assert!(text.contains("李㛃"), "{text}");
+
+    // --embedded-fonts-only (the default options): the office font is never used.
+    let plain = tempfile::tempdir().unwrap();
+    let mut e = opts(&["registration_form"]);
+    e.plan.persons = vec!["P002".into()];
+    generate(&reg, &[], &Profile::standard(), plain.path(), &e).unwrap();
+    let bytes = std::fs::read(find(plain.path(), "registration_form")).unwrap();
+    assert!(!bytes
+        .windows(b"RehabdocsTestFangSong".len())
+        .any(|w| w == b"RehabdocsTestFangSong"));
+}

@@ -43,6 +43,9 @@ pub struct GenerateOptions {
     pub upper_dates: bool,
     /// Role fonts handed to the templates.
     pub fonts: RoleFonts,
+    /// Load the office's own fonts found on the machine (off: embedded fonts only, output
+    /// independent of the machine). Set with [`GenerateOptions::use_system_fonts`].
+    pub system_fonts: bool,
     /// Threads to render with; 0: all cores.
     pub threads: usize,
 }
@@ -59,7 +62,25 @@ impl GenerateOptions {
             force: false,
             upper_dates: false,
             fonts: RoleFonts::embedded(),
+            system_fonts: false,
             threads: 0,
+        }
+    }
+
+    /// Uses the office's own fonts where the machine has them (仿宋, 小标宋, 黑体, 楷体 per
+    /// `forms/fonts.yaml`), the embedded ones otherwise. Fonts are found once per process.
+    pub fn use_system_fonts(&mut self) {
+        let (_, roles) = fonts::for_run(true);
+        self.system_fonts = true;
+        self.fonts = roles;
+    }
+
+    /// The font set documents are compiled against.
+    fn font_set(&self) -> &'static FontSet {
+        if self.system_fonts {
+            fonts::with_system()
+        } else {
+            fonts::embedded()
         }
     }
 }
@@ -405,7 +426,7 @@ pub fn generate(
     if docs.is_empty() {
         return Err(GenerateError::Nothing);
     }
-    let fonts = fonts::embedded();
+    let fonts = opts.font_set();
     check_glyphs(&docs, fonts)?;
     // File names are fixed before rendering; an existing file stops the run before any work.
     let names: Vec<String> = if opts.merge {
@@ -487,7 +508,7 @@ fn render_and_stage(
     opts: &GenerateOptions,
     staged: &mut Staged,
 ) -> Result<Vec<ManifestRow>, GenerateError> {
-    let fonts = fonts::embedded();
+    let fonts = opts.font_set();
     let fail = |k: usize, error: RenderError| GenerateError::Render {
         file: names.get(k).cloned().unwrap_or_default(),
         error,
@@ -551,7 +572,7 @@ fn render_manifest(
     opts: &GenerateOptions,
     threads: usize,
 ) -> Result<Vec<u8>, GenerateError> {
-    let fonts = fonts::embedded();
+    let fonts = opts.font_set();
     let fail = |error| GenerateError::Render {
         file: MANIFEST_PDF.into(),
         error,
@@ -615,7 +636,7 @@ pub fn preview(
     let mut ledger = Ledger::new();
     let docs = prepare(register, findings, profile, opts, &mut ledger)?;
     let doc = docs.first().ok_or(GenerateError::Nothing)?;
-    let fonts = fonts::embedded();
+    let fonts = opts.font_set();
     check_glyphs(std::slice::from_ref(doc), fonts)?;
     let pages =
         crate::render::batch::render_job(fonts, &job_of(doc), opts.as_of).map_err(|error| {

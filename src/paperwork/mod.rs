@@ -131,26 +131,7 @@ pub struct Signature {
     pub date: String,
 }
 
-/// Role fonts passed to the template: each role's family list, first found wins.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct RoleFonts {
-    pub title: Vec<String>,
-    pub body: Vec<String>,
-    pub heading: Vec<String>,
-    pub table: Vec<String>,
-}
-
-impl RoleFonts {
-    /// The embedded fonts only (tests, `--embedded-fonts-only`).
-    pub fn embedded() -> RoleFonts {
-        RoleFonts {
-            title: vec!["Noto Serif CJK SC".into()],
-            body: vec!["Noto Serif CJK SC".into()],
-            heading: vec!["Noto Sans CJK SC".into()],
-            table: vec!["Noto Sans CJK SC".into()],
-        }
-    }
-}
+pub use crate::render::fonts::RoleFonts;
 
 /// Everything a template shows. Every value is plain text; templates display it, never run it.
 #[derive(Debug, Clone, Serialize, PartialEq)]

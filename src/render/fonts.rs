@@ -1,6 +1,10 @@
 //! The embedded fonts: subsets of Noto Serif/Sans CJK SC (OFL-1.1, see `fonts/README.md`),
-//! parsed once per process and shared by every compile.
+//! parsed once per process and shared by every compile; the role font lists
+//! (`forms/fonts.yaml`) and the run's font set with the office's own fonts when asked for.
 
+use super::system_fonts;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
@@ -80,6 +84,115 @@ pub fn embedded() -> &'static FontSet {
     })
 }
 
+/// The embedded fonts followed by the faces of the font files below `dirs` whose family one
+/// of the `roles` lists asks for. Families the embedded fonts already have are never taken
+/// from the machine, so the guaranteed fallback is always the embedded face.
+pub fn with_system_from(dirs: &[PathBuf], roles: &RoleFonts) -> FontSet {
+    let base = embedded();
+    let own = base.families();
+    let wanted: Vec<String> = roles
+        .all()
+        .filter(|w| !own.iter().any(|f| f.eq_ignore_ascii_case(w)))
+        .cloned()
+        .collect();
+    let mut fonts = base.fonts.clone();
+    fonts.extend(system_fonts::discover(dirs, &wanted));
+    FontSet::new(fonts)
+}
+
+/// The embedded fonts plus the office's own fonts found on this machine for the default role
+/// lists (see [`system_fonts::font_dirs`]), found and parsed once per process.
+pub fn with_system() -> &'static FontSet {
+    static SET: OnceLock<FontSet> = OnceLock::new();
+    SET.get_or_init(|| with_system_from(&system_fonts::font_dirs(), RoleFonts::defaults()))
+}
+
+/// The role lists of `forms/fonts.yaml`, embedded in the binary.
+const ROLE_FONTS_YAML: &str = include_str!("../../forms/fonts.yaml");
+
+/// Role fonts passed to the templates: each role's family list, first found wins.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RoleFonts {
+    /// Titles (小标宋).
+    pub title: Vec<String>,
+    /// Body text (仿宋).
+    pub body: Vec<String>,
+    /// Headings (黑体).
+    pub heading: Vec<String>,
+    /// Second-level headings and notes (楷体).
+    pub kaiti: Vec<String>,
+    /// Table cells.
+    pub table: Vec<String>,
+}
+
+impl RoleFonts {
+    /// The embedded fonts only (tests, `--embedded-fonts-only`).
+    pub fn embedded() -> RoleFonts {
+        RoleFonts {
+            title: vec!["Noto Serif CJK SC".into()],
+            body: vec!["Noto Serif CJK SC".into()],
+            heading: vec!["Noto Sans CJK SC".into()],
+            kaiti: vec!["Noto Serif CJK SC".into()],
+            table: vec!["Noto Sans CJK SC".into()],
+        }
+    }
+
+    /// The default lists of `forms/fonts.yaml` (the embedded-only lists should that file
+    /// ever fail to parse; a unit test keeps it parsing).
+    pub fn defaults() -> &'static RoleFonts {
+        static LISTS: OnceLock<RoleFonts> = OnceLock::new();
+        LISTS.get_or_init(|| {
+            serde_norway::from_str(ROLE_FONTS_YAML).unwrap_or_else(|_| RoleFonts::embedded())
+        })
+    }
+
+    /// Every family named by some role, in role order (may repeat).
+    pub fn all(&self) -> impl Iterator<Item = &String> {
+        self.title
+            .iter()
+            .chain(&self.body)
+            .chain(&self.heading)
+            .chain(&self.kaiti)
+            .chain(&self.table)
+    }
+
+    /// The lists narrowed to the families `set` has (compared without regard to case), each
+    /// ending with the role's embedded family, so a template always finds a font. With the
+    /// embedded set alone this gives exactly [`RoleFonts::embedded`].
+    pub fn resolve(&self, set: &FontSet) -> RoleFonts {
+        let have = set.families();
+        let fallback = RoleFonts::embedded();
+        let narrow = |list: &[String], last: &[String]| {
+            let mut out: Vec<String> = Vec::new();
+            for name in list.iter().chain(last) {
+                let present = have.iter().any(|h| h.eq_ignore_ascii_case(name));
+                if present && !out.iter().any(|o| o.eq_ignore_ascii_case(name)) {
+                    out.push(name.clone());
+                }
+            }
+            out
+        };
+        RoleFonts {
+            title: narrow(&self.title, &fallback.title),
+            body: narrow(&self.body, &fallback.body),
+            heading: narrow(&self.heading, &fallback.heading),
+            kaiti: narrow(&self.kaiti, &fallback.kaiti),
+            table: narrow(&self.table, &fallback.table),
+        }
+    }
+}
+
+/// The font set and role lists of one run: the embedded fonts only, or the office's own fonts
+/// found on the machine first and the embedded ones as fallback.
+pub fn for_run(system: bool) -> (&'static FontSet, RoleFonts) {
+    if system {
+        let set = with_system();
+        (set, RoleFonts::defaults().resolve(set))
+    } else {
+        (embedded(), RoleFonts::embedded())
+    }
+}
+
 /// The names and sizes of the embedded font files.
 pub fn embedded_files() -> impl Iterator<Item = (&'static str, usize)> {
     EMBEDDED.iter().map(|(name, data)| (*name, data.len()))
@@ -132,5 +245,79 @@ mod tests {
             assert!(set.covers(c), "{c} U+{:04X}", c as u32);
         }
         assert_eq!(set.missing_chars("张三\n𠀋"), vec!['𠀋']);
+    }
+
+    #[test]
+    fn default_role_lists_parse_and_end_with_the_embedded_families() {
+        let lists = RoleFonts::defaults();
+        assert!(lists.body.iter().any(|f| f == "FangSong"), "{lists:?}");
+        assert!(lists.title.iter().any(|f| f == "FZXiaoBiaoSong-B05S"));
+        assert!(lists.heading.iter().any(|f| f == "SimHei"));
+        assert!(lists.kaiti.iter().any(|f| f == "KaiTi"));
+        let embedded = RoleFonts::embedded();
+        assert_eq!(lists.body.last(), embedded.body.last());
+        assert_eq!(lists.title.last(), embedded.title.last());
+        assert_eq!(lists.heading.last(), embedded.heading.last());
+        assert_eq!(lists.kaiti.last(), embedded.kaiti.last());
+        assert_eq!(lists.table.last(), embedded.table.last());
+        // Without office fonts the lists narrow to exactly the embedded ones.
+        assert_eq!(lists.resolve(super::embedded()), embedded);
+        assert_eq!(for_run(false).1, embedded);
+    }
+
+    #[test]
+    fn office_font_found_on_the_machine_comes_first() {
+        // A copy of an embedded face stands in for the office's 仿宋: its family is requested
+        // by a test-only body list, ahead of the embedded family.
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            dir.path().join("simfang.ttf"),
+            include_bytes!("../../fonts/NotoSansCJKsc-Regular.otf"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join("corrupt.ttf"), [0u8, 1, 0, 0, 0, 9, 9])
+            .unwrap_or_else(|e| panic!("{e}"));
+        // The embedded serif is the only one known, so the machine's "Noto Sans CJK SC" is the
+        // office font here; the embedded set without it stands in for the bare build.
+        let mut roles = RoleFonts::embedded();
+        roles.body = vec![
+            "FangSong".into(),
+            "noto sans cjk sc".into(),
+            "Noto Serif CJK SC".into(),
+        ];
+        let found = system_fonts::discover(&[dir.path().to_path_buf()], &roles.body);
+        assert_eq!(found.len(), 1);
+        let mut fonts: Vec<Font> = embedded()
+            .fonts
+            .iter()
+            .filter(|f| f.info().family != "Noto Sans CJK SC")
+            .cloned()
+            .collect();
+        let bare = FontSet::new(fonts.clone());
+        fonts.extend(found);
+        let set = FontSet::new(fonts);
+        assert_eq!(
+            roles.resolve(&set).body,
+            vec![
+                "noto sans cjk sc".to_string(),
+                "Noto Serif CJK SC".to_string()
+            ]
+        );
+        assert_eq!(
+            roles.resolve(&bare).body,
+            vec!["Noto Serif CJK SC".to_string()]
+        );
+        // Embedded families are never taken from the machine.
+        let with = with_system_from(&[dir.path().to_path_buf()], &roles);
+        assert_eq!(with.fonts.len(), embedded().fonts.len());
+    }
+
+    #[test]
+    fn font_dirs_include_the_env_directories() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::env::set_var(system_fonts::FONT_DIRS_ENV, dir.path());
+        let dirs = system_fonts::font_dirs();
+        std::env::remove_var(system_fonts::FONT_DIRS_ENV);
+        assert_eq!(dirs.first().map(|d| d.as_path()), Some(dir.path()));
     }
 }

@@ -1,6 +1,7 @@
 //! Rendering: embedded Typst with embedded fonts and templates, no file access.
 //!
 //! - [`fonts`]: the embedded CJK fonts, parsed once per process; glyph coverage.
+//! - [`system_fonts`]: the office's own fonts (仿宋, 小标宋, ...) found on the machine.
 //! - [`world`]: our `typst::World` (main source, data files, templates, fonts; nothing else).
 //! - [`templates`]: the embedded `templates/*.typ`.
 //! - [`engine`]: compile to pages, PDF and PNG; [`compile_pdf`] is the one-call API.
@@ -10,6 +11,7 @@ pub mod batch;
 pub mod engine;
 pub mod escape;
 pub mod fonts;
+pub mod system_fonts;
 pub mod templates;
 pub mod world;
 
