@@ -588,10 +588,22 @@ pub fn report_for_file(
 /// any of them fails.
 pub fn report_files(report: &Report) -> Result<ReportFiles, ReportError> {
     let (pdf_name, xlsx_name, json_name) = file_names(report.year);
-    let pdf_bytes = pdf::render_pdf(report).map_err(ReportError)?;
-    let xlsx_bytes =
-        xlsx::to_xlsx(report).map_err(|e| ReportError(format!("生成 Excel 文件失败: {e}")))?;
-    let json_bytes = json::to_json(report).into_bytes();
+    // The three renderings are independent: the PDF (the slowest) on its own thread.
+    let (pdf_result, xlsx_result, json_bytes) = std::thread::scope(|scope| {
+        let pdf = scope.spawn(|| pdf::render_pdf(report));
+        let xlsx = scope.spawn(|| xlsx::to_xlsx(report));
+        let json = json::to_json(report).into_bytes();
+        let joined = |name: &str| format!("生成{name}时程序出错");
+        (
+            pdf.join().unwrap_or_else(|_| Err(joined("PDF"))),
+            xlsx.join()
+                .map_err(|_| joined("Excel 文件"))
+                .and_then(|r| r.map_err(|e| format!("生成 Excel 文件失败: {e}"))),
+            json,
+        )
+    });
+    let pdf_bytes = pdf_result.map_err(ReportError)?;
+    let xlsx_bytes = xlsx_result.map_err(ReportError)?;
     Ok(ReportFiles {
         files: vec![
             (pdf_name, pdf_bytes),
