@@ -288,7 +288,7 @@ fn quarterly(d: &mut DocData, ctx: &BuildContext, p: &Person, i: usize, event: &
     });
     d.tables.push(DataTable {
         caption: format!("二、本季度谈话及报告情况（{}次）", contacts.len()),
-        widths: vec![2.0, 1.5, 1.5, 4.0],
+        widths: vec![2.4, 1.3, 1.3, 4.0],
         header: vec![
             "日期".into(),
             "形式".into(),
