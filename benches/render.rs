@@ -2,8 +2,8 @@
 //!
 //! One-page notices (催告报到通知书) for N persons, as one merged PDF and as one file per
 //! document, through the real `generate` (plan, ledger, glyph check, render on all cores,
-//! atomic write, manifest). Peak memory is VmHWM from /proc/self/status, reset before each
-//! run. The baseline is one process per document: this binary re-executes itself with
+//! atomic write, manifest). Each measured run is a fresh process (`--case`), so its peak
+//! memory (VmHWM from /proc/self/status) is its own. The baseline is one process per document: this binary re-executes itself with
 //! `--one` (process start, font parsing, one compile, one PDF) for 50 documents, extrapolated.
 //!
 //! Sizes: `BENCH_SIZES=1000,10000` (default). Plain `main`, no harness.
@@ -80,11 +80,6 @@ fn peak_mb() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// Resets VmHWM to the current RSS (Linux: write 5 to clear_refs).
-fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
 /// `--one DIR`: render one notice and exit (the process-per-document baseline).
 fn one(dir: &str) {
     let reg = register(1);
@@ -102,10 +97,45 @@ fn one(dir: &str) {
     }
 }
 
+/// `--case N merged|files`: one measured run in a fresh process, so that its peak memory is
+/// its own and not what an earlier, larger run left in the allocator. Prints
+/// `seconds documents peak_mb`.
+fn case(n: usize, merge: bool) {
+    let reg = register(n);
+    let out = tempfile::tempdir().expect("temp dir");
+    // Parse fonts and templates first, as the warm-up of any real run does.
+    let _ = generate(
+        &register(2),
+        &[],
+        &Profile::standard(),
+        out.path(),
+        &options(false),
+    );
+    let out = tempfile::tempdir().expect("temp dir");
+    let t = Instant::now();
+    match generate(&reg, &[], &Profile::standard(), out.path(), &options(merge)) {
+        Ok(done) => println!(
+            "{} {} {}",
+            t.elapsed().as_secs_f64(),
+            done.rows.len(),
+            peak_mb()
+        ),
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(k) = args.iter().position(|a| a == "--one") {
         one(args.get(k + 1).map(String::as_str).unwrap_or("."));
+        return;
+    }
+    if let Some(k) = args.iter().position(|a| a == "--case") {
+        let n = args.get(k + 1).and_then(|s| s.parse().ok()).unwrap_or(1);
+        case(n, args.get(k + 2).map(String::as_str) == Some("merged"));
         return;
     }
     let sizes: Vec<usize> = std::env::var("BENCH_SIZES")
@@ -160,24 +190,28 @@ fn main() {
     println!("| docs | mode | seconds | docs/s | peak MB | vs process/doc |");
     println!("|---:|---|---:|---:|---:|---:|");
     for &n in &sizes {
-        let reg = register(n);
         for merge in [true, false] {
-            let out = tempfile::tempdir().expect("temp dir");
-            reset_peak();
-            let t = Instant::now();
-            let result = generate(&reg, &[], &Profile::standard(), out.path(), &options(merge));
-            let secs = t.elapsed().as_secs_f64();
-            let peak = peak_mb();
-            match result {
-                Ok(done) => {
-                    let rate = done.rows.len() as f64 / secs;
-                    println!(
-                        "| {n} | {} | {secs:.1} | {rate:.0} | {peak:.0} | {:.0}x |",
-                        if merge { "merged" } else { "file per doc" },
-                        (per_process * n as f64) / secs
-                    );
-                }
-                Err(e) => println!("| {n} | {merge} | failed: {e} | | | |"),
+            let mode = if merge { "merged" } else { "files" };
+            let out = std::process::Command::new(&exe)
+                .args(["--case", &n.to_string(), mode])
+                .output()
+                .expect("run a bench case");
+            let text = String::from_utf8_lossy(&out.stdout);
+            let v: Vec<f64> = text
+                .split_whitespace()
+                .filter_map(|x| x.parse().ok())
+                .collect();
+            match (out.status.success(), v.as_slice()) {
+                (true, [secs, docs, peak]) => println!(
+                    "| {n} | {} | {secs:.1} | {:.0} | {peak:.0} | {:.0}x |",
+                    if merge { "merged" } else { "file per doc" },
+                    docs / secs,
+                    (per_process * n as f64) / secs
+                ),
+                _ => println!(
+                    "| {n} | {mode} | failed: {} | | | |",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ),
             }
         }
     }
