@@ -12,7 +12,7 @@ use crate::ledger::{Ledger, LedgerError, LEDGER_FILE};
 use crate::model::Register;
 use crate::profile::Profile;
 use crate::render::batch::{merge, render_all, threads_for, Job};
-use crate::render::engine::{pdf_bytes, RenderError};
+use crate::render::engine::{evict_caches, pdf_bytes, RenderError};
 use crate::render::fonts::{self, FontSet};
 use chrono::{Datelike, NaiveDate};
 use std::path::{Path, PathBuf};
@@ -601,9 +601,14 @@ fn render_manifest(
     if jobs.is_empty() {
         jobs.push(job_of(&as_document(manifest_data(&[], 0, opts))));
     }
+    // A few parts at a time, clearing Typst's memo caches in between: the layout caches of
+    // big tables are what a long manifest would otherwise pile up (GBs for 20,000 rows).
     let mut parts = Vec::with_capacity(jobs.len());
-    for r in render_all(fonts, &jobs, opts.as_of, threads) {
-        parts.push(r.map_err(fail)?);
+    for batch in jobs.chunks(threads.max(1) * 2) {
+        for r in render_all(fonts, batch, opts.as_of, threads) {
+            parts.push(r.map_err(fail)?);
+        }
+        evict_caches(0);
     }
     let list: Vec<&_> = parts.iter().collect();
     let (doc, _) = merge(&list, "文书打印清单", false);
