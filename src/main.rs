@@ -5,7 +5,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rehabdocs::check::{check_file, Selection};
 use rehabdocs::finding::Severity;
 use rehabdocs::output::{render_json, render_text};
-use rehabdocs::paperwork::generate::{generate, preview, GenerateError, GenerateOptions};
+use rehabdocs::paperwork::generate::{
+    generate, preview, GenerateError, GenerateOptions, DEFAULT_VOLUME_DOCUMENTS,
+};
 use rehabdocs::paperwork::plan::PlanOptions;
 use rehabdocs::paperwork::Office;
 use rehabdocs::profile::Profile;
@@ -146,9 +148,14 @@ enum Command {
         /// Everything the check findings make due.
         #[arg(long)]
         due: bool,
-        /// One PDF for the whole batch, sorted by unit then person.
+        /// One PDF for the whole batch, sorted by unit then person (文书合订).
         #[arg(long)]
         merge: bool,
+        /// With --merge: at most this many documents per merged file (合订每册件数); one
+        /// person's documents are never split. Bounds the memory a large batch needs.
+        #[arg(long, value_name = "N", default_value_t = DEFAULT_VOLUME_DOCUMENTS as u32,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        volume_size: u32,
         /// With --merge: every document starts on an odd page (double-sided printing).
         #[arg(long)]
         duplex: bool,
@@ -420,9 +427,21 @@ fn main() -> ExitCode {
             select,
             due,
             merge,
+            volume_size,
             duplex,
             force,
-        } => match run_generate(&register, &out, &select, due, merge, duplex, force) {
+        } => match run_generate(
+            &register,
+            &out,
+            &select,
+            due,
+            Batch {
+                merge,
+                volume_size: volume_size as usize,
+                duplex,
+                force,
+            },
+        ) {
             Ok(()) => ExitCode::SUCCESS,
             Err(msg) => {
                 eprintln!("{msg}");
@@ -483,19 +502,26 @@ fn prepare(
     Ok((report, profile, opts))
 }
 
+/// How `generate` writes its batch.
+struct Batch {
+    merge: bool,
+    volume_size: usize,
+    duplex: bool,
+    force: bool,
+}
+
 fn run_generate(
     register: &std::path::Path,
     out: &std::path::Path,
     select: &DocSelection,
     due: bool,
-    merge: bool,
-    duplex: bool,
-    force: bool,
+    batch: Batch,
 ) -> Result<(), String> {
     let (report, profile, mut opts) = prepare(register, select, due)?;
-    opts.merge = merge;
-    opts.duplex = duplex;
-    opts.force = force;
+    opts.merge = batch.merge;
+    opts.volume_size = batch.volume_size;
+    opts.duplex = batch.duplex;
+    opts.force = batch.force;
     match generate(&report.register, &report.findings, &profile, out, &opts) {
         Ok(done) => {
             let pages: usize = done.rows.iter().map(|r| r.pages).sum();

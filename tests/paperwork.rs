@@ -324,6 +324,60 @@ fn merged_duplex_batch_starts_every_document_on_an_odd_page() {
 }
 
 #[test]
+fn a_merged_batch_comes_in_volumes_that_keep_each_person_whole_with_a_manifest_in_volumes() {
+    let reg = register();
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = opts(&["agreement", "registration_form"]);
+    o.merge = true;
+    o.volume_size = 1;
+    o.manifest_volume_rows = 2;
+    let out = generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap();
+    // Sorted by unit: 东风社区 (李㛃) comes before 幸福村 (张三); each has several documents.
+    let first = "文书合订_20250701_第1册.pdf";
+    let second = "文书合订_20250701_第2册.pdf";
+    for row in &out.rows {
+        let expected = if row.person_id == "P002" {
+            first
+        } else {
+            second
+        };
+        assert_eq!(row.file, expected, "{row:?}");
+    }
+    assert!(out.rows.iter().filter(|r| r.file == first).count() >= 2);
+    let starts: Vec<usize> = out.rows.iter().map(|r| r.first_page).collect();
+    let firsts = out.rows.iter().position(|r| r.file == second).unwrap();
+    assert_eq!((starts[0], starts[firsts]), (1, 1), "{:?}", out.rows);
+    let one = text_of(&dir.path().join(first));
+    let two = text_of(&dir.path().join(second));
+    assert!(one.contains("李㛃") && !one.contains("张三"));
+    assert!(two.contains("张三") && !two.contains("李㛃"));
+    assert!(!dir.path().join("文书合订_20250701.pdf").exists());
+
+    // The manifest in volumes of two rows, numbered on across volumes.
+    let volumes = out.rows.len().div_ceil(2);
+    assert!(!dir.path().join(MANIFEST_PDF).exists());
+    for k in 1..=volumes {
+        let text = text_of(&dir.path().join(format!("清单_第{k}册.pdf")));
+        assert!(text.contains(&format!("第{k}册／共{volumes}册")), "{text}");
+        assert!(text.contains(&format!("共{}件", out.rows.len())), "{text}");
+    }
+    let csv = std::fs::read_to_string(dir.path().join(MANIFEST_CSV)).unwrap();
+    assert_eq!(csv.lines().count(), out.rows.len() + 1);
+
+    // A later run with one manifest file removes the stale volumes, keeps the numbers.
+    let mut again = opts(&["agreement", "registration_form"]);
+    again.merge = true;
+    let rerun = generate(&reg, &[], &Profile::standard(), dir.path(), &again).unwrap();
+    assert!(dir.path().join(MANIFEST_PDF).exists());
+    assert!(!dir.path().join("清单_第1册.pdf").exists());
+    assert!(rerun.rows.iter().all(|r| r.file == "文书合订_20250701.pdf"));
+    let numbers = |rows: &[rehabdocs::paperwork::generate::ManifestRow]| {
+        rows.iter().map(|r| r.number.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(numbers(&rerun.rows), numbers(&out.rows));
+}
+
+#[test]
 fn due_documents_follow_the_findings() {
     let reg = register();
     let cell = reg.cell(rehabdocs::model::Sheet::Tests, 2, "检测结果");

@@ -15,12 +15,20 @@ use crate::render::batch::{merge, render_all, threads_for, Job};
 use crate::render::engine::{evict_caches, pdf_bytes, RenderError};
 use crate::render::fonts::{self, FontSet};
 use chrono::{Datelike, NaiveDate};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// The manifest's file names inside the output directory.
 pub const MANIFEST_CSV: &str = "清单.csv";
 /// See [`MANIFEST_CSV`].
 pub const MANIFEST_PDF: &str = "清单.pdf";
+/// Documents per merged PDF (合订册) unless the run says otherwise. Each volume is rendered,
+/// exported and written before the next one is laid out, so a run's memory is bounded by one
+/// volume, not by the batch: 500 one-page notices with their receipts are a ream of paper.
+pub const DEFAULT_VOLUME_DOCUMENTS: usize = 500;
+/// Rows per manifest PDF; a longer manifest is written in volumes (清单_第1册.pdf, ...), for
+/// the same reason (about 70 landscape pages each).
+pub const MANIFEST_ROWS_PER_VOLUME: usize = 2000;
 /// Prefix of the temporary directory a batch is written into before it is moved in place.
 const TMP_PREFIX: &str = ".rehabdocs-tmp-";
 
@@ -33,8 +41,13 @@ pub struct GenerateOptions {
     pub office: Office,
     /// The as-of date: document dates, `today()` in templates, PDF timestamps, number year.
     pub as_of: NaiveDate,
-    /// One PDF for the whole batch (sorted by unit, then person).
+    /// One PDF for the whole batch (sorted by unit, then person), in volumes of at most
+    /// `volume_size` documents.
     pub merge: bool,
+    /// With `merge`: documents per volume; one person's documents are never split.
+    pub volume_size: usize,
+    /// Rows per manifest PDF ([`MANIFEST_ROWS_PER_VOLUME`]).
+    pub manifest_volume_rows: usize,
     /// With `merge`: every document starts on an odd page.
     pub duplex: bool,
     /// Overwrite existing files.
@@ -58,6 +71,8 @@ impl GenerateOptions {
             office: Office::default(),
             as_of,
             merge: false,
+            volume_size: DEFAULT_VOLUME_DOCUMENTS,
+            manifest_volume_rows: MANIFEST_ROWS_PER_VOLUME,
             duplex: false,
             force: false,
             upper_dates: false,
@@ -247,9 +262,49 @@ fn ident_of(doc: &Document) -> String {
     )
 }
 
-/// The merged file's name.
-pub fn merged_name(as_of: NaiveDate) -> String {
-    format!("文书合订_{}.pdf", as_of.format("%Y%m%d"))
+/// The merged file's name: volume `k` (from 0) of `volumes`.
+pub fn merged_name(as_of: NaiveDate, k: usize, volumes: usize) -> String {
+    let date = as_of.format("%Y%m%d");
+    if volumes > 1 {
+        format!("文书合订_{date}_第{}册.pdf", k + 1)
+    } else {
+        format!("文书合订_{date}.pdf")
+    }
+}
+
+/// The manifest PDF's name: volume `k` (from 0) of `volumes`.
+pub fn manifest_pdf_name(k: usize, volumes: usize) -> String {
+    if volumes > 1 {
+        format!("清单_第{}册.pdf", k + 1)
+    } else {
+        MANIFEST_PDF.to_string()
+    }
+}
+
+/// Splits the documents (sorted by unit, then person) into volumes of at most `size`
+/// documents. One person's (or unit's) documents stay in one volume; a volume holds more than
+/// `size` only when they alone are more.
+pub fn volumes(docs: &[Document], size: usize) -> Vec<Range<usize>> {
+    let size = size.max(1);
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut k = 0;
+    while k < docs.len() {
+        let owner = (&docs[k].unit, &docs[k].person_id);
+        let mut end = k + 1;
+        while end < docs.len() && (&docs[end].unit, &docs[end].person_id) == owner {
+            end += 1;
+        }
+        if end - start > size && k > start {
+            out.push(start..k);
+            start = k;
+        }
+        k = end;
+    }
+    if start < docs.len() {
+        out.push(start..docs.len());
+    }
+    out
 }
 
 /// The manifest as CSV (UTF-8 with BOM).
@@ -342,6 +397,8 @@ struct Staged {
     dir: PathBuf,
     /// (temporary file, final path), renamed in this order.
     files: Vec<(PathBuf, PathBuf)>,
+    /// Files of an earlier run this batch replaces, removed after the renames.
+    stale: Vec<PathBuf>,
 }
 
 impl Staged {
@@ -355,6 +412,7 @@ impl Staged {
             out_dir: out_dir.to_path_buf(),
             dir,
             files: Vec::new(),
+            stale: Vec::new(),
         })
     }
 
@@ -382,6 +440,9 @@ impl Staged {
         for (tmp, target) in &self.files {
             std::fs::rename(tmp, target).map_err(|e| io_err(target, e))?;
             written.push(target.clone());
+        }
+        for old in &self.stale {
+            let _ = std::fs::remove_file(old);
         }
         let _ = std::fs::remove_dir_all(&self.dir);
         Ok(written)
@@ -429,8 +490,20 @@ pub fn generate(
     let fonts = opts.font_set();
     check_glyphs(&docs, fonts)?;
     // File names are fixed before rendering; an existing file stops the run before any work.
+    let volumes = if opts.merge {
+        volumes(&docs, opts.volume_size)
+    } else {
+        Vec::new()
+    };
     let names: Vec<String> = if opts.merge {
-        vec![merged_name(opts.as_of); docs.len()]
+        let mut names = Vec::with_capacity(docs.len());
+        for (k, range) in volumes.iter().enumerate() {
+            names.extend(std::iter::repeat_n(
+                merged_name(opts.as_of, k, volumes.len()),
+                range.len(),
+            ));
+        }
+        names
     } else {
         unique_names(&docs)
     };
@@ -453,7 +526,7 @@ pub fn generate(
         opts.threads
     };
     let mut staged = Staged::new(out_dir)?;
-    let result = render_and_stage(&docs, &jobs, &names, threads, opts, &mut staged);
+    let result = render_and_stage(&docs, &jobs, &names, &volumes, threads, opts, &mut staged);
     let rows = match result {
         Ok(rows) => rows,
         Err(e) => {
@@ -462,9 +535,8 @@ pub fn generate(
         }
     };
     let finish = (|| {
-        let manifest_pdf = render_manifest(&rows, opts, threads)?;
         staged.add(&manifest_csv(&rows), out_dir.join(MANIFEST_CSV))?;
-        staged.add(&manifest_pdf, out_dir.join(MANIFEST_PDF))?;
+        stage_manifest(&rows, opts, threads, &mut staged)?;
         if ledger.entries().len() != before || !ledger_path.exists() {
             // Renamed first: see the doc comment.
             staged.add_first(&ledger.to_csv(), ledger_path.clone())?;
@@ -499,11 +571,13 @@ fn unique_names(docs: &[Document]) -> Vec<String> {
 
 /// Renders every document into the staging directory and returns the manifest rows. One
 /// file per document: each is exported and written on its worker thread as soon as it is
-/// compiled (memory stays flat). Merged: the pages are kept and exported once at the end.
+/// compiled (memory stays flat). Merged: each volume's pages are kept until the volume is
+/// exported, then dropped before the next volume.
 fn render_and_stage(
     docs: &[Document],
     jobs: &[Job],
     names: &[String],
+    volumes: &[Range<usize>],
     threads: usize,
     opts: &GenerateOptions,
     staged: &mut Staged,
@@ -515,32 +589,37 @@ fn render_and_stage(
     };
     let mut rows = Vec::with_capacity(docs.len());
     if opts.merge {
-        let rendered = render_all(fonts, jobs, opts.as_of, threads);
-        let mut pages = Vec::with_capacity(rendered.len());
-        for (k, r) in rendered.into_iter().enumerate() {
-            pages.push(r.map_err(|e| fail(k, e))?);
-        }
-        let name = merged_name(opts.as_of);
-        let mut list = Vec::new();
-        let mut owners = Vec::new();
-        for (k, doc) in docs.iter().enumerate() {
-            for _ in 0..doc.copies.max(1) {
-                list.push(&pages[k]);
-                owners.push(k);
+        for range in volumes {
+            let rendered = render_all(fonts, &jobs[range.clone()], opts.as_of, threads);
+            let mut pages = Vec::with_capacity(rendered.len());
+            for (k, r) in rendered.into_iter().enumerate() {
+                pages.push(r.map_err(|e| fail(range.start + k, e))?);
             }
+            let volume = &docs[range.clone()];
+            let name = &names[range.start];
+            let mut list = Vec::new();
+            let mut owners = Vec::new();
+            for (k, doc) in volume.iter().enumerate() {
+                for _ in 0..doc.copies.max(1) {
+                    list.push(&pages[k]);
+                    owners.push(k);
+                }
+            }
+            let (merged, starts) = merge(&list, "文书合订", opts.duplex);
+            let mut first_of = vec![0usize; volume.len()];
+            for (owner, start) in owners.iter().zip(&starts).rev() {
+                first_of[*owner] = *start;
+            }
+            let ident = format!("merged/{}/{}", opts.as_of, name);
+            let bytes = pdf_bytes(&merged, &ident, opts.as_of).map_err(|e| fail(range.start, e))?;
+            for (k, doc) in volume.iter().enumerate() {
+                rows.push(row_of(doc, pages[k].pages().len(), name, first_of[k]));
+            }
+            drop(merged);
+            drop(pages);
+            evict_caches(0);
+            staged.add(&bytes, staged.out_dir.join(name))?;
         }
-        let (merged, starts) = merge(&list, "文书合订", opts.duplex);
-        let mut first_of = vec![0usize; docs.len()];
-        for (owner, start) in owners.iter().zip(&starts).rev() {
-            first_of[*owner] = *start;
-        }
-        let bytes = pdf_bytes(&merged, &format!("merged/{}", opts.as_of), opts.as_of)
-            .map_err(|e| fail(0, e))?;
-        for (k, doc) in docs.iter().enumerate() {
-            rows.push(row_of(doc, pages[k].pages().len(), &name, first_of[k]));
-        }
-        drop(pages);
-        staged.add(&bytes, staged.out_dir.join(&name))?;
     } else {
         let dir = staged.dir.clone();
         let written =
@@ -566,17 +645,72 @@ fn render_and_stage(
 /// one Typst table of tens of thousands of rows lays out slowly on one core.
 const MANIFEST_ROWS_PER_PART: usize = 300;
 
-/// The print manifest as PDF.
-fn render_manifest(
+/// The print manifest as PDF, in volumes of at most `manifest_volume_rows` rows, each
+/// staged before the next is laid out. Manifest volumes of an earlier, longer run are removed
+/// when the batch is committed.
+fn stage_manifest(
     rows: &[ManifestRow],
     opts: &GenerateOptions,
     threads: usize,
-) -> Result<Vec<u8>, GenerateError> {
-    let fonts = opts.font_set();
-    let fail = |error| GenerateError::Render {
-        file: MANIFEST_PDF.into(),
-        error,
+    staged: &mut Staged,
+) -> Result<(), GenerateError> {
+    let per_volume = opts.manifest_volume_rows.max(1);
+    let count = rows.len().div_ceil(per_volume).max(1);
+    for k in 0..count {
+        let first = (k * per_volume).min(rows.len());
+        let volume = &rows[first..(first + per_volume).min(rows.len())];
+        let name = manifest_pdf_name(k, count);
+        let mut subtitle = format!("（{}，共{}件", date_cn(opts.as_of), rows.len());
+        if count > 1 {
+            subtitle.push_str(&format!("，第{}册／共{}册", k + 1, count));
+        }
+        subtitle.push('）');
+        let bytes =
+            render_manifest_volume(volume, first, subtitle, opts, threads).map_err(|error| {
+                GenerateError::Render {
+                    file: name.clone(),
+                    error,
+                }
+            })?;
+        staged.add(&bytes, staged.out_dir.join(&name))?;
+    }
+    staged
+        .stale
+        .extend(stale_manifest_volumes(&staged.out_dir, count));
+    Ok(())
+}
+
+/// Manifest volumes in `out_dir` beyond the `count` this run writes (or all of them when it
+/// writes a single 清单.pdf).
+fn stale_manifest_volumes(out_dir: &Path, count: usize) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(out_dir) else {
+        return Vec::new();
     };
+    let mut stale: Vec<PathBuf> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let n: usize = name
+                .strip_prefix("清单_第")?
+                .strip_suffix("册.pdf")?
+                .parse()
+                .ok()?;
+            (count == 1 || n > count).then(|| e.path())
+        })
+        .collect();
+    stale.sort();
+    stale
+}
+
+/// One manifest PDF for `rows`, numbered from `first` + 1.
+fn render_manifest_volume(
+    rows: &[ManifestRow],
+    first: usize,
+    subtitle: String,
+    opts: &GenerateOptions,
+    threads: usize,
+) -> Result<Vec<u8>, RenderError> {
+    let fonts = opts.font_set();
     let as_document = |data: DocData| Document {
         form: "register_table".into(),
         person_id: String::new(),
@@ -589,9 +723,9 @@ fn render_manifest(
     };
     let mut jobs = Vec::new();
     for (part, chunk) in rows.chunks(MANIFEST_ROWS_PER_PART).enumerate() {
-        let mut data = manifest_data(chunk, part * MANIFEST_ROWS_PER_PART, opts);
+        let mut data = manifest_data(chunk, first + part * MANIFEST_ROWS_PER_PART, opts);
         if part == 0 {
-            data.subtitle = format!("（{}，共{}件）", date_cn(opts.as_of), rows.len());
+            data.subtitle = subtitle.clone();
         } else {
             data.title = String::new();
             data.subtitle = String::new();
@@ -599,20 +733,22 @@ fn render_manifest(
         jobs.push(job_of(&as_document(data)));
     }
     if jobs.is_empty() {
-        jobs.push(job_of(&as_document(manifest_data(&[], 0, opts))));
+        let mut data = manifest_data(&[], 0, opts);
+        data.subtitle = subtitle;
+        jobs.push(job_of(&as_document(data)));
     }
     // A few parts at a time, clearing Typst's memo caches in between: the layout caches of
-    // big tables are what a long manifest would otherwise pile up (GBs for 20,000 rows).
+    // big tables are what a long manifest would otherwise pile up.
     let mut parts = Vec::with_capacity(jobs.len());
     for batch in jobs.chunks(threads.max(1) * 2) {
         for r in render_all(fonts, batch, opts.as_of, threads) {
-            parts.push(r.map_err(fail)?);
+            parts.push(r?);
         }
         evict_caches(0);
     }
     let list: Vec<&_> = parts.iter().collect();
     let (doc, _) = merge(&list, "文书打印清单", false);
-    pdf_bytes(&doc, "manifest", opts.as_of).map_err(fail)
+    pdf_bytes(&doc, &format!("manifest/{first}"), opts.as_of)
 }
 
 fn row_of(doc: &Document, pages: usize, file: &str, first_page: usize) -> ManifestRow {
@@ -656,4 +792,43 @@ pub fn preview(
             error,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(unit: &str, person: &str) -> Document {
+        Document {
+            form: "warning_letter".into(),
+            person_id: person.into(),
+            name: String::new(),
+            unit: unit.into(),
+            event: String::new(),
+            number: String::new(),
+            copies: 1,
+            data: DocData::new("告诫书"),
+        }
+    }
+
+    #[test]
+    fn volumes_are_bounded_and_keep_each_persons_documents_together() {
+        let docs = [
+            doc("东风社区", "P1"),
+            doc("东风社区", "P1"),
+            doc("东风社区", "P2"),
+            doc("幸福村", "P2"),
+            doc("幸福村", "P3"),
+            doc("幸福村", "P3"),
+            doc("幸福村", "P3"),
+            doc("幸福村", "P4"),
+        ];
+        // P3 alone is more than a volume: it gets one of its own, never split.
+        assert_eq!(volumes(&docs, 2), vec![0..2, 2..4, 4..7, 7..8]);
+        assert_eq!(volumes(&docs, 3), vec![0..3, 3..4, 4..7, 7..8]);
+        assert_eq!(volumes(&docs, 4), vec![0..4, 4..8]);
+        assert_eq!(volumes(&docs, 100), vec![0..8]);
+        assert_eq!(volumes(&docs, 0), volumes(&docs, 1));
+        assert!(volumes(&[], 5).is_empty());
+    }
 }
