@@ -3,16 +3,25 @@
 //! One-page notices (催告报到通知书) for N persons, as one merged PDF and as one file per
 //! document, through the real `generate` (plan, ledger, glyph check, render on all cores,
 //! atomic write, manifest). Each measured run is a fresh process (`--case`), so its peak
-//! memory (VmHWM from /proc/self/status) is its own. The baseline is one process per document: this binary re-executes itself with
-//! `--one` (process start, font parsing, one compile, one PDF) for 50 documents, extrapolated.
+//! memory (VmHWM from /proc/self/status) is its own. Merged batches are written in volumes of
+//! the default size (500 documents).
+//!
+//! Baselines, each measured on 50 processes and extrapolated:
+//! - one process per document, the way a shell loop over the typst command line works: this
+//!   binary re-executes itself with `--one-doc` (process start, fonts, one compile, one PDF
+//!   written), alternately for the notice and for its 送达回证;
+//! - one `generate` process per person (`--one`: both documents, the ledger and a manifest).
 //!
 //! Sizes: `BENCH_SIZES=1000,10000` (default). Plain `main`, no harness.
 
 use chrono::NaiveDate;
 use rehabdocs::model::{Measure, Person, Register, Status};
-use rehabdocs::paperwork::generate::{generate, GenerateOptions};
+use rehabdocs::paperwork::generate::{generate, job_of, prepare, GenerateOptions};
 use rehabdocs::paperwork::plan::PlanOptions;
 use rehabdocs::profile::Profile;
+use rehabdocs::render::batch::render_job;
+use rehabdocs::render::fonts;
+use rehabdocs::render::{pdf_bytes, PdfUse};
 use std::time::Instant;
 
 const FORM: &str = "report_reminder";
@@ -80,7 +89,8 @@ fn peak_mb() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// `--one DIR`: render one notice and exit (the process-per-document baseline).
+/// `--one DIR`: `generate` for one person (notice, 送达回证, ledger, manifest) and exit (the
+/// process-per-person baseline).
 fn one(dir: &str) {
     let reg = register(1);
     let mut o = options(false);
@@ -95,6 +105,57 @@ fn one(dir: &str) {
         eprintln!("{e}");
         std::process::exit(2);
     }
+}
+
+/// `--one-doc FILE K`: render document K (0: the notice, 1: its 送达回证) of one person into
+/// FILE and exit (the process-per-document baseline).
+fn one_doc(file: &str, k: usize) {
+    let reg = register(1);
+    let mut ledger = rehabdocs::ledger::Ledger::new();
+    let docs = match prepare(
+        &reg,
+        &[],
+        &Profile::standard(),
+        &options(false),
+        &mut ledger,
+    ) {
+        Ok(docs) => docs,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let Some(doc) = docs.get(k % docs.len().max(1)) else {
+        std::process::exit(2);
+    };
+    let pdf = render_job(fonts::embedded(), &job_of(doc), as_of())
+        .and_then(|pages| pdf_bytes(&pages, "one", as_of(), PdfUse::Archive));
+    match pdf.map(|bytes| std::fs::write(file, bytes)) {
+        Ok(Ok(())) => {}
+        _ => std::process::exit(2),
+    }
+}
+
+/// Seconds per process of `args` (plus a per-process path argument), over `BASELINE_DOCS`
+/// processes.
+fn per_process(
+    exe: &std::path::Path,
+    dir: &std::path::Path,
+    args: &dyn Fn(usize) -> Vec<String>,
+) -> f64 {
+    let t = Instant::now();
+    for k in 0..BASELINE_DOCS {
+        let ok = std::process::Command::new(exe)
+            .args(args(k))
+            .arg(dir.join(k.to_string()))
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        if !ok {
+            eprintln!("baseline process {k} failed");
+        }
+    }
+    t.elapsed().as_secs_f64() / BASELINE_DOCS as f64
 }
 
 /// `--case N merged|files`: one measured run in a fresh process, so that its peak memory is
@@ -133,6 +194,14 @@ fn main() {
         one(args.get(k + 1).map(String::as_str).unwrap_or("."));
         return;
     }
+    if let Some(k) = args.iter().position(|a| a == "--one-doc") {
+        let which = args.get(k + 1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        one_doc(
+            args.get(k + 2).map(String::as_str).unwrap_or("one.pdf"),
+            which,
+        );
+        return;
+    }
     if let Some(k) = args.iter().position(|a| a == "--case") {
         let n = args.get(k + 1).and_then(|s| s.parse().ok()).unwrap_or(1);
         case(n, args.get(k + 2).map(String::as_str) == Some("merged"));
@@ -163,32 +232,24 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    // Baseline: one process per document.
+    // Baselines.
     let exe = std::env::current_exe().expect("current exe");
     let base_dir = tempfile::tempdir().expect("temp dir");
-    let t = Instant::now();
-    for k in 0..BASELINE_DOCS {
-        let dir = base_dir.path().join(k.to_string());
-        let ok = std::process::Command::new(&exe)
-            .arg("--one")
-            .arg(&dir)
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
-        if !ok {
-            eprintln!("baseline process {k} failed");
-        }
-    }
-    let per_process = t.elapsed().as_secs_f64() / BASELINE_DOCS as f64;
+    let per_doc = per_process(&exe, base_dir.path(), &|k| {
+        vec!["--one-doc".into(), (k % 2).to_string()]
+    });
     println!(
-        "process per document: {:.3} s/doc ({:.1} docs/s), measured on {BASELINE_DOCS}",
-        per_process,
-        1.0 / per_process
+        "process per document: {per_doc:.3} s/doc ({:.1} docs/s), measured on {BASELINE_DOCS}",
+        1.0 / per_doc
+    );
+    let per_person = per_process(&exe, base_dir.path(), &|_| vec!["--one".into()]);
+    println!(
+        "generate process per person (2 docs, ledger, manifest): {per_person:.3} s, measured on {BASELINE_DOCS}"
     );
 
     println!();
-    println!("| docs | mode | seconds | docs/s | peak MB | vs process/doc |");
-    println!("|---:|---|---:|---:|---:|---:|");
+    println!("| persons | docs | mode | seconds | docs/s | peak MB | vs process/doc | vs generate/person |");
+    println!("|---:|---:|---|---:|---:|---:|---:|---:|");
     for &n in &sizes {
         for merge in [true, false] {
             let mode = if merge { "merged" } else { "files" };
@@ -203,13 +264,14 @@ fn main() {
                 .collect();
             match (out.status.success(), v.as_slice()) {
                 (true, [secs, docs, peak]) => println!(
-                    "| {n} | {} | {secs:.1} | {:.0} | {peak:.0} | {:.0}x |",
+                    "| {n} | {docs} | {} | {secs:.1} | {:.0} | {peak:.0} | {:.1}x | {:.1}x |",
                     if merge { "merged" } else { "file per doc" },
                     docs / secs,
-                    (per_process * n as f64) / secs
+                    (per_doc * docs) / secs,
+                    (per_person * n as f64) / secs
                 ),
                 _ => println!(
-                    "| {n} | {mode} | failed: {} | | | |",
+                    "| {n} | | {mode} | failed: {} | | | | |",
                     String::from_utf8_lossy(&out.stderr).trim()
                 ),
             }

@@ -12,7 +12,7 @@ use crate::ledger::{Ledger, LedgerError, LEDGER_FILE};
 use crate::model::Register;
 use crate::profile::Profile;
 use crate::render::batch::{merge, render_all, threads_for, Job};
-use crate::render::engine::{evict_caches, pdf_bytes, RenderError};
+use crate::render::engine::{evict_caches, pdf_bytes, PdfUse, RenderError};
 use crate::render::fonts::{self, FontSet};
 use chrono::{Datelike, NaiveDate};
 use std::ops::Range;
@@ -519,14 +519,13 @@ pub fn generate(
             return Err(GenerateError::Exists(existing));
         }
     }
-    let jobs: Vec<Job> = docs.iter().map(job_of).collect();
     let threads = if opts.threads == 0 {
-        threads_for(jobs.len())
+        threads_for(docs.len())
     } else {
         opts.threads
     };
     let mut staged = Staged::new(out_dir)?;
-    let result = render_and_stage(&docs, &jobs, &names, &volumes, threads, opts, &mut staged);
+    let result = render_and_stage(&docs, &names, &volumes, threads, opts, &mut staged);
     let rows = match result {
         Ok(rows) => rows,
         Err(e) => {
@@ -569,74 +568,138 @@ fn unique_names(docs: &[Document]) -> Vec<String> {
         .collect()
 }
 
-/// Renders every document into the staging directory and returns the manifest rows. One
-/// file per document: each is exported and written on its worker thread as soon as it is
-/// compiled (memory stays flat). Merged: each volume's pages are kept until the volume is
-/// exported, then dropped before the next volume.
+/// Documents compiled per block in one file per document mode: their jobs (the JSON data
+/// handed to Typst) are made block by block, not for the whole batch at once.
+const FILE_BLOCK_DOCUMENTS: usize = 1000;
+
+/// Renders every document into the staging directory and returns the manifest rows, block by
+/// block (merged: a block is a volume), so that memory is bounded by a block.
 fn render_and_stage(
     docs: &[Document],
-    jobs: &[Job],
     names: &[String],
     volumes: &[Range<usize>],
     threads: usize,
     opts: &GenerateOptions,
     staged: &mut Staged,
 ) -> Result<Vec<ManifestRow>, GenerateError> {
-    let fonts = opts.font_set();
-    let fail = |k: usize, error: RenderError| GenerateError::Render {
-        file: names.get(k).cloned().unwrap_or_default(),
-        error,
+    let blocks: Vec<Range<usize>> = if opts.merge {
+        volumes.to_vec()
+    } else {
+        (0..docs.len())
+            .step_by(FILE_BLOCK_DOCUMENTS)
+            .map(|start| start..(start + FILE_BLOCK_DOCUMENTS).min(docs.len()))
+            .collect()
     };
     let mut rows = Vec::with_capacity(docs.len());
-    if opts.merge {
-        for range in volumes {
-            let rendered = render_all(fonts, &jobs[range.clone()], opts.as_of, threads);
-            let mut pages = Vec::with_capacity(rendered.len());
-            for (k, r) in rendered.into_iter().enumerate() {
-                pages.push(r.map_err(|e| fail(range.start + k, e))?);
-            }
-            let volume = &docs[range.clone()];
-            let name = &names[range.start];
-            let mut list = Vec::new();
-            let mut owners = Vec::new();
-            for (k, doc) in volume.iter().enumerate() {
-                for _ in 0..doc.copies.max(1) {
-                    list.push(&pages[k]);
-                    owners.push(k);
-                }
-            }
-            let (merged, starts) = merge(&list, "文书合订", opts.duplex);
-            let mut first_of = vec![0usize; volume.len()];
-            for (owner, start) in owners.iter().zip(&starts).rev() {
-                first_of[*owner] = *start;
-            }
-            let ident = format!("merged/{}/{}", opts.as_of, name);
-            let bytes = pdf_bytes(&merged, &ident, opts.as_of).map_err(|e| fail(range.start, e))?;
-            for (k, doc) in volume.iter().enumerate() {
-                rows.push(row_of(doc, pages[k].pages().len(), name, first_of[k]));
-            }
-            drop(merged);
-            drop(pages);
-            evict_caches(0);
-            staged.add(&bytes, staged.out_dir.join(name))?;
+    for range in blocks {
+        let block = Block {
+            docs: &docs[range.clone()],
+            names: &names[range.clone()],
+            first: range.start,
+        };
+        let done = if opts.merge {
+            stage_volume(&block, threads, opts, staged)?
+        } else {
+            stage_files(&block, threads, opts, staged)?
+        };
+        rows.extend(done);
+    }
+    Ok(rows)
+}
+
+/// Consecutive documents of a batch with their file names; `first` is the index of the first
+/// in the batch (temporary file names).
+struct Block<'a> {
+    docs: &'a [Document],
+    names: &'a [String],
+    first: usize,
+}
+
+impl Block<'_> {
+    fn fail(&self, k: usize, error: RenderError) -> GenerateError {
+        GenerateError::Render {
+            file: self.names.get(k).cloned().unwrap_or_default(),
+            error,
         }
-    } else {
-        let dir = staged.dir.clone();
-        let written =
-            crate::render::batch::render_each(fonts, jobs, opts.as_of, threads, &|k, document| {
-                let doc = &docs[k];
-                let bytes = pdf_bytes(&document, &ident_of(doc), opts.as_of)?;
-                let tmp = dir.join(format!("{k}.pdf.part"));
-                std::fs::write(&tmp, bytes)
-                    .map_err(|e| RenderError::Input(format!("写入 {} 失败: {e}", tmp.display())))?;
-                Ok((tmp, document.pages().len()))
-            });
-        for (k, r) in written.into_iter().enumerate() {
-            let (tmp, pages) = r.map_err(|e| fail(k, e))?;
-            rows.push(row_of(&docs[k], pages, &names[k], 1));
-            let target = staged.out_dir.join(&names[k]);
-            staged.files.push((tmp, target));
+    }
+}
+
+/// One merged volume: its pages are kept until it is exported, then dropped (with Typst's
+/// caches) before the next volume is laid out.
+fn stage_volume(
+    block: &Block,
+    threads: usize,
+    opts: &GenerateOptions,
+    staged: &mut Staged,
+) -> Result<Vec<ManifestRow>, GenerateError> {
+    let jobs: Vec<Job> = block.docs.iter().map(job_of).collect();
+    let rendered = render_all(opts.font_set(), &jobs, opts.as_of, threads);
+    drop(jobs);
+    let mut pages = Vec::with_capacity(rendered.len());
+    for (k, r) in rendered.into_iter().enumerate() {
+        pages.push(r.map_err(|e| block.fail(k, e))?);
+    }
+    let name = &block.names[0];
+    let mut list = Vec::new();
+    let mut owners = Vec::new();
+    for (k, doc) in block.docs.iter().enumerate() {
+        for _ in 0..doc.copies.max(1) {
+            list.push(&pages[k]);
+            owners.push(k);
         }
+    }
+    let (merged, starts) = merge(&list, "文书合订", opts.duplex);
+    let mut first_of = vec![0usize; block.docs.len()];
+    for (owner, start) in owners.iter().zip(&starts).rev() {
+        first_of[*owner] = *start;
+    }
+    let ident = format!("merged/{}/{}", opts.as_of, name);
+    let bytes =
+        pdf_bytes(&merged, &ident, opts.as_of, PdfUse::Print).map_err(|e| block.fail(0, e))?;
+    let rows = block
+        .docs
+        .iter()
+        .enumerate()
+        .map(|(k, doc)| row_of(doc, pages[k].pages().len(), name, first_of[k]))
+        .collect();
+    drop(merged);
+    drop(pages);
+    evict_caches(0);
+    staged.add(&bytes, staged.out_dir.join(name))?;
+    Ok(rows)
+}
+
+/// One file per document: each is exported and written on its worker thread as soon as it is
+/// compiled.
+fn stage_files(
+    block: &Block,
+    threads: usize,
+    opts: &GenerateOptions,
+    staged: &mut Staged,
+) -> Result<Vec<ManifestRow>, GenerateError> {
+    let jobs: Vec<Job> = block.docs.iter().map(job_of).collect();
+    let dir = staged.dir.clone();
+    let written = crate::render::batch::render_each(
+        opts.font_set(),
+        &jobs,
+        opts.as_of,
+        threads,
+        &|k, document| {
+            let doc = &block.docs[k];
+            let bytes = pdf_bytes(&document, &ident_of(doc), opts.as_of, PdfUse::Archive)?;
+            let tmp = dir.join(format!("{}.pdf.part", block.first + k));
+            std::fs::write(&tmp, bytes)
+                .map_err(|e| RenderError::Input(format!("写入 {} 失败: {e}", tmp.display())))?;
+            Ok((tmp, document.pages().len()))
+        },
+    );
+    let mut rows = Vec::with_capacity(written.len());
+    for (k, r) in written.into_iter().enumerate() {
+        let (tmp, pages) = r.map_err(|e| block.fail(k, e))?;
+        rows.push(row_of(&block.docs[k], pages, &block.names[k], 1));
+        staged
+            .files
+            .push((tmp, staged.out_dir.join(&block.names[k])));
     }
     Ok(rows)
 }
@@ -748,7 +811,12 @@ fn render_manifest_volume(
     }
     let list: Vec<&_> = parts.iter().collect();
     let (doc, _) = merge(&list, "文书打印清单", false);
-    pdf_bytes(&doc, &format!("manifest/{first}"), opts.as_of)
+    pdf_bytes(
+        &doc,
+        &format!("manifest/{first}"),
+        opts.as_of,
+        PdfUse::Print,
+    )
 }
 
 fn row_of(doc: &Document, pages: usize, file: &str, first_page: usize) -> ManifestRow {

@@ -96,12 +96,24 @@ pub fn compile(
     compile_with(fonts::embedded(), main, files, today)
 }
 
+/// Whether a PDF carries the structure tags of accessible (tagged) PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PdfUse {
+    /// A document kept in the person's archive (一人一档): tagged, so screen readers and
+    /// text extraction follow its structure.
+    Archive,
+    /// A print job (merged volumes, the print manifest): untagged, which exports faster and
+    /// prints the same pages.
+    Print,
+}
+
 /// Exports pages to PDF deterministically: the creation date is `date` (00:00 UTC) and the
 /// document identifier is derived from `ident` (e.g. the form, person and number).
 pub fn pdf_bytes(
     document: &PagedDocument,
     ident: &str,
     date: NaiveDate,
+    usage: PdfUse,
 ) -> Result<Vec<u8>, RenderError> {
     let stamp = Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0)
         .ok_or_else(|| RenderError::Input(format!("无效日期 {date}")))?;
@@ -109,6 +121,7 @@ pub fn pdf_bytes(
         ident: Smart::Custom(ident.to_string()),
         creator: Smart::Custom(Some("rehabdocs".to_string())),
         timestamp: Some(Timestamp::new_utc(stamp)),
+        tagged: usage == PdfUse::Archive,
         ..PdfOptions::default()
     };
     typst_pdf::pdf(document, &options).map_err(|e| RenderError::Pdf(messages(&e)))
@@ -134,7 +147,7 @@ pub fn compile_pdf(
     for (path, _) in files {
         ident.push_str(path);
     }
-    pdf_bytes(&compiled.document, &ident, as_of)
+    pdf_bytes(&compiled.document, &ident, as_of, PdfUse::Archive)
 }
 
 /// Renders one page (0-based) of a compiled document to PNG at `pixel_per_pt` (2.0 ≈ 144 dpi).

@@ -15,5 +15,7 @@ pub mod system_fonts;
 pub mod templates;
 pub mod world;
 
-pub use engine::{compile, compile_pdf, evict_caches, pdf_bytes, png_page, Compiled, RenderError};
+pub use engine::{
+    compile, compile_pdf, evict_caches, pdf_bytes, png_page, Compiled, PdfUse, RenderError,
+};
 pub use typst_layout::PagedDocument;
