@@ -242,7 +242,8 @@ fn main() {
         "process per document: {per_doc:.3} s/doc ({:.1} docs/s), measured on {BASELINE_DOCS}",
         1.0 / per_doc
     );
-    let per_person = per_process(&exe, base_dir.path(), &|_| vec!["--one".into()]);
+    let person_dir = tempfile::tempdir().expect("temp dir");
+    let per_person = per_process(&exe, person_dir.path(), &|_| vec!["--one".into()]);
     println!(
         "generate process per person (2 docs, ledger, manifest): {per_person:.3} s, measured on {BASELINE_DOCS}"
     );

@@ -207,7 +207,8 @@ struct DocSelection {
     upper_dates: bool,
     /// Use only the embedded fonts: output independent of the machine (byte-identical
     /// re-runs). Without it the office's own fonts (仿宋, 小标宋, 黑体, 楷体; see
-    /// forms/fonts.yaml; extra dirs in REHABDOCS_FONT_DIRS) are used when installed.
+    /// forms/fonts.yaml, the profile's `fonts:` first; extra dirs in REHABDOCS_FONT_DIRS)
+    /// are used when installed.
     #[arg(long)]
     embedded_fonts_only: bool,
 }
@@ -497,7 +498,7 @@ fn prepare(
     };
     opts.upper_dates = select.upper_dates;
     if !select.embedded_fonts_only {
-        opts.use_system_fonts();
+        opts.use_system_fonts(&profile);
     }
     Ok((report, profile, opts))
 }

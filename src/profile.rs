@@ -71,6 +71,10 @@ pub struct Profile {
     /// Per-rule overrides by code: `P108: { enabled: false, severity: warning }`.
     #[serde(default)]
     pub rules: BTreeMap<String, RuleOverride>,
+    /// The office's own font families per template role, tried first when system fonts are
+    /// used (`fonts: { title: [FZXiaoBiaoSong-B05S] }`); see `forms/fonts.yaml`.
+    #[serde(default, skip_serializing_if = "crate::profile::is_default")]
+    pub fonts: crate::render::fonts::PreferredFonts,
     /// Year-end appraisal scoring scheme. Reserved for the appraisal work, which defines its
     /// shape; kept here as free YAML so that the rule parser accepts it.
     #[serde(default)]
@@ -752,4 +756,9 @@ mod tests {
         assert!(education_rank("博士") > education_rank("本科"));
         assert_eq!(education_rank("???"), None);
     }
+}
+
+/// Whether a value is its type's default (leaves such sections out of `profile show`).
+pub fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }

@@ -468,7 +468,7 @@ fn office_font_on_the_machine_is_used_first_and_embedded_fonts_stay_the_fallback
     let dir = tempfile::tempdir().unwrap();
     let mut o = opts(&["registration_form"]);
     o.plan.persons = vec!["P002".into()];
-    o.use_system_fonts();
+    o.use_system_fonts(&Profile::standard());
     assert_eq!(
         o.fonts.body,
         vec!["FangSong".to_string(), "Noto Serif CJK SC".to_string()]
@@ -483,6 +483,29 @@ fn office_font_on_the_machine_is_used_first_and_embedded_fonts_stay_the_fallback
     // The rare character is not in the office font: the embedded face draws it.
     let text = text_of(&path);
     assert!(text.contains("李㛃"), "{text}");
+
+    // A profile's own families come first for their role: FangSong for titles too.
+    let yaml = dir.path().join("office.yaml");
+    std::fs::write(
+        &yaml,
+        "extends: standard\nname: office\nfonts:\n  title: [FangSong, NoSuchFont]\n",
+    )
+    .unwrap();
+    let profile = Profile::load(yaml.to_str().unwrap()).unwrap();
+    let mut own = opts(&["registration_form"]);
+    own.use_system_fonts(&profile);
+    assert_eq!(
+        own.fonts.title,
+        vec!["FangSong".to_string(), "Noto Serif CJK SC".to_string()]
+    );
+    assert_eq!(own.fonts.body, o.fonts.body);
+    std::fs::write(
+        &yaml,
+        "extends: standard\nname: office\nfonts:\n  titel: [FangSong]\n",
+    )
+    .unwrap();
+    let err = Profile::load(yaml.to_str().unwrap()).unwrap_err();
+    assert!(err.contains("titel"), "{err}");
 
     // --embedded-fonts-only (the default options): the office font is never used.
     let plain = tempfile::tempdir().unwrap();

@@ -56,9 +56,10 @@ pub struct GenerateOptions {
     pub upper_dates: bool,
     /// Role fonts handed to the templates.
     pub fonts: RoleFonts,
-    /// Load the office's own fonts found on the machine (off: embedded fonts only, output
-    /// independent of the machine). Set with [`GenerateOptions::use_system_fonts`].
-    pub system_fonts: bool,
+    /// The role lists the office's own fonts on the machine were looked up for (None: embedded
+    /// fonts only, output independent of the machine). Set with
+    /// [`GenerateOptions::use_system_fonts`].
+    pub system_fonts: Option<RoleFonts>,
     /// Threads to render with; 0: all cores.
     pub threads: usize,
 }
@@ -77,23 +78,24 @@ impl GenerateOptions {
             force: false,
             upper_dates: false,
             fonts: RoleFonts::embedded(),
-            system_fonts: false,
+            system_fonts: None,
             threads: 0,
         }
     }
 
-    /// Uses the office's own fonts where the machine has them (仿宋, 小标宋, 黑体, 楷体 per
-    /// `forms/fonts.yaml`), the embedded ones otherwise. Fonts are found once per process.
-    pub fn use_system_fonts(&mut self) {
-        let (_, roles) = fonts::for_run(true);
-        self.system_fonts = true;
-        self.fonts = roles;
+    /// Uses the office's own fonts where the machine has them (the profile's `fonts:` first,
+    /// then 仿宋, 小标宋, 黑体, 楷体 per `forms/fonts.yaml`), the embedded ones otherwise.
+    /// Fonts are found once per process.
+    pub fn use_system_fonts(&mut self, profile: &Profile) {
+        let wanted = RoleFonts::defaults().with_preferred(&profile.fonts);
+        self.fonts = wanted.resolve(fonts::with_system_for(&wanted));
+        self.system_fonts = Some(wanted);
     }
 
     /// The font set documents are compiled against.
     fn font_set(&self) -> &'static FontSet {
-        if self.system_fonts {
-            fonts::with_system()
+        if let Some(wanted) = &self.system_fonts {
+            fonts::with_system_for(wanted)
         } else {
             fonts::embedded()
         }

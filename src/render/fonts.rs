@@ -103,12 +103,46 @@ pub fn with_system_from(dirs: &[PathBuf], roles: &RoleFonts) -> FontSet {
 /// The embedded fonts plus the office's own fonts found on this machine for the default role
 /// lists (see [`system_fonts::font_dirs`]), found and parsed once per process.
 pub fn with_system() -> &'static FontSet {
-    static SET: OnceLock<FontSet> = OnceLock::new();
-    SET.get_or_init(|| with_system_from(&system_fonts::font_dirs(), RoleFonts::defaults()))
+    with_system_for(RoleFonts::defaults())
+}
+
+/// The same for other role lists (a profile's own fonts first): found and parsed once per
+/// process and set of lists; a run uses one profile, so this is one set in practice.
+pub fn with_system_for(roles: &RoleFonts) -> &'static FontSet {
+    type Sets = Vec<(RoleFonts, &'static FontSet)>;
+    static SETS: std::sync::Mutex<Sets> = std::sync::Mutex::new(Vec::new());
+    let mut sets = SETS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, set)) = sets.iter().find(|(r, _)| r == roles) {
+        return set;
+    }
+    // Kept for the rest of the process, as the embedded set is.
+    let set: &'static FontSet = Box::leak(Box::new(with_system_from(
+        &system_fonts::font_dirs(),
+        roles,
+    )));
+    sets.push((roles.clone(), set));
+    set
 }
 
 /// The role lists of `forms/fonts.yaml`, embedded in the binary.
 const ROLE_FONTS_YAML: &str = include_str!("../../forms/fonts.yaml");
+
+/// A profile's own font families per role (`fonts:` in the profile YAML), tried before the
+/// lists of `forms/fonts.yaml`; a role left out keeps those lists.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PreferredFonts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heading: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kaiti: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<Vec<String>>,
+}
 
 /// Role fonts passed to the templates: each role's family list, first found wins.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -144,6 +178,20 @@ impl RoleFonts {
         LISTS.get_or_init(|| {
             serde_norway::from_str(ROLE_FONTS_YAML).unwrap_or_else(|_| RoleFonts::embedded())
         })
+    }
+
+    /// These lists with a profile's own families put first, role by role.
+    pub fn with_preferred(&self, preferred: &PreferredFonts) -> RoleFonts {
+        let first = |own: &Option<Vec<String>>, list: &[String]| -> Vec<String> {
+            own.iter().flatten().chain(list).cloned().collect()
+        };
+        RoleFonts {
+            title: first(&preferred.title, &self.title),
+            body: first(&preferred.body, &self.body),
+            heading: first(&preferred.heading, &self.heading),
+            kaiti: first(&preferred.kaiti, &self.kaiti),
+            table: first(&preferred.table, &self.table),
+        }
     }
 
     /// Every family named by some role, in role order (may repeat).
