@@ -484,11 +484,12 @@ fn office_font_on_the_machine_is_used_first_and_embedded_fonts_stay_the_fallback
     let text = text_of(&path);
     assert!(text.contains("李㛃"), "{text}");
 
-    // A profile's own families come first for their role: FangSong for titles too.
+    // A profile's own families come first for their role, by any of the font's family names:
+    // 仿宋 (the Chinese name in the font) for titles too.
     let yaml = dir.path().join("office.yaml");
     std::fs::write(
         &yaml,
-        "extends: standard\nname: office\nfonts:\n  title: [FangSong, NoSuchFont]\n",
+        "extends: standard\nname: office\nfonts:\n  title: [仿宋, NoSuchFont]\n",
     )
     .unwrap();
     let profile = Profile::load(yaml.to_str().unwrap()).unwrap();

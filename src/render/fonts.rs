@@ -32,13 +32,37 @@ pub struct FontSet {
     pub book: LazyHash<FontBook>,
     /// The fonts, in book order.
     pub fonts: Vec<Font>,
+    /// Other family names of the fonts (lower case, e.g. 仿宋) → the family Typst knows them by
+    /// (FangSong).
+    pub aliases: Vec<(String, String)>,
 }
 
 impl FontSet {
     /// Builds a set from already parsed fonts.
     pub fn new(fonts: Vec<Font>) -> FontSet {
         let book = LazyHash::new(FontBook::from_fonts(fonts.iter()));
-        FontSet { book, fonts }
+        FontSet {
+            book,
+            fonts,
+            aliases: Vec::new(),
+        }
+    }
+
+    /// The family Typst knows `name` by: itself when some font has that family, else the
+    /// family of a font that also carries `name` (compared without regard to case).
+    pub fn family_of(&self, name: &str) -> Option<String> {
+        let lower = name.to_lowercase();
+        if self
+            .fonts
+            .iter()
+            .any(|f| f.info().family.to_lowercase() == lower)
+        {
+            return Some(name.to_string());
+        }
+        self.aliases
+            .iter()
+            .find(|(alias, _)| *alias == lower)
+            .map(|(_, family)| family.clone())
     }
 
     /// Whether some font of the set has a glyph for `c`.
@@ -96,8 +120,19 @@ pub fn with_system_from(dirs: &[PathBuf], roles: &RoleFonts) -> FontSet {
         .cloned()
         .collect();
     let mut fonts = base.fonts.clone();
-    fonts.extend(system_fonts::discover(dirs, &wanted));
-    FontSet::new(fonts)
+    let mut aliases = Vec::new();
+    for (font, names) in system_fonts::discover(dirs, &wanted) {
+        let family = font.info().family.clone();
+        for name in names {
+            if name != family.to_lowercase() && !aliases.iter().any(|(a, _)| *a == name) {
+                aliases.push((name, family.clone()));
+            }
+        }
+        fonts.push(font);
+    }
+    let mut set = FontSet::new(fonts);
+    set.aliases = aliases;
+    set
 }
 
 /// The embedded fonts plus the office's own fonts found on this machine for the default role
@@ -204,18 +239,17 @@ impl RoleFonts {
             .chain(&self.table)
     }
 
-    /// The lists narrowed to the families `set` has (compared without regard to case), each
-    /// ending with the role's embedded family, so a template always finds a font. With the
+    /// The lists narrowed to the families `set` has, each by the name Typst knows it by (a
+    /// font asked for by another of its family names, such as 仿宋 for FangSong, counts;
+    /// compared without regard to case), each ending with the role's embedded family, so a template always finds a font. With the
     /// embedded set alone this gives exactly [`RoleFonts::embedded`].
     pub fn resolve(&self, set: &FontSet) -> RoleFonts {
-        let have = set.families();
         let fallback = RoleFonts::embedded();
         let narrow = |list: &[String], last: &[String]| {
             let mut out: Vec<String> = Vec::new();
-            for name in list.iter().chain(last) {
-                let present = have.iter().any(|h| h.eq_ignore_ascii_case(name));
-                if present && !out.iter().any(|o| o.eq_ignore_ascii_case(name)) {
-                    out.push(name.clone());
+            for family in list.iter().chain(last).filter_map(|n| set.family_of(n)) {
+                if !out.iter().any(|o| o.eq_ignore_ascii_case(&family)) {
+                    out.push(family);
                 }
             }
             out
@@ -342,7 +376,7 @@ mod tests {
             .cloned()
             .collect();
         let bare = FontSet::new(fonts.clone());
-        fonts.extend(found);
+        fonts.extend(found.into_iter().map(|(font, _)| font));
         let set = FontSet::new(fonts);
         assert_eq!(
             roles.resolve(&set).body,

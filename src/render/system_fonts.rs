@@ -93,14 +93,16 @@ pub fn font_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// The faces of the font files below `dirs` whose family is one of `wanted` (compared without
-/// regard to case). Files that cannot be read or parsed are skipped. The first file found
-/// for a family and variant wins; later duplicates are dropped.
-pub fn discover(dirs: &[PathBuf], wanted: &[String]) -> Vec<Font> {
+/// regard to case), by the name Typst knows it by (the English one) or by any other family
+/// name in the font (仿宋 for FangSong), each with its family names in every language (lower
+/// case). Files that cannot be read or parsed are skipped. The first file found for a family
+/// and variant wins; later duplicates are dropped.
+pub fn discover(dirs: &[PathBuf], wanted: &[String]) -> Vec<(Font, Vec<String>)> {
     let wanted: Vec<String> = wanted.iter().map(|w| w.to_lowercase()).collect();
     if wanted.is_empty() {
         return Vec::new();
     }
-    let mut found: Vec<Font> = Vec::new();
+    let mut found: Vec<(Font, Vec<String>)> = Vec::new();
     for path in font_files(dirs) {
         let too_big = std::fs::metadata(&path)
             .map(|m| m.len() > MAX_FILE_BYTES)
@@ -109,8 +111,9 @@ pub fn discover(dirs: &[PathBuf], wanted: &[String]) -> Vec<Font> {
             continue;
         }
         // Most files are not wanted: look at their name tables before reading them whole.
-        if let Some(names) = family_names(&path) {
-            if !names.iter().any(|n| wanted.contains(n)) {
+        let names = face_family_names(&path);
+        if let Some(names) = &names {
+            if !names.iter().flatten().any(|n| wanted.contains(n)) {
                 continue;
             }
         }
@@ -120,11 +123,17 @@ pub fn discover(dirs: &[PathBuf], wanted: &[String]) -> Vec<Font> {
         for font in Font::iter(Bytes::new(data)) {
             let info = font.info();
             let family = info.family.to_lowercase();
-            let duplicate = found.iter().any(|f| {
+            let others = names
+                .as_ref()
+                .and_then(|n| n.get(font.index() as usize))
+                .cloned()
+                .unwrap_or_default();
+            let duplicate = found.iter().any(|(f, _)| {
                 f.info().family.to_lowercase() == family && f.info().variant == info.variant
             });
-            if wanted.contains(&family) && !duplicate {
-                found.push(font);
+            let asked = wanted.contains(&family) || others.iter().any(|n| wanted.contains(n));
+            if asked && !duplicate {
+                found.push((font, others));
             }
         }
     }
@@ -155,10 +164,11 @@ fn be32(b: &[u8], at: usize) -> Option<u64> {
     ])))
 }
 
-/// The family names (name ids 1 and 16, every platform and language, lower case) of every
-/// face in a font file, read from the name tables only. `None` when the file's structure is
-/// not understood, in which case the caller reads and parses the file in full.
-pub fn family_names(path: &Path) -> Option<Vec<String>> {
+/// The family names (name ids 1 and 16, every platform and language, lower case) of each
+/// face in a font file, in face order, read from the name tables only. `None` when the
+/// file's structure is not understood, in which case the caller reads and parses the file in
+/// full.
+pub fn face_family_names(path: &Path) -> Option<Vec<Vec<String>>> {
     let mut file = File::open(path).ok()?;
     let head = read_at(&mut file, 0, 12)?;
     let faces: Vec<u64> = if head.get(0..4)? == b"ttcf" {
@@ -170,8 +180,10 @@ pub fn family_names(path: &Path) -> Option<Vec<String>> {
     } else {
         vec![0]
     };
-    let mut names = Vec::new();
+    let mut all = Vec::with_capacity(faces.len());
     for face in faces {
+        let mut names = Vec::new();
+        all.push(Vec::new());
         let dir = read_at(&mut file, face, 12)?;
         let tables = be16(&dir, 4)?;
         let records = read_at(&mut file, face + 12, 16 * tables)?;
@@ -207,10 +219,16 @@ pub fn family_names(path: &Path) -> Option<Vec<String>> {
                     .collect();
                 String::from_utf16_lossy(&units)
             };
-            names.push(name.to_lowercase());
+            let name = name.to_lowercase();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        if let Some(last) = all.last_mut() {
+            *last = names;
         }
     }
-    Some(names)
+    Some(all)
 }
 
 #[cfg(test)]
@@ -240,12 +258,16 @@ mod tests {
         let dirs = vec![dir.path().to_path_buf()];
 
         assert_eq!(font_files(&dirs).len(), 3, "{:?}", font_files(&dirs));
-        let names = family_names(&nested.join("office-font.otf")).unwrap_or_default();
-        assert!(names.contains(&"noto sans cjk sc".to_string()), "{names:?}");
-        assert_eq!(family_names(&dir.path().join("broken.ttf")), None);
+        let names = face_family_names(&nested.join("office-font.otf")).unwrap_or_default();
+        assert_eq!(names.len(), 1, "one face");
+        assert!(
+            names[0].contains(&"noto sans cjk sc".to_string()),
+            "{names:?}"
+        );
+        assert_eq!(face_family_names(&dir.path().join("broken.ttf")), None);
         let found = discover(&dirs, &["noto sans cjk sc".to_string()]);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].info().family, "Noto Sans CJK SC");
+        assert_eq!(found[0].0.info().family, "Noto Sans CJK SC");
         assert!(discover(&dirs, &["FangSong".to_string()]).is_empty());
         assert!(discover(&dirs, &[]).is_empty());
     }
