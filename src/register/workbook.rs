@@ -126,29 +126,111 @@ impl SheetSource for XlsxSource {
         }
     }
 
+    /// Parsing the sheet's XML (calamine) and making register rows of its cells run at once:
+    /// a thread of its own parses and hands the cells over in batches, so that reading a
+    /// large register takes little longer than parsing it.
     fn stream(&mut self, name: &str, sink: &mut dyn CellSink) -> Result<(), ReadError> {
-        let err = |e: calamine::XlsxError| ReadError(format!("读取工作表「{name}」出错：{e}"));
-        let mut reader = self.workbook.worksheet_cells_reader(name).map_err(err)?;
-        while let Some(cell) = reader.next_cell().map_err(err)? {
-            let (row, col) = cell.get_position();
-            let value = match cell.get_value() {
-                DataRef::Empty => continue,
-                DataRef::String(s) => CellIn::Text(s),
-                DataRef::SharedString(s) => CellIn::Text(s),
-                DataRef::Float(f) => CellIn::Number(*f),
-                DataRef::Int(i) => CellIn::Number(*i as f64),
-                DataRef::Bool(b) => CellIn::Bool(*b),
-                DataRef::DateTime(dt) => excel_date(dt),
-                DataRef::DateTimeIso(s) => iso_date(s),
-                DataRef::DurationIso(s) => CellIn::Text(s),
-                DataRef::Error(_) => CellIn::Error,
-            };
-            if !sink.cell(row, col, value) {
-                break;
+        let workbook = &mut self.workbook;
+        std::thread::scope(|scope| {
+            let (batches, received) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
+            let parser = scope.spawn(move || parse_cells(workbook, name, &batches));
+            'sheet: for batch in received.iter() {
+                for (row, col, value) in &batch.cells {
+                    if !sink.cell(*row, *col, batch.cell_in(value)) {
+                        break 'sheet;
+                    }
+                }
             }
-        }
-        Ok(())
+            // Stops the parser if the sink had enough before the sheet ended.
+            drop(received);
+            parser
+                .join()
+                .unwrap_or_else(|_| Err(ReadError(format!("读取工作表「{name}」时出现内部错误"))))
+        })
     }
+}
+
+/// Cells handed over from the parsing thread at a time.
+const BATCH_CELLS: usize = 4096;
+/// Batches parsed ahead of the reader at most: bounds the memory the hand-over holds.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// A value of a [`CellBatch`]; text is a range of the batch's text buffer.
+enum BatchValue {
+    Text(usize, usize),
+    Number(f64),
+    Bool(bool),
+    Date(NaiveDate),
+    Error,
+}
+
+/// Parsed cells, in sheet order, with their text in one buffer.
+#[derive(Default)]
+struct CellBatch {
+    cells: Vec<(u32, u32, BatchValue)>,
+    text: String,
+}
+
+impl CellBatch {
+    fn push(&mut self, row: u32, col: u32, value: CellIn) {
+        let value = match value {
+            CellIn::Text(t) => {
+                let start = self.text.len();
+                self.text.push_str(t);
+                BatchValue::Text(start, self.text.len())
+            }
+            CellIn::Number(n) => BatchValue::Number(n),
+            CellIn::Bool(b) => BatchValue::Bool(b),
+            CellIn::Date(d) => BatchValue::Date(d),
+            CellIn::Error => BatchValue::Error,
+        };
+        self.cells.push((row, col, value));
+    }
+
+    fn cell_in(&self, value: &BatchValue) -> CellIn<'_> {
+        match value {
+            BatchValue::Text(start, end) => CellIn::Text(self.text.get(*start..*end).unwrap_or("")),
+            BatchValue::Number(n) => CellIn::Number(*n),
+            BatchValue::Bool(b) => CellIn::Bool(*b),
+            BatchValue::Date(d) => CellIn::Date(*d),
+            BatchValue::Error => CellIn::Error,
+        }
+    }
+}
+
+/// Parses the non-empty cells of sheet `name` and sends them in batches; stops early when
+/// the receiver is gone.
+fn parse_cells(
+    workbook: &mut Xlsx<BufReader<File>>,
+    name: &str,
+    batches: &std::sync::mpsc::SyncSender<CellBatch>,
+) -> Result<(), ReadError> {
+    let err = |e: calamine::XlsxError| ReadError(format!("读取工作表「{name}」出错：{e}"));
+    let mut reader = workbook.worksheet_cells_reader(name).map_err(err)?;
+    let mut batch = CellBatch::default();
+    while let Some(cell) = reader.next_cell().map_err(err)? {
+        let (row, col) = cell.get_position();
+        let value = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) => CellIn::Text(s),
+            DataRef::SharedString(s) => CellIn::Text(s),
+            DataRef::Float(f) => CellIn::Number(*f),
+            DataRef::Int(i) => CellIn::Number(*i as f64),
+            DataRef::Bool(b) => CellIn::Bool(*b),
+            DataRef::DateTime(dt) => excel_date(dt),
+            DataRef::DateTimeIso(s) => iso_date(s),
+            DataRef::DurationIso(s) => CellIn::Text(s),
+            DataRef::Error(_) => CellIn::Error,
+        };
+        batch.push(row, col, value);
+        if batch.cells.len() == BATCH_CELLS && batches.send(std::mem::take(&mut batch)).is_err() {
+            return Ok(());
+        }
+    }
+    if !batch.cells.is_empty() {
+        let _ = batches.send(batch);
+    }
+    Ok(())
 }
 
 /// An .xls/.xlsb/.ods workbook, each sheet loaded as a range.
