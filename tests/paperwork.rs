@@ -356,10 +356,24 @@ fn a_merged_batch_comes_in_volumes_that_keep_each_person_whole_with_a_manifest_i
     // The manifest in volumes of two rows, numbered on across volumes.
     let volumes = out.rows.len().div_ceil(2);
     assert!(!dir.path().join(MANIFEST_PDF).exists());
+    let mut listed = String::new();
     for k in 1..=volumes {
         let text = text_of(&dir.path().join(format!("清单_第{k}册.pdf")));
         assert!(text.contains(&format!("第{k}册／共{volumes}册")), "{text}");
         assert!(text.contains(&format!("共{}件", out.rows.len())), "{text}");
+        assert!(text.contains("序号") && text.contains("起始页"), "{text}");
+        listed.push_str(&text);
+    }
+    // Every row is listed once, numbered on across the volumes.
+    for (k, row) in out.rows.iter().enumerate() {
+        assert!(
+            listed.contains(&row.name) && listed.contains(&row.title),
+            "{row:?}"
+        );
+        if !row.number.is_empty() {
+            assert!(listed.contains(&row.number), "{row:?}");
+        }
+        assert!(listed.contains(&format!("{}", k + 1)));
     }
     let csv = std::fs::read_to_string(dir.path().join(MANIFEST_CSV)).unwrap();
     assert_eq!(csv.lines().count(), out.rows.len() + 1);

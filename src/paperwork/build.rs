@@ -285,6 +285,7 @@ fn quarterly(d: &mut DocData, ctx: &BuildContext, p: &Person, i: usize, event: &
             })
             .collect(),
         size: 11.0,
+        ruled: false,
     });
     d.tables.push(DataTable {
         caption: format!("二、本季度谈话及报告情况（{}次）", contacts.len()),
@@ -307,6 +308,7 @@ fn quarterly(d: &mut DocData, ctx: &BuildContext, p: &Person, i: usize, event: &
             })
             .collect(),
         size: 11.0,
+        ruled: false,
     });
     d.tables.push(DataTable {
         caption: format!("三、本季度请假及离开情况（{}次）", leaves.len()),
@@ -338,6 +340,7 @@ fn quarterly(d: &mut DocData, ctx: &BuildContext, p: &Person, i: usize, event: &
             })
             .collect(),
         size: 11.0,
+        ruled: false,
     });
     let issues: Vec<String> = ctx
         .findings
@@ -355,6 +358,7 @@ fn quarterly(d: &mut DocData, ctx: &BuildContext, p: &Person, i: usize, event: &
             issues.into_iter().map(|s| vec![s]).collect()
         },
         size: 11.0,
+        ruled: false,
     });
     let conclusion = reg
         .evaluations_of(i)
@@ -437,6 +441,7 @@ fn total_evaluation(d: &mut DocData, ctx: &BuildContext, p: &Person, i: usize) {
         ],
         rows,
         size: 11.0,
+        ruled: false,
     });
     let total = reg
         .evaluations_of(i)
@@ -537,6 +542,7 @@ fn serious_breach(
             header: vec!["日期".into(), "事项".into(), "情况".into()],
             rows: irregular,
             size: 11.0,
+            ruled: false,
         });
     }
     d.closing
@@ -672,6 +678,7 @@ fn transfer_letter(d: &mut DocData, ctx: &BuildContext, p: &Person) {
         .map(|(k, name)| vec![(k + 1).to_string(), (*name).to_string(), String::new()])
         .collect(),
         size: 11.0,
+        ruled: false,
     });
     d.seal = d.office.clone();
 }
@@ -911,6 +918,7 @@ fn register_table(d: &mut DocData, ctx: &BuildContext, unit: &str) {
         .collect(),
         rows,
         size: 10.0,
+        ruled: false,
     });
     d.signatures = vec![Signature {
         party: "制表：".into(),

@@ -389,6 +389,7 @@ pub fn manifest_data(rows: &[ManifestRow], first: usize, opts: &GenerateOptions)
             })
             .collect(),
         size: 9.0,
+        ruled: true,
     });
     d
 }
