@@ -309,34 +309,44 @@ pub fn volumes(docs: &[Document], size: usize) -> Vec<Range<usize>> {
     out
 }
 
-/// The manifest as CSV (UTF-8 with BOM).
+/// The manifest's columns after the document's title, the same in the CSV and the PDF.
+const MANIFEST_DETAIL_COLUMNS: [&str; 8] = [
+    "编号",
+    "姓名",
+    "村(社区)",
+    "文号",
+    "页数",
+    "份数",
+    "文件",
+    "起始页",
+];
+
+impl ManifestRow {
+    /// The values of [`MANIFEST_DETAIL_COLUMNS`].
+    fn details(&self) -> [String; 8] {
+        [
+            self.person_id.clone(),
+            self.name.clone(),
+            self.unit.clone(),
+            self.number.clone(),
+            self.pages.to_string(),
+            self.copies.to_string(),
+            self.file.clone(),
+            self.first_page.to_string(),
+        ]
+    }
+}
+
+/// The manifest as CSV (UTF-8 with BOM): form id and title, then the detail columns.
 pub fn manifest_csv(rows: &[ManifestRow]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record([
-        "文书",
-        "标题",
-        "编号",
-        "姓名",
-        "村(社区)",
-        "文号",
-        "页数",
-        "份数",
-        "文件",
-        "起始页",
-    ]);
+    let _ = writer.write_record(["文书", "标题"].iter().chain(&MANIFEST_DETAIL_COLUMNS));
     for r in rows {
-        let _ = writer.write_record([
-            r.form.as_str(),
-            r.title.as_str(),
-            r.person_id.as_str(),
-            r.name.as_str(),
-            r.unit.as_str(),
-            r.number.as_str(),
-            &r.pages.to_string(),
-            &r.copies.to_string(),
-            r.file.as_str(),
-            &r.first_page.to_string(),
-        ]);
+        let _ = writer.write_record(
+            [r.form.clone(), r.title.clone()]
+                .into_iter()
+                .chain(r.details()),
+        );
     }
     let mut out = b"\xEF\xBB\xBF".to_vec();
     if let Ok(bytes) = writer.into_inner() {
@@ -345,47 +355,40 @@ pub fn manifest_csv(rows: &[ManifestRow]) -> Vec<u8> {
     out
 }
 
-/// The manifest as a printable document (landscape table).
-/// `first` is the 0-based position of the first row in the whole manifest (for 序号).
-pub fn manifest_data(rows: &[ManifestRow], first: usize, opts: &GenerateOptions) -> DocData {
-    let mut d = DocData::new("文书打印清单");
-    d.subtitle = format!("（{}，共{}件）", date_cn(opts.as_of), rows.len());
+/// One part of the printable manifest (landscape table): 序号 and title, then the detail
+/// columns. `first` is the 0-based position of the first row in the whole manifest (for
+/// 序号); `subtitle` is given for the part that opens a manifest volume, which carries the
+/// title, and `None` for the parts that continue it.
+fn manifest_data(
+    rows: &[ManifestRow],
+    first: usize,
+    subtitle: Option<&str>,
+    opts: &GenerateOptions,
+) -> DocData {
+    let mut d = DocData::new(if subtitle.is_some() {
+        "文书打印清单"
+    } else {
+        ""
+    });
+    d.subtitle = subtitle.unwrap_or_default().to_string();
     d.landscape = true;
     d.fonts = opts.fonts.clone();
     d.tables.push(DataTable {
         caption: String::new(),
         widths: vec![0.6, 3.0, 1.2, 1.2, 1.6, 2.4, 0.6, 0.6, 4.0, 0.8],
-        header: [
-            "序号",
-            "文书",
-            "编号",
-            "姓名",
-            "村(社区)",
-            "文号",
-            "页数",
-            "份数",
-            "文件",
-            "起始页",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        header: ["序号", "文书"]
+            .iter()
+            .chain(&MANIFEST_DETAIL_COLUMNS)
+            .map(|s| s.to_string())
+            .collect(),
         rows: rows
             .iter()
             .enumerate()
             .map(|(k, r)| {
-                vec![
-                    (first + k + 1).to_string(),
-                    r.title.clone(),
-                    r.person_id.clone(),
-                    r.name.clone(),
-                    r.unit.clone(),
-                    r.number.clone(),
-                    r.pages.to_string(),
-                    r.copies.to_string(),
-                    r.file.clone(),
-                    r.first_page.to_string(),
-                ]
+                [(first + k + 1).to_string(), r.title.clone()]
+                    .into_iter()
+                    .chain(r.details())
+                    .collect()
             })
             .collect(),
         size: 9.0,
@@ -787,22 +790,21 @@ fn render_manifest_volume(
         copies: 1,
         data,
     };
-    let mut jobs = Vec::new();
-    for (part, chunk) in rows.chunks(MANIFEST_ROWS_PER_PART).enumerate() {
-        let mut data = manifest_data(chunk, first + part * MANIFEST_ROWS_PER_PART, opts);
-        if part == 0 {
-            data.subtitle = subtitle.clone();
-        } else {
-            data.title = String::new();
-            data.subtitle = String::new();
-        }
-        jobs.push(job_of(&as_document(data)));
-    }
-    if jobs.is_empty() {
-        let mut data = manifest_data(&[], 0, opts);
-        data.subtitle = subtitle;
-        jobs.push(job_of(&as_document(data)));
-    }
+    // An empty manifest is one part with no rows.
+    let chunks: Vec<&[ManifestRow]> = if rows.is_empty() {
+        vec![rows]
+    } else {
+        rows.chunks(MANIFEST_ROWS_PER_PART).collect()
+    };
+    let jobs: Vec<Job> = chunks
+        .iter()
+        .enumerate()
+        .map(|(part, chunk)| {
+            let opening = (part == 0).then_some(subtitle.as_str());
+            let data = manifest_data(chunk, first + part * MANIFEST_ROWS_PER_PART, opening, opts);
+            job_of(&as_document(data))
+        })
+        .collect();
     // A few parts at a time, clearing Typst's memo caches in between: the layout caches of
     // big tables are what a long manifest would otherwise pile up.
     let mut parts = Vec::with_capacity(jobs.len());
