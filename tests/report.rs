@@ -342,12 +342,12 @@ fn figures_per_unit_match_an_independent_count() {
     assert_eq!(w.figures.warnings_oral, 1);
     assert_eq!(w.figures.warnings_written, 1);
     // XC003's test after the discharge is outside the programme: not counted as done.
-    assert_eq!(w.figures.tests_done, 4 + 1);
+    assert_eq!(w.figures.obligations.tests_done, 4 + 1);
     let e = unit(&r, "东村");
     assert_eq!((e.figures.in_detox, e.figures.in_rehab), (1, 1));
-    assert_eq!(e.figures.talks_done, 24);
-    assert_eq!(e.figures.self_reports_done, 48);
-    assert_eq!(e.figures.evaluations_done, 8);
+    assert_eq!(e.figures.obligations.talks_done, 24);
+    assert_eq!(e.figures.obligations.self_reports_done, 48);
+    assert_eq!(e.figures.obligations.evaluations_done, 8);
     assert_eq!(e.figures.help.get("就业"), Some(&1));
     assert_eq!(e.figures.funding_required, 10000.0);
     assert_eq!(e.rates.funding_rate, Some(1.5));
@@ -699,7 +699,7 @@ fn a_city_register_aggregates_and_scores_quickly() {
                 .is_some_and(|s| t.date >= s)
         })
         .count() as u32;
-    assert_eq!(r.total.figures.tests_done, done);
+    assert_eq!(r.total.figures.obligations.tests_done, done);
     assert!(took.as_secs_f64() < 15.0, "{took:?}");
 }
 

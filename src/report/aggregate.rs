@@ -17,7 +17,7 @@ use crate::finding::{Finding, Severity};
 use crate::model::{Measure, Register, Sheet, StaffKind, Status, WarningKind};
 use crate::profile::Profile;
 use crate::report::scheme::{Metric, Standards};
-use crate::rules::obligations::obligations;
+use crate::rules::obligations::{obligations, Obligations};
 use crate::rules::window::programme_window;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -79,14 +79,10 @@ pub struct Figures {
     pub suspended: u32,
     /// Persons in a programme in the year with an agreement signed by 31 December.
     pub agreements_signed: u32,
-    pub tests_due: u32,
-    pub tests_done: u32,
-    pub talks_due: u32,
-    pub talks_done: u32,
-    pub self_reports_due: u32,
-    pub self_reports_done: u32,
-    pub evaluations_due: u32,
-    pub evaluations_done: u32,
+    /// Tests, talks, self-reports and evaluations due and done in the year, summed over the
+    /// persons (the rules' own counts).
+    #[serde(flatten)]
+    pub obligations: Obligations,
     /// 告诫 rows dated in the year, 口头.
     pub warnings_oral: u32,
     /// 告诫 rows dated in the year, 书面.
@@ -122,14 +118,7 @@ impl Figures {
         self.compulsory_isolation += o.compulsory_isolation;
         self.suspended += o.suspended;
         self.agreements_signed += o.agreements_signed;
-        self.tests_due += o.tests_due;
-        self.tests_done += o.tests_done;
-        self.talks_due += o.talks_due;
-        self.talks_done += o.talks_done;
-        self.self_reports_due += o.self_reports_due;
-        self.self_reports_done += o.self_reports_done;
-        self.evaluations_due += o.evaluations_due;
-        self.evaluations_done += o.evaluations_done;
+        self.obligations.add(&o.obligations);
         self.warnings_oral += o.warnings_oral;
         self.warnings_written += o.warnings_written;
         self.breaches += o.breaches;
@@ -153,12 +142,22 @@ impl Figures {
         let r = |num: f64, den: f64| if den > 0.0 { Some(num / den) } else { None };
         match metric {
             Metric::AgreementRate => r(self.agreements_signed as f64, self.registered_users as f64),
-            Metric::TestRate => r(self.tests_done as f64, self.tests_due as f64),
-            Metric::TalkRate => r(self.talks_done as f64, self.talks_due as f64),
-            Metric::SelfReportRate => {
-                r(self.self_reports_done as f64, self.self_reports_due as f64)
-            }
-            Metric::EvaluationRate => r(self.evaluations_done as f64, self.evaluations_due as f64),
+            Metric::TestRate => r(
+                self.obligations.tests_done as f64,
+                self.obligations.tests_due as f64,
+            ),
+            Metric::TalkRate => r(
+                self.obligations.talks_done as f64,
+                self.obligations.talks_due as f64,
+            ),
+            Metric::SelfReportRate => r(
+                self.obligations.self_reports_done as f64,
+                self.obligations.self_reports_due as f64,
+            ),
+            Metric::EvaluationRate => r(
+                self.obligations.evaluations_done as f64,
+                self.obligations.evaluations_due as f64,
+            ),
             Metric::StaffingRate => r(self.staff_available as f64, self.staff_required as f64),
             Metric::FundingRate => r(self.funding, self.funding_required),
             Metric::BreachReportRate => r(self.breaches_reported as f64, self.breaches as f64),
@@ -337,14 +336,7 @@ pub fn aggregate(
             f.agreements_signed += 1;
         }
         let o = obligations(register, pi, profile, period.as_of, period.from, period.to);
-        f.tests_due += o.tests_due;
-        f.tests_done += o.tests_done;
-        f.talks_due += o.talks_due;
-        f.talks_done += o.talks_done;
-        f.self_reports_due += o.self_reports_due;
-        f.self_reports_done += o.self_reports_done;
-        f.evaluations_due += o.evaluations_due;
-        f.evaluations_done += o.evaluations_done;
+        f.obligations.add(&o);
     }
     // Serious breaches from the findings.
     let mut dates: Option<EventDates> = None;

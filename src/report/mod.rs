@@ -488,10 +488,10 @@ pub fn summary_sentences(r: &Report) -> Vec<String> {
     out.push(format!(
         "签订社区戒毒（康复）协议{}份，签订率{}{}；检测应做{}次、实做{}次，完成率{}；面谈家访应做{}次、实做{}次，完成率{}；本人报告完成率{}；季度评估应做{}次、实做{}次，完成率{}。",
         f.agreements_signed, percent(r.total.rates.agreement_rate), target,
-        f.tests_due, f.tests_done, percent(r.total.rates.test_rate),
-        f.talks_due, f.talks_done, percent(r.total.rates.talk_rate),
+        f.obligations.tests_due, f.obligations.tests_done, percent(r.total.rates.test_rate),
+        f.obligations.talks_due, f.obligations.talks_done, percent(r.total.rates.talk_rate),
         percent(r.total.rates.self_report_rate),
-        f.evaluations_due, f.evaluations_done, percent(r.total.rates.evaluation_rate)
+        f.obligations.evaluations_due, f.obligations.evaluations_done, percent(r.total.rates.evaluation_rate)
     ));
     out.push(format!(
         "年内发出告诫{}次（书面{}次、口头{}次）；发现严重违反协议情形{}起，已报告公安机关{}起。",

@@ -308,13 +308,19 @@ fn work_table(units: &[&UnitReport], single: bool) -> Table {
             unit_label(u, single),
             count(f.agreements_signed),
             percent(u.rates.agreement_rate),
-            done_due(f.tests_done, f.tests_due),
+            done_due(f.obligations.tests_done, f.obligations.tests_due),
             percent(u.rates.test_rate),
-            done_due(f.talks_done, f.talks_due),
+            done_due(f.obligations.talks_done, f.obligations.talks_due),
             percent(u.rates.talk_rate),
-            done_due(f.self_reports_done, f.self_reports_due),
+            done_due(
+                f.obligations.self_reports_done,
+                f.obligations.self_reports_due,
+            ),
             percent(u.rates.self_report_rate),
-            done_due(f.evaluations_done, f.evaluations_due),
+            done_due(
+                f.obligations.evaluations_done,
+                f.obligations.evaluations_due,
+            ),
             percent(u.rates.evaluation_rate),
         ]);
     }

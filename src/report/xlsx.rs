@@ -36,26 +36,34 @@ fn figure_columns() -> Vec<(&'static str, Kind, Getter)> {
             Some(f.agreements_signed as f64)
         }),
         ("协议签订率", Kind::Rate, |_, r| r.agreement_rate),
-        ("应检测", Kind::Count, |f, _| Some(f.tests_due as f64)),
-        ("实检测", Kind::Count, |f, _| Some(f.tests_done as f64)),
+        ("应检测", Kind::Count, |f, _| {
+            Some(f.obligations.tests_due as f64)
+        }),
+        ("实检测", Kind::Count, |f, _| {
+            Some(f.obligations.tests_done as f64)
+        }),
         ("检测完成率", Kind::Rate, |_, r| r.test_rate),
-        ("应谈话", Kind::Count, |f, _| Some(f.talks_due as f64)),
-        ("实谈话", Kind::Count, |f, _| Some(f.talks_done as f64)),
+        ("应谈话", Kind::Count, |f, _| {
+            Some(f.obligations.talks_due as f64)
+        }),
+        ("实谈话", Kind::Count, |f, _| {
+            Some(f.obligations.talks_done as f64)
+        }),
         ("谈话完成率", Kind::Rate, |_, r| r.talk_rate),
         ("应本人报告", Kind::Count, |f, _| {
-            Some(f.self_reports_due as f64)
+            Some(f.obligations.self_reports_due as f64)
         }),
         ("实本人报告", Kind::Count, |f, _| {
-            Some(f.self_reports_done as f64)
+            Some(f.obligations.self_reports_done as f64)
         }),
         ("本人报告完成率", Kind::Rate, |_, r| {
             r.self_report_rate
         }),
         ("应季度评估", Kind::Count, |f, _| {
-            Some(f.evaluations_due as f64)
+            Some(f.obligations.evaluations_due as f64)
         }),
         ("实季度评估", Kind::Count, |f, _| {
-            Some(f.evaluations_done as f64)
+            Some(f.obligations.evaluations_done as f64)
         }),
         ("评估完成率", Kind::Rate, |_, r| r.evaluation_rate),
         ("口头告诫", Kind::Count, |f, _| {

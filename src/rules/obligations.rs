@@ -23,8 +23,8 @@ use crate::model::Register;
 use crate::profile::{EventKind, Profile};
 use chrono::NaiveDate;
 
-/// Due and done counts of one person over a date range.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Due and done counts of one person (or, summed, of a unit) over a date range.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Obligations {
     pub tests_due: u32,
     pub tests_done: u32,
@@ -34,6 +34,20 @@ pub struct Obligations {
     pub self_reports_done: u32,
     pub evaluations_due: u32,
     pub evaluations_done: u32,
+}
+
+impl Obligations {
+    /// Adds another person's (or unit's) counts.
+    pub fn add(&mut self, o: &Obligations) {
+        self.tests_due += o.tests_due;
+        self.tests_done += o.tests_done;
+        self.talks_due += o.talks_due;
+        self.talks_done += o.talks_done;
+        self.self_reports_due += o.self_reports_due;
+        self.self_reports_done += o.self_reports_done;
+        self.evaluations_due += o.evaluations_due;
+        self.evaluations_done += o.evaluations_done;
+    }
 }
 
 /// What the profile required of one person, and what the register shows done, within
