@@ -111,7 +111,7 @@ fn one(dir: &str) {
 /// FILE and exit (the process-per-document baseline).
 fn one_doc(file: &str, k: usize) {
     let reg = register(1);
-    let mut ledger = rehabdocs::ledger::Ledger::new();
+    let mut ledger = rehabdocs::paperwork::ledger::Ledger::new();
     let docs = match prepare(
         &reg,
         &[],

@@ -292,18 +292,7 @@ fn fill(sev: Severity) -> Color {
 
 /// The Chinese name of a due document (form id).
 pub fn document_label(form: &str) -> &str {
-    use crate::finding::forms::*;
-    match form {
-        WARNING_LETTER => "告诫书",
-        SERIOUS_BREACH_REPORT => "严重违反协议情况报告",
-        REPORT_REMINDER => "催告报到通知书",
-        DISCHARGE_PROPOSAL => "解除意见书",
-        DISCHARGE_NOTICE => "解除通知书",
-        TOTAL_EVALUATION => "三年总评估表",
-        QUARTERLY_EVALUATION => "季度评估表",
-        AGREEMENT => "协议书",
-        other => other,
-    }
+    crate::paperwork::forms::short_name(form)
 }
 
 /// An Excel-safe sheet name (no `[]:*?/\`, at most 31 characters), unique among `taken`.

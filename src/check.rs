@@ -52,6 +52,7 @@ pub fn check_loaded(
         })
         .collect();
     findings.extend(rules::run_all(&register, profile, as_of));
+    crate::paperwork::documents::apply(&mut findings, as_of);
     findings.retain(|f| selection.keeps(f.code));
     sort_findings(&mut findings);
     CheckReport {

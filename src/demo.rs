@@ -132,7 +132,7 @@ pub fn run_demo(dir: &Path, force: bool) -> Result<DemoOutcome, String> {
                 paperwork,
             ));
         }
-        Err(GenerateError::Nothing) => {}
+        Err(GenerateError::Nothing(_)) => {}
         Err(e) => return Err(e.to_string()),
     }
 

@@ -62,30 +62,11 @@ impl FromStr for Severity {
 }
 
 /// A document a finding makes due. The string is the form's id (the stem of its file under
-/// `forms/`), e.g. `warning_letter` (告诫书) or `serious_breach_report`.
+/// `forms/`), e.g. `warning_letter` (告诫书) or `serious_breach_report`. Filled from the map
+/// `forms/documents.yaml` ([`crate::paperwork::documents`]), never by the rules themselves.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct DueDocument(pub String);
-
-/// Form ids that findings make due; the paperwork's `forms/*.yaml` use the same ids.
-pub mod forms {
-    /// 社区戒毒(康复)告诫书
-    pub const WARNING_LETTER: &str = "warning_letter";
-    /// 严重违反社区戒毒协议情况报告 (to the police)
-    pub const SERIOUS_BREACH_REPORT: &str = "serious_breach_report";
-    /// 催告报到通知书
-    pub const REPORT_REMINDER: &str = "report_reminder";
-    /// 解除社区戒毒(康复)意见书
-    pub const DISCHARGE_PROPOSAL: &str = "discharge_proposal";
-    /// 解除社区戒毒(康复)通知书 (draft for the police)
-    pub const DISCHARGE_NOTICE: &str = "discharge_notice";
-    /// 三年总评估表
-    pub const TOTAL_EVALUATION: &str = "total_evaluation";
-    /// 季度评估表
-    pub const QUARTERLY_EVALUATION: &str = "quarterly_evaluation";
-    /// 社区戒毒协议书 / 社区康复协议书
-    pub const AGREEMENT: &str = "agreement";
-}
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq)]

@@ -12,8 +12,6 @@ pub mod blank_template;
 pub mod check;
 pub mod demo;
 pub mod finding;
-pub mod forms;
-pub mod ledger;
 pub mod model;
 pub mod output;
 pub mod paperwork;

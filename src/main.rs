@@ -532,14 +532,39 @@ fn run_generate(
                 pages,
                 out.display()
             );
+            print!("{}", held_text(&done.held));
             Ok(())
         }
-        Err(GenerateError::Nothing) => {
+        Err(GenerateError::Nothing(held)) => {
             println!("没有需要生成的文书");
+            print!("{}", held_text(&held));
             Ok(())
         }
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// The persons and forms held back, for the clerk: who, which document, and what to fix.
+fn held_text(held: &[rehabdocs::paperwork::due::Held]) -> String {
+    if held.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("\n以下 {} 项文书暂不出具：\n", held.len());
+    for h in held {
+        let what = if h.form.is_empty() {
+            "全部文书（台帐数据有误，请先改正）".to_string()
+        } else {
+            rehabdocs::paperwork::forms::short_name(&h.form).to_string()
+        };
+        out.push_str(&format!(
+            "  {} {} {}：{}\n",
+            h.unit, h.person_id, h.name, what
+        ));
+        for r in &h.reasons {
+            out.push_str(&format!("    - {r}\n"));
+        }
+    }
+    out
 }
 
 fn run_preview(

@@ -3,7 +3,7 @@
 //! report gives byte-identical output.
 
 use crate::check::CheckReport;
-use crate::finding::{forms, Finding, Severity};
+use crate::finding::{Finding, Severity};
 use crate::model::{RowCounts, Sheet};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -20,22 +20,12 @@ const SEVERITIES: [Severity; 4] = [
 
 /// The Chinese name of a form id, for the summary (the id itself when unknown).
 pub fn form_label(id: &str) -> &str {
-    match id {
-        forms::WARNING_LETTER => "社区戒毒(康复)告诫书",
-        forms::SERIOUS_BREACH_REPORT => "严重违反协议情况报告",
-        forms::REPORT_REMINDER => "催告报到通知书",
-        forms::DISCHARGE_PROPOSAL => "解除社区戒毒(康复)意见书",
-        forms::DISCHARGE_NOTICE => "解除社区戒毒(康复)通知书",
-        forms::TOTAL_EVALUATION => "三年总评估表",
-        forms::QUARTERLY_EVALUATION => "季度评估表",
-        forms::AGREEMENT => "社区戒毒(康复)协议书",
-        other => other,
-    }
+    crate::paperwork::forms::short_name(id)
 }
 
 /// Whether a finding makes a report of a serious breach to the police due.
 fn is_breach_to_report(f: &Finding) -> bool {
-    f.due.iter().any(|d| d.0 == forms::SERIOUS_BREACH_REPORT)
+    f.due.iter().any(|d| d.0 == "serious_breach_report")
 }
 
 /// Counts per due form id, in id order.

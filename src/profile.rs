@@ -92,10 +92,38 @@ pub struct Basis {
 #[serde(deny_unknown_fields)]
 pub struct ReportIn {
     /// Days after 送达日期 (or 决定日期) by which the person must report; day `days` is on time.
+    /// A local deadline: missing it is a warning and a reminder, never a statutory consequence.
     pub days: i64,
     /// The same for 外省市人员.
     pub days_other_province: i64,
     pub basis: String,
+    /// The statutory deadline (《戒毒条例》第十四条、第三十八条: 15 days): only after it does not
+    /// reporting in count as refusing the programme. A profile cannot shorten it.
+    #[serde(default = "statutory_report_in_days")]
+    pub statutory_days: i64,
+    /// Whether the office urges first (催告报到通知书) and reports a refusal to the police only
+    /// after the reminder's deadline (the seeds' practice, 篇四 §六(一)3).
+    #[serde(default = "yes")]
+    pub urge_first: bool,
+    /// Days a 催告报到通知书 gives the person to report in (never ending before the statutory
+    /// deadline).
+    #[serde(default = "default_reminder_days")]
+    pub reminder_days: i64,
+}
+
+/// 《戒毒条例》第十四条、第三十八条: 15 days to report in.
+pub const STATUTORY_REPORT_IN_DAYS: i64 = 15;
+
+fn statutory_report_in_days() -> i64 {
+    STATUTORY_REPORT_IN_DAYS
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_reminder_days() -> i64 {
+    3
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

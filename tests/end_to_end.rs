@@ -225,14 +225,27 @@ fn demo_writes_check_annotation_and_due_paperwork_deterministically() {
     // The check's JSON agrees with the bundled sample's answer key on the serious breaches.
     let json: Value =
         serde_json::from_slice(&first[Path::new("检查结果.json")]).expect("check JSON");
-    let due_reports = findings(&json)
+    // One report per person and statutory ground (吸毒; 严重违反协议 for P110/P111/P113); a
+    // refusal to report in (P102) waits for the 催告's deadline, which the demo has not issued.
+    let mut due_reports: Vec<(String, &str)> = findings(&json)
         .iter()
         .filter(|f| {
             f["due"]
                 .as_array()
                 .is_some_and(|d| d.iter().any(|x| x == "serious_breach_report"))
         })
-        .count();
+        .filter_map(|f| {
+            let ground = match f["code"].as_str()? {
+                "P112" => "吸毒",
+                "P110" | "P111" | "P113" => "严重违反协议",
+                _ => return None,
+            };
+            Some((f["person"].as_str()?.to_string(), ground))
+        })
+        .collect();
+    due_reports.sort();
+    due_reports.dedup();
+    let due_reports = due_reports.len();
     let pdfs: Vec<&PathBuf> = first
         .keys()
         .filter(|p| {

@@ -2,8 +2,6 @@
 //! directory, text extracted from the PDFs.
 
 use chrono::NaiveDate;
-use rehabdocs::finding::{Finding, Severity};
-use rehabdocs::ledger::{Ledger, LEDGER_FILE};
 use rehabdocs::model::{
     Contact, ContactKind, Leave, Measure, Person, Register, Sex, Status, Test, TestResult, Warning,
     WarningKind,
@@ -11,6 +9,7 @@ use rehabdocs::model::{
 use rehabdocs::paperwork::generate::{
     generate, GenerateError, GenerateOptions, MANIFEST_CSV, MANIFEST_PDF,
 };
+use rehabdocs::paperwork::ledger::{Ledger, LEDGER_FILE};
 use rehabdocs::paperwork::plan::PlanOptions;
 use rehabdocs::profile::Profile;
 use std::path::Path;
@@ -393,54 +392,90 @@ fn a_merged_batch_comes_in_volumes_that_keep_each_person_whole_with_a_manifest_i
 
 #[test]
 fn due_documents_follow_the_findings() {
-    let reg = register();
-    let cell = reg.cell(rehabdocs::model::Sheet::Tests, 2, "检测结果");
-    let finding = Finding::new("P110", Severity::Breach, "拒绝接受检测")
-        .person("P001")
-        .cell(cell)
-        .basis("《戒毒条例》第二十一条")
-        .due(rehabdocs::finding::forms::SERIOUS_BREACH_REPORT);
+    let mut reg = register();
+    for (row, month) in [(3, 6), (4, 6)] {
+        reg.tests.push(Test {
+            row,
+            person: 0,
+            date: d(2025, month, row * 5),
+            method: Some("尿检".into()),
+            result: TestResult::Refused,
+            lab: None,
+            tester: None,
+        });
+    }
+    reg.finalize();
+    let report = rehabdocs::check::check_loaded(
+        reg,
+        vec![],
+        &Profile::standard(),
+        d(2025, 7, 1),
+        &rehabdocs::check::Selection::default(),
+    );
     let dir = tempfile::tempdir().unwrap();
-    let mut o = opts(&[]);
+    let mut o = opts(&["serious_breach_report"]);
     o.plan.due = true;
-    let out = generate(&reg, &[finding], &Profile::standard(), dir.path(), &o).unwrap();
-    assert_eq!(out.rows.len(), 1);
+    let out = generate(
+        &report.register,
+        &report.findings,
+        &Profile::standard(),
+        dir.path(),
+        &o,
+    )
+    .unwrap();
+    assert_eq!(out.rows.len(), 1, "{:?}", out.rows);
     let text = text_of(&dir.path().join(&out.rows[0].file));
     assert!(
         text.contains("关于严重违反社区戒毒协议情况的报告"),
         "{text}"
     );
-    assert!(text.contains("东城镇派出所"));
-    assert!(text.contains("拒绝接受检测"));
-    assert!(text.contains("《戒毒条例》第二十一条"));
+    // The three refusals from the register, the earlier written warning with its date, the
+    // law by name and article; no cell reference, rule code or local plan section.
+    for want in [
+        "2025年5月12日拒绝接受检测",
+        "2025年6月15日拒绝接受检测",
+        "2025年6月20日拒绝接受检测",
+        "2025年5月13日",
+        "《戒毒条例》第二十条",
+        "《中华人民共和国禁毒法》第三十八条第一款第（三）项",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    for never in ["人员!", "检测!", "P110", "篇四", "§"] {
+        assert!(!text.contains(never), "{never}: {text}");
+    }
 }
 
 #[test]
-fn every_form_renders_for_the_sample_register() {
+fn forms_asserting_nothing_render_and_the_others_are_refused_without_their_facts() {
     let reg = register();
-    let finding = Finding::new("P110", Severity::Breach, "拒绝接受检测")
-        .person("P001")
-        .due(rehabdocs::finding::forms::SERIOUS_BREACH_REPORT);
     let keep = std::env::var("PREVIEW_DIR").ok();
-    for form in rehabdocs::forms::all() {
+    for form in rehabdocs::paperwork::forms::all() {
         let mut o = opts(&[form.id.as_str()]);
         o.plan.persons = vec!["P001".into()];
-        let png = rehabdocs::paperwork::generate::preview(
-            &reg,
-            std::slice::from_ref(&finding),
-            &Profile::standard(),
-            &o,
-            1.0,
-        );
+        let png = rehabdocs::paperwork::generate::preview(&reg, &[], &Profile::standard(), &o, 1.0);
+        let refused = [
+            "receipt_of_service",
+            "report_reminder",
+            "serious_breach_report",
+            "warning_letter",
+            "work_notice",
+            "total_evaluation",
+            "discharge_proposal",
+            "discharge_notice",
+            "transfer_letter",
+        ];
         match (form.id.as_str(), png) {
-            // Issued only for events the sample does not have in the form's own terms.
-            ("receipt_of_service", Err(GenerateError::Nothing)) => {}
-            (id, Ok(png)) => {
+            (id, Err(GenerateError::Nothing(held))) if refused.contains(&id) => {
+                assert!(!held.is_empty() || id == "work_notice", "{id}: a reason");
+            }
+            (id, Ok(png)) if !refused.contains(&id) => {
                 assert!(png.starts_with(b"\x89PNG"), "{id}");
                 if let Some(dir) = &keep {
                     std::fs::write(format!("{dir}/{id}.png"), png).unwrap();
                 }
             }
+            (id, Ok(_)) => panic!("{id}: printed without its facts"),
             (id, Err(e)) => panic!("{id}: {e}"),
         }
     }

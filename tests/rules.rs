@@ -3,279 +3,21 @@
 //! Every rule has a register in which it fires and a near miss in which it does not; the
 //! as-of date is stated in each test. Cells are asserted as the clerk reads them (`人员!Q2`).
 
-use chrono::NaiveDate;
-use rehabdocs::finding::{forms, Finding, Severity};
+use rehabdocs::finding::{Finding, Severity};
 use rehabdocs::model::*;
+use rehabdocs::paperwork::documents;
 use rehabdocs::profile::{Profile, RuleOverride};
 use rehabdocs::rules::obligations::{obligations, Obligations};
 use rehabdocs::rules::{run_all, RULES};
 
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+mod common;
+use common::*;
 
-const PERSON_COLS: &[&str] = &[
-    "编号",
-    "姓名",
-    "性别",
-    "公民身份号码",
-    "出生日期",
-    "联系电话",
-    "户籍地址",
-    "现住址",
-    "乡镇(街道)",
-    "村(社区)",
-    "措施类型",
-    "决定机关",
-    "决定书文号",
-    "决定日期",
-    "送达日期",
-    "外省市人员",
-    "报到日期",
-    "协议签订日期",
-    "期限(月)",
-    "状态",
-    "状态日期",
-    "专职社工",
-    "帮教小组组长",
-    "帮教小组成员",
-    "固定住所",
-    "固定工作",
-    "固定联系方式",
-    "特殊情形",
-    "药物维持治疗",
-];
-const TEST_COLS: &[&str] = &["编号", "检测日期", "检测方式", "结果", "检测单位", "检测人"];
-const CONTACT_COLS: &[&str] = &["编号", "日期", "形式", "工作人员", "摘要"];
-const LEAVE_COLS: &[&str] = &[
-    "编号",
-    "离开日期",
-    "返回日期",
-    "去向",
-    "事由",
-    "是否批准",
-    "批准人",
-];
-const WARNING_COLS: &[&str] = &["编号", "日期", "类型", "事由", "文号"];
-const EVAL_COLS: &[&str] = &["编号", "评估日期", "评估期", "结论", "评估人"];
-const STAFF_COLS: &[&str] = &[
-    "姓名",
-    "性别",
-    "出生日期",
-    "学历",
-    "类型",
-    "乡镇(街道)",
-    "村(社区)",
-];
-const UNIT_COLS: &[&str] = &[
-    "乡镇(街道)",
-    "村(社区)",
-    "实有吸毒人员数",
-    "经费预算(元)",
-    "经费到位(元)",
-];
-
-/// Builds a register in memory, with layouts so that cells resolve as in a real workbook
-/// (header in row 1, data from row 2, columns in the order of register.md).
-struct B {
-    r: Register,
-}
-
-impl B {
-    fn new() -> B {
-        let mut r = Register::default();
-        r.source = "test.xlsx".into();
-        for (sheet, cols) in [
-            (Sheet::Persons, PERSON_COLS),
-            (Sheet::Tests, TEST_COLS),
-            (Sheet::Contacts, CONTACT_COLS),
-            (Sheet::Leaves, LEAVE_COLS),
-            (Sheet::Warnings, WARNING_COLS),
-            (Sheet::Evaluations, EVAL_COLS),
-            (Sheet::Staff, STAFF_COLS),
-            (Sheet::Units, UNIT_COLS),
-        ] {
-            let mut l = SheetLayout {
-                name: sheet.canonical_name().into(),
-                header_row: 0,
-                ..Default::default()
-            };
-            for (i, c) in cols.iter().enumerate() {
-                l.columns.insert(c, i as u32);
-            }
-            r.layouts.insert(sheet, l);
-        }
-        B { r }
-    }
-
-    /// A person reported in on `report` (served 3 days before, agreement the same day),
-    /// 社区戒毒, 36 months, 执行中, with all 固定 fields 是.
-    fn person(&mut self, id: &str, report: &str, f: impl FnOnce(&mut Person)) -> usize {
-        let rep = d(report);
-        let mut p = Person {
-            row: self.r.persons.len() as u32 + 1,
-            id: id.into(),
-            name: format!("人员{id}"),
-            sex: Some(Sex::Male),
-            town: "城关镇".into(),
-            unit: "东风社区".into(),
-            measure: Some(Measure::Detox),
-            decision_date: Some(rep - chrono::Days::new(5)),
-            served_date: Some(rep - chrono::Days::new(3)),
-            report_date: Some(rep),
-            agreement_date: Some(rep),
-            term_months: 36,
-            status: Some(Status::Active),
-            fixed_residence: Some(true),
-            fixed_job: Some(true),
-            fixed_contact: Some(true),
-            ..Default::default()
-        };
-        f(&mut p);
-        self.r.persons.push(p);
-        self.r.persons.len() - 1
-    }
-    fn test(&mut self, p: usize, date: &str, result: TestResult) {
-        let row = self.r.tests.len() as u32 + 1;
-        self.r.tests.push(Test {
-            row,
-            person: p,
-            date: d(date),
-            method: None,
-            result,
-            lab: None,
-            tester: None,
-        });
-    }
-    fn contact(&mut self, p: usize, date: &str, kind: ContactKind) {
-        let row = self.r.contacts.len() as u32 + 1;
-        self.r.contacts.push(Contact {
-            row,
-            person: p,
-            date: d(date),
-            kind,
-            worker: None,
-            summary: None,
-        });
-    }
-    fn leave(&mut self, p: usize, from: &str, to: Option<&str>, approved: bool) {
-        let row = self.r.leaves.len() as u32 + 1;
-        self.r.leaves.push(Leave {
-            row,
-            person: p,
-            leave_date: d(from),
-            return_date: to.map(d),
-            destination: None,
-            reason: None,
-            approved,
-            approver: None,
-        });
-    }
-    fn warning(&mut self, p: usize, date: &str, kind: WarningKind) {
-        let row = self.r.warnings.len() as u32 + 1;
-        self.r.warnings.push(Warning {
-            row,
-            person: p,
-            date: d(date),
-            kind,
-            reason: None,
-            number: None,
-        });
-    }
-    fn eval(&mut self, p: usize, date: &str, period: EvalPeriod) {
-        let row = self.r.evaluations.len() as u32 + 1;
-        self.r.evaluations.push(Evaluation {
-            row,
-            person: p,
-            date: d(date),
-            period,
-            conclusion: Conclusion::Good,
-            evaluator: None,
-        });
-    }
-    fn staff(&mut self, name: &str, sex: Sex, kind: StaffKind, f: impl FnOnce(&mut Staff)) {
-        let mut s = Staff {
-            row: self.r.staff.len() as u32 + 1,
-            name: name.into(),
-            sex: Some(sex),
-            birth_date: Some(d("1990-01-01")),
-            education: Some("本科".into()),
-            kind,
-            town: Some("城关镇".into()),
-            unit: Some("东风社区".into()),
-        };
-        f(&mut s);
-        self.r.staff.push(s);
-    }
-    fn unit(&mut self, name: &str, users: u32, funded: Option<f64>, budget: Option<f64>) {
-        let row = self.r.units.len() as u32 + 1;
-        self.r.units.push(Unit {
-            row,
-            town: "城关镇".into(),
-            unit: name.into(),
-            registered_users: users,
-            budget,
-            funded,
-        });
-    }
-
-    /// Everything the standard profile asks for, every month from `from` to `to`: a talk on
-    /// the 15th, self-reports on the 5th and 20th, a test on the 10th, an evaluation of each
-    /// quarter on its last day.
-    fn compliant(&mut self, p: usize, from: &str, to: &str) {
-        let (from, to) = (d(from), d(to));
-        let mut m = NaiveDate::from_ymd_opt(
-            chrono::Datelike::year(&from),
-            chrono::Datelike::month(&from),
-            1,
-        )
-        .unwrap();
-        while m <= to {
-            for (day, what) in [(5, 0), (10, 1), (15, 2), (20, 0)] {
-                let date = m.with_day0(day - 1).unwrap();
-                if date < from || date > to {
-                    continue;
-                }
-                let s = date.format("%Y-%m-%d").to_string();
-                match what {
-                    0 => self.contact(p, &s, ContactKind::SelfReport),
-                    1 => self.test(p, &s, TestResult::Negative),
-                    _ => self.contact(p, &s, ContactKind::FaceToFace),
-                }
-            }
-            let month = chrono::Datelike::month(&m);
-            if month.is_multiple_of(3) {
-                let last = m
-                    .checked_add_months(chrono::Months::new(1))
-                    .unwrap()
-                    .pred_opt()
-                    .unwrap();
-                if last <= to {
-                    let year = chrono::Datelike::year(&m);
-                    self.eval(
-                        p,
-                        &last.format("%Y-%m-%d").to_string(),
-                        EvalPeriod::Quarter {
-                            year,
-                            quarter: (month / 3) as u8,
-                        },
-                    );
-                }
-            }
-            m = m.checked_add_months(chrono::Months::new(1)).unwrap();
-        }
-    }
-
-    fn done(mut self) -> Register {
-        self.r.finalize();
-        self.r
-    }
-}
-
-use chrono::Datelike as _;
-
+/// The rules' findings with the documents the map makes due (as `check` gives them).
 fn run(r: &Register, profile: &Profile, as_of: &str) -> Vec<Finding> {
-    run_all(r, profile, d(as_of))
+    let mut fs = run_all(r, profile, d(as_of));
+    documents::apply(&mut fs, d(as_of));
+    fs
 }
 
 fn std() -> Profile {
@@ -360,16 +102,25 @@ fn p102_not_reported_after_deadline() {
         p.served_date = Some(d("2025-01-01"));
     });
     let r = b.done();
-    // Deadline 2025-01-08: as of that day nothing is due yet.
+    // Local deadline 2025-01-08: as of that day nothing is due yet.
     assert!(of(&run(&r, &std(), "2025-01-08"), "P102").is_empty());
-    let fs = run(&r, &std(), "2025-01-09");
+    // Past the local 7 days, within the statutory 15 (to 2025-01-16): a warning and a
+    // reminder, no statutory consequence.
+    for day in ["2025-01-09", "2025-01-16"] {
+        let fs = run(&r, &std(), day);
+        let f = one(&fs, "P102");
+        assert_eq!(f.severity, Severity::Warning, "{day}");
+        assert_eq!(due(f), vec!["report_reminder"], "{day}");
+        assert!(!f.message.contains("视为拒绝"), "{}", f.message);
+        assert_eq!(cells(&r, f), vec!["人员!Q2", "人员!O2"]);
+    }
+    // Past the statutory deadline: regarded as refusing; the report to the police is due.
+    let fs = run(&r, &std(), "2025-01-17");
     let f = one(&fs, "P102");
     assert_eq!(f.severity, Severity::Breach);
-    assert_eq!(
-        due(f),
-        vec![forms::REPORT_REMINDER, forms::SERIOUS_BREACH_REPORT]
-    );
-    assert_eq!(cells(&r, f), vec!["人员!Q2", "人员!O2"]);
+    assert_eq!(due(f), vec!["report_reminder", "serious_breach_report"]);
+    assert!(f.message.contains("视为拒绝"), "{}", f.message);
+    assert_eq!(f.due_date, Some(d("2025-01-16")));
 }
 
 #[test]
@@ -405,7 +156,7 @@ fn p103_agreement_within_7_days() {
         .iter()
         .find(|f| f.person.as_deref() == Some("D3"))
         .unwrap();
-    assert_eq!(due(d3), vec![forms::AGREEMENT]);
+    assert_eq!(due(d3), vec!["agreement", "work_notice"]);
     assert_eq!(d3.due_date, Some(d("2025-01-17")));
     assert_eq!(cells(&r, d3), vec!["人员!R4", "人员!Q4"]);
 }
@@ -426,13 +177,10 @@ fn p104_and_p116_at_term_end() {
     );
     let fs = run(&r, &std(), "2026-01-01");
     let f = one(&fs, "P104");
-    assert_eq!(
-        due(f),
-        vec![forms::DISCHARGE_PROPOSAL, forms::DISCHARGE_NOTICE]
-    );
+    assert_eq!(due(f), vec!["discharge_proposal", "discharge_notice"]);
     assert_eq!(f.due_date, Some(d("2025-12-31")));
     let f = one(&fs, "P116");
-    assert_eq!(due(f), vec![forms::TOTAL_EVALUATION]);
+    assert_eq!(due(f), vec!["total_evaluation"]);
     // Discharged with the total evaluation: neither; P118 informs (3 years, no positive).
     let mut b = B::new();
     let p = b.person("E2", "2023-01-01", |p| {
@@ -499,7 +247,8 @@ fn p105_completed_year_and_pro_rata() {
     let f = one(&fs, "P105");
     assert_eq!(f.person.as_deref(), Some("G2"));
     assert!(f.message.contains("完成5次，应6次"), "{}", f.message);
-    assert_eq!(due(f), vec![forms::WARNING_LETTER]);
+    // Tests are the police's duty: a work notice to the 派出所, never a warning to the person.
+    assert_eq!(due(f), vec!["work_notice"]);
     assert_eq!(cells(&r, f), vec!["人员!A3"]);
 
     // Pro rata as of 2025-07-01: floor(6 × 182 / 365) = 2.
@@ -656,7 +405,7 @@ fn p110_two_vs_three_refusals() {
     assert_eq!(f.person.as_deref(), Some("L2"));
     assert_eq!(f.severity, Severity::Breach);
     assert_eq!(cells(&r, f), vec!["检测!D5", "检测!D6", "检测!D7"]);
-    assert_eq!(due(f), vec![forms::SERIOUS_BREACH_REPORT]);
+    assert_eq!(due(f), vec!["serious_breach_report"]);
 }
 
 #[test]
@@ -700,7 +449,7 @@ fn p112_positive_test() {
     let f = one(&fs, "P112");
     assert_eq!(f.person.as_deref(), Some("N2"));
     assert_eq!(cells(&r, f), vec!["检测!D3"]);
-    assert_eq!(due(f), vec![forms::SERIOUS_BREACH_REPORT]);
+    assert_eq!(due(f), vec!["serious_breach_report"]);
 }
 
 #[test]
@@ -740,7 +489,8 @@ fn p114_three_day_leave_ok_four_flagged() {
     let f = one(&fs, "P114");
     assert_eq!(f.person.as_deref(), Some("Q2"));
     assert_eq!(cells(&r, f), vec!["请假!B3", "请假!C3"]);
-    assert_eq!(due(f), vec![forms::WARNING_LETTER]);
+    // The office approved the leave: a work notice to the group, never a warning.
+    assert_eq!(due(f), vec!["work_notice"]);
     assert!(f.message.contains("共4天"));
 }
 

@@ -4,11 +4,12 @@
 
 use super::build::{build, receipt_request, BuildContext};
 use super::chinese::date_cn;
-use super::plan::{plan, PlanError, PlanOptions};
+use super::due::{Held, Issued};
+use super::forms::IssuedFor;
+use super::ledger::{Ledger, LedgerError, LEDGER_FILE};
+use super::plan::{plan, Plan, PlanError, PlanOptions};
 use super::{DataTable, DocData, Document, Office, RoleFonts};
 use crate::finding::Finding;
-use crate::forms::IssuedFor;
-use crate::ledger::{Ledger, LedgerError, LEDGER_FILE};
 use crate::model::Register;
 use crate::profile::Profile;
 use crate::render::batch::{merge, render_all, threads_for, Job};
@@ -124,6 +125,8 @@ pub struct ManifestRow {
 #[derive(Debug, Clone)]
 pub struct GenerateOutcome {
     pub rows: Vec<ManifestRow>,
+    /// Persons given no document (data to fix) and forms refused, with the reasons.
+    pub held: Vec<Held>,
     /// Every file written (documents, manifest, ledger), full paths.
     pub written: Vec<PathBuf>,
 }
@@ -143,8 +146,9 @@ pub enum GenerateError {
     Exists(Vec<String>),
     #[error("写入 {path} 失败: {msg}")]
     Io { path: String, msg: String },
+    /// Nothing to make; the persons and forms held back, with the reasons.
     #[error("没有需要生成的文书")]
-    Nothing,
+    Nothing(Vec<Held>),
 }
 
 fn io_err(path: &Path, e: std::io::Error) -> GenerateError {
@@ -152,6 +156,29 @@ fn io_err(path: &Path, e: std::io::Error) -> GenerateError {
         path: path.display().to_string(),
         msg: e.to_string(),
     }
+}
+
+/// The documents of a batch, and who was held back.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub docs: Vec<Document>,
+    pub held: Vec<Held>,
+}
+
+/// The documents the ledger records as issued, for the planner (warnings counted, reminders
+/// before reports, facts reported once).
+fn issued_of(ledger: &Ledger) -> Vec<Issued> {
+    ledger
+        .entries()
+        .iter()
+        .map(|e| Issued {
+            form: e.form.clone(),
+            person: e.person.clone(),
+            event: e.event.clone(),
+            number: e.number.clone(),
+            date: e.date,
+        })
+        .collect()
 }
 
 /// Plans and builds the documents, taking numbers from `ledger` (which is updated). A served
@@ -162,8 +189,8 @@ pub fn prepare(
     profile: &Profile,
     opts: &GenerateOptions,
     ledger: &mut Ledger,
-) -> Result<Vec<Document>, GenerateError> {
-    let requests = plan(register, findings, &opts.plan, opts.as_of)?;
+) -> Result<Prepared, GenerateError> {
+    let issued = issued_of(ledger);
     let ctx = BuildContext {
         register,
         findings,
@@ -172,7 +199,10 @@ pub fn prepare(
         as_of: opts.as_of,
         fonts: opts.fonts.clone(),
         upper_dates: opts.upper_dates,
+        quarter: opts.plan.quarter,
+        issued: &issued,
     };
+    let Plan { requests, held } = plan(&ctx, &opts.plan)?;
     let mut docs = Vec::with_capacity(requests.len());
     for req in &requests {
         let person = req.person.and_then(|i| register.persons.get(i));
@@ -200,7 +230,7 @@ pub fn prepare(
             docs.push(build(&r, &ctx, ""));
         }
     }
-    Ok(docs)
+    Ok(Prepared { docs, held })
 }
 
 fn town_of(register: &Register, unit: &str) -> String {
@@ -246,11 +276,8 @@ pub fn check_glyphs(docs: &[Document], fonts: &FontSet) -> Result<(), GenerateEr
 
 /// The render job of a document.
 pub fn job_of(doc: &Document) -> Job {
-    let template = crate::forms::get(&doc.form)
-        .map(|f| f.template.clone())
-        .unwrap_or_else(|| doc.form.clone());
     Job {
-        template,
+        template: doc.form.clone(),
         // Serializing plain strings and numbers cannot fail.
         data: serde_json::to_vec(&doc.data).unwrap_or_default(),
     }
@@ -489,9 +516,9 @@ pub fn generate(
     let ledger_path = out_dir.join(LEDGER_FILE);
     let mut ledger = Ledger::load(&ledger_path)?;
     let before = ledger.entries().len();
-    let docs = prepare(register, findings, profile, opts, &mut ledger)?;
+    let Prepared { docs, held } = prepare(register, findings, profile, opts, &mut ledger)?;
     if docs.is_empty() {
-        return Err(GenerateError::Nothing);
+        return Err(GenerateError::Nothing(held));
     }
     let fonts = opts.font_set();
     check_glyphs(&docs, fonts)?;
@@ -553,7 +580,11 @@ pub fn generate(
         return Err(e);
     }
     let written = staged.commit()?;
-    Ok(GenerateOutcome { rows, written })
+    Ok(GenerateOutcome {
+        rows,
+        held,
+        written,
+    })
 }
 
 /// One file name per document, made unique with `_2`, `_3`, ... where two would clash.
@@ -848,8 +879,10 @@ pub fn preview(
     pixel_per_pt: f64,
 ) -> Result<Vec<u8>, GenerateError> {
     let mut ledger = Ledger::new();
-    let docs = prepare(register, findings, profile, opts, &mut ledger)?;
-    let doc = docs.first().ok_or(GenerateError::Nothing)?;
+    let Prepared { docs, held } = prepare(register, findings, profile, opts, &mut ledger)?;
+    let Some(doc) = docs.first() else {
+        return Err(GenerateError::Nothing(held));
+    };
     let fonts = opts.font_set();
     check_glyphs(std::slice::from_ref(doc), fonts)?;
     let pages =

@@ -3,13 +3,19 @@
 //! - [`chinese`]: dates (2025年3月1日, 二〇二五年三月一日), 文号, money in capitals.
 //! - [`obligations`]: the obligations an agreement lists (from the profile).
 //! - [`plan`]: which documents to make (by form / person / unit, or what findings make due).
+//! - [`forms`]: one table line per form (its YAML, template and builder module).
 //! - [`build`]: the data a template shows, built from the register (strings, never code).
+//! - [`ledger`]: the office's document numbers (文号).
 //!
 //! Rendering and writing are in [`crate::render`] (engine) and [`crate::render::batch`].
 
 pub mod build;
 pub mod chinese;
+pub mod documents;
+pub mod due;
+pub mod forms;
 pub mod generate;
+pub mod ledger;
 pub mod obligations;
 pub mod plan;
 

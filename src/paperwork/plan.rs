@@ -1,7 +1,9 @@
-//! Which documents to make: by form, person and unit, or everything the findings make due.
+//! Which documents to make: by form, person and unit, or everything the law makes due
+//! ([`super::due`]); and who is held back, and why.
 
-use crate::finding::{Finding, Severity};
-use crate::forms::{self, FormDef, IssuedFor};
+use super::build::{BuildContext, PersonRef};
+use super::due::{self, Held, NoticePlan, ReportPlan, WarningPlan};
+use super::forms::{self, FormDef, IssuedFor};
 use crate::model::Register;
 use chrono::{Datelike, NaiveDate};
 
@@ -10,10 +12,12 @@ use chrono::{Datelike, NaiveDate};
 pub enum Event {
     /// One document per person or unit.
     None,
-    /// A written warning recorded in 告诫 (index into `register.warnings`).
-    Warning(usize),
-    /// A finding that made the document due.
-    Finding(Finding),
+    /// A 告诫书 with the facts it warns about.
+    Warn(WarningPlan),
+    /// A report to the police on one ground.
+    Report(ReportPlan),
+    /// A work notice (工作提醒单) to one addressee.
+    Notice(NoticePlan),
     /// A calendar quarter (季度评估).
     Quarter { year: i32, quarter: u8 },
     /// A leave recorded in 请假 (index into `register.leaves`).
@@ -28,18 +32,17 @@ pub enum Event {
 }
 
 impl Event {
-    /// A stable key: the same event gives the same key on every run (ledger numbering).
+    /// A stable key: the same event gives the same key on every run (ledger numbering). A
+    /// warning is keyed by its date, a report by its ground and the date of its last fact.
     pub fn key(&self, register: &Register) -> String {
         match self {
             Event::None => String::new(),
-            Event::Warning(i) => match register.warnings.get(*i) {
-                Some(w) => format!("告诫{}", w.row + 1),
-                None => format!("告诫?{i}"),
+            Event::Warn(w) => format!("告诫@{}", w.date),
+            Event::Report(r) => match r.last_fact() {
+                Some(d) => format!("报告-{}@{d}", r.ground.key()),
+                None => format!("报告-{}", r.ground.key()),
             },
-            Event::Finding(f) => match f.cells.first() {
-                Some(c) => format!("{}@{}", f.code, register.cell_name(c)),
-                None => f.code.to_string(),
-            },
+            Event::Notice(n) => format!("提醒-{}", n.to.label()),
             Event::Quarter { year, quarter } => format!("{year}Q{quarter}"),
             Event::Leave(i) => match register.leaves.get(*i) {
                 Some(l) => format!("请假{}", l.row + 1),
@@ -70,7 +73,8 @@ pub struct Request {
 /// What `generate` was asked for.
 #[derive(Debug, Clone, Default)]
 pub struct PlanOptions {
-    /// Form ids (`--form`); empty: every form the findings make due (with `due`).
+    /// Forms (`--form`): ids, titles or short names; empty: every form the findings make due
+    /// (with `due`).
     pub forms: Vec<String>,
     /// 编号s (`--person`); empty: everyone (in the selected units).
     pub persons: Vec<String>,
@@ -92,6 +96,24 @@ pub enum PlanError {
     #[error("请用 --form 指定文书，或用 --due 生成检查结果要求的全部文书")]
     NothingAsked,
 }
+
+/// The documents to make and the persons or forms held back.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Sorted by unit, person, form (catalogue order) and event.
+    pub requests: Vec<Request>,
+    /// Who gets no document (data to fix) or which form was refused, and why.
+    pub held: Vec<Held>,
+}
+
+/// Forms whose documents have legal effect and follow only from the law's map: asked for by
+/// name they are the same documents as with `--due`, never more.
+const STAGED_FORMS: [&str; 4] = [
+    "report_reminder",
+    "serious_breach_report",
+    "warning_letter",
+    "work_notice",
+];
 
 /// The last calendar quarter that ended on or before `as_of`.
 pub fn last_quarter(as_of: NaiveDate) -> (i32, u8) {
@@ -132,18 +154,14 @@ fn person_selected(register: &Register, i: usize, opts: &PlanOptions) -> bool {
     by_person && by_unit
 }
 
-/// The documents to make, sorted by unit, person, form (catalogue order) and event.
-pub fn plan(
-    register: &Register,
-    findings: &[Finding],
-    opts: &PlanOptions,
-    as_of: NaiveDate,
-) -> Result<Vec<Request>, PlanError> {
+/// The documents to make, and who is held back.
+pub fn plan(ctx: &BuildContext, opts: &PlanOptions) -> Result<Plan, PlanError> {
+    let register = ctx.register;
     let mut wanted: Vec<&'static FormDef> = Vec::new();
-    for id in &opts.forms {
-        match forms::get(id) {
+    for name in &opts.forms {
+        match forms::find(name) {
             Some(f) => wanted.push(f),
-            None => return Err(PlanError::UnknownForm(id.clone(), forms::ids().join("、"))),
+            None => return Err(PlanError::UnknownForm(name.clone(), forms::choices())),
         }
     }
     for id in &opts.persons {
@@ -154,11 +172,44 @@ pub fn plan(
     if wanted.is_empty() && !opts.due {
         return Err(PlanError::NothingAsked);
     }
+    let gate = due::gated(ctx);
+    let mut held: Vec<Held> = Vec::new();
+    let mut selected: Vec<usize> = Vec::new();
+    for i in (0..register.persons.len()).filter(|&i| person_selected(register, i, opts)) {
+        match gate.get(&i) {
+            Some(reasons) => {
+                let p = &register.persons[i];
+                held.push(Held {
+                    person_id: p.id.clone(),
+                    name: p.name.clone(),
+                    unit: p.unit.clone(),
+                    form: String::new(),
+                    reasons: reasons.clone(),
+                });
+            }
+            None => selected.push(i),
+        }
+    }
     let mut out = Vec::new();
     if opts.due {
-        due_requests(register, findings, opts, &wanted, &mut out);
+        for &i in &selected {
+            out.extend(
+                due::person_due(ctx, i, &mut held)
+                    .into_iter()
+                    .filter(|r| wanted.is_empty() || wanted.iter().any(|w| w.id == r.form.id)),
+            );
+        }
+        if opts.persons.is_empty() {
+            for unit in units_of_findings(ctx, opts) {
+                out.extend(
+                    due::unit_due(ctx, &unit)
+                        .into_iter()
+                        .filter(|r| wanted.is_empty() || wanted.iter().any(|w| w.id == r.form.id)),
+                );
+            }
+        }
     } else {
-        asked_requests(register, findings, opts, &wanted, as_of, &mut out);
+        asked_requests(ctx, opts, &wanted, &selected, &mut out, &mut held);
     }
     let order = |f: &FormDef| {
         forms::all()
@@ -180,74 +231,71 @@ pub fn plan(
         .collect();
     keyed.sort_by(|a, b| (&a.0, &a.1, a.2, &a.3).cmp(&(&b.0, &b.1, b.2, &b.3)));
     keyed.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2 == b.2 && a.3 == b.3);
-    Ok(keyed.into_iter().map(|k| k.4).collect())
+    held.sort_by(|a, b| (&a.unit, &a.person_id, &a.form).cmp(&(&b.unit, &b.person_id, &b.form)));
+    Ok(Plan {
+        requests: keyed.into_iter().map(|k| k.4).collect(),
+        held,
+    })
 }
 
-fn due_requests(
-    register: &Register,
-    findings: &[Finding],
-    opts: &PlanOptions,
-    wanted: &[&'static FormDef],
-    out: &mut Vec<Request>,
-) {
-    for f in findings {
-        let person = f.person.as_deref().and_then(|id| register.person_index(id));
-        if let Some(i) = person {
-            if !person_selected(register, i, opts) {
-                continue;
-            }
-        } else if !opts.persons.is_empty() {
-            continue;
-        }
-        for due in &f.due {
-            let Some(form) = forms::get(&due.0) else {
-                continue;
-            };
-            if !wanted.is_empty() && !wanted.iter().any(|w| w.id == form.id) {
-                continue;
-            }
-            let unit = person
-                .and_then(|i| register.persons.get(i))
-                .map(|p| p.unit.clone())
-                .or_else(|| f.unit.clone())
-                .unwrap_or_default();
-            let event = match form.issued_for {
-                IssuedFor::Event => Event::Finding(f.clone()),
-                IssuedFor::Person | IssuedFor::Unit => Event::None,
-            };
-            if form.issued_for != IssuedFor::Unit && person.is_none() {
-                continue;
-            }
-            out.push(Request {
-                form,
-                person: if form.issued_for == IssuedFor::Unit {
-                    None
-                } else {
-                    person
-                },
-                unit,
-                event,
-            });
-        }
-    }
+/// The units with unit findings (U201–U204), among the selected units.
+fn units_of_findings(ctx: &BuildContext, opts: &PlanOptions) -> Vec<String> {
+    let mut units: Vec<String> = ctx
+        .findings
+        .iter()
+        .filter(|f| f.person.is_none())
+        .filter_map(|f| f.unit.clone())
+        .filter(|u| opts.units.is_empty() || opts.units.contains(u))
+        .collect();
+    units.sort();
+    units.dedup();
+    units
 }
 
 fn asked_requests(
-    register: &Register,
-    findings: &[Finding],
+    ctx: &BuildContext,
     opts: &PlanOptions,
     wanted: &[&'static FormDef],
-    as_of: NaiveDate,
+    selected: &[usize],
     out: &mut Vec<Request>,
+    held: &mut Vec<Held>,
 ) {
-    let selected: Vec<usize> = (0..register.persons.len())
-        .filter(|&i| person_selected(register, i, opts))
-        .collect();
+    let register = ctx.register;
     for form in wanted {
+        if STAGED_FORMS.contains(&form.id.as_str()) {
+            for &i in selected {
+                let before = out.len();
+                out.extend(
+                    due::person_due(ctx, i, held)
+                        .into_iter()
+                        .filter(|r| r.form.id == form.id),
+                );
+                let refused = held
+                    .iter()
+                    .any(|h| h.person_id == register.persons[i].id && h.form == form.id);
+                if out.len() == before && !refused && opts.persons.contains(&register.persons[i].id)
+                {
+                    let p = &register.persons[i];
+                    held.push(Held {
+                        person_id: p.id.clone(),
+                        name: p.name.clone(),
+                        unit: p.unit.clone(),
+                        form: form.id.clone(),
+                        reasons: vec![format!("台帐中没有应出具{}的事实，不予出具", form.short)],
+                    });
+                }
+            }
+            if form.id == "work_notice" && opts.persons.is_empty() {
+                for unit in units_of_findings(ctx, opts) {
+                    out.extend(due::unit_due(ctx, &unit));
+                }
+            }
+            continue;
+        }
         match form.issued_for {
             IssuedFor::Unit => {
                 let mut units: Vec<String> = Vec::new();
-                for &i in &selected {
+                for &i in selected {
                     let p = &register.persons[i];
                     let u = if form.id == "test_commission" {
                         p.town.clone()
@@ -267,79 +315,39 @@ fn asked_requests(
                     });
                 }
             }
-            IssuedFor::Person => {
-                for &i in &selected {
-                    out.push(Request {
-                        form,
-                        person: Some(i),
-                        unit: register.persons[i].unit.clone(),
-                        event: Event::None,
-                    });
-                }
-            }
-            IssuedFor::Event => {
-                for &i in &selected {
-                    for event in person_events(register, findings, form, i, opts, as_of) {
-                        out.push(Request {
-                            form,
-                            person: Some(i),
-                            unit: register.persons[i].unit.clone(),
-                            event,
-                        });
+            IssuedFor::Person | IssuedFor::Event => {
+                for &i in selected {
+                    let events = if form.issued_for == IssuedFor::Person {
+                        vec![Event::None]
+                    } else {
+                        (form.entry().events)(ctx, i)
+                    };
+                    let p = &register.persons[i];
+                    let who = PersonRef {
+                        person: p,
+                        index: i,
+                        town: &p.town,
+                    };
+                    for event in events {
+                        match (form.entry().holds)(ctx, &who, &event) {
+                            Ok(()) => out.push(Request {
+                                form,
+                                person: Some(i),
+                                unit: p.unit.clone(),
+                                event,
+                            }),
+                            Err(reason) => held.push(Held {
+                                person_id: p.id.clone(),
+                                name: p.name.clone(),
+                                unit: p.unit.clone(),
+                                form: form.id.clone(),
+                                reasons: vec![reason],
+                            }),
+                        }
                     }
                 }
             }
         }
-    }
-}
-
-/// The events of one person a per-event form is made for when asked by name.
-fn person_events(
-    register: &Register,
-    findings: &[Finding],
-    form: &FormDef,
-    i: usize,
-    opts: &PlanOptions,
-    as_of: NaiveDate,
-) -> Vec<Event> {
-    let pid = &register.persons[i].id;
-    let person_findings = || {
-        findings
-            .iter()
-            .filter(move |f| f.person.as_deref() == Some(pid.as_str()))
-    };
-    match form.id.as_str() {
-        "warning_letter" => {
-            let mut ev: Vec<Event> = register
-                .warnings
-                .iter()
-                .enumerate()
-                .filter(|(_, w)| w.person == i && w.kind == crate::model::WarningKind::Written)
-                .map(|(idx, _)| Event::Warning(idx))
-                .collect();
-            ev.extend(
-                person_findings()
-                    .filter(|f| f.due.iter().any(|d| d.0 == form.id))
-                    .map(|f| Event::Finding(f.clone())),
-            );
-            ev
-        }
-        "leave_approval" => register
-            .leaves
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| l.person == i)
-            .map(|(idx, _)| Event::Leave(idx))
-            .collect(),
-        "quarterly_evaluation" => {
-            let (year, quarter) = opts.quarter.unwrap_or_else(|| last_quarter(as_of));
-            vec![Event::Quarter { year, quarter }]
-        }
-        "serious_breach_report" => person_findings()
-            .filter(|f| f.severity >= Severity::Breach && f.due.iter().any(|d| d.0 == form.id))
-            .map(|f| Event::Finding(f.clone()))
-            .collect(),
-        _ => Vec::new(),
     }
 }
 

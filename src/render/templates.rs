@@ -4,69 +4,28 @@ use super::world::file_id;
 use std::sync::OnceLock;
 use typst::syntax::{FileId, Source};
 
+/// The templates that belong to no form: (virtual path, text). The forms' own templates come
+/// from their table lines ([`crate::paperwork::forms::FORMS`]).
+static SHARED_TEMPLATES: &[(&str, &str)] = &[(
+    "/templates/style.typ",
+    include_str!("../../templates/style.typ"),
+)];
+
 /// Every embedded template: (virtual path, text).
-pub static TEMPLATES: &[(&str, &str)] = &[
-    (
-        "/templates/style.typ",
-        include_str!("../../templates/style.typ"),
-    ),
-    (
-        "/templates/agreement.typ",
-        include_str!("../../templates/agreement.typ"),
-    ),
-    (
-        "/templates/test_commission.typ",
-        include_str!("../../templates/test_commission.typ"),
-    ),
-    (
-        "/templates/warning_letter.typ",
-        include_str!("../../templates/warning_letter.typ"),
-    ),
-    (
-        "/templates/quarterly_evaluation.typ",
-        include_str!("../../templates/quarterly_evaluation.typ"),
-    ),
-    (
-        "/templates/total_evaluation.typ",
-        include_str!("../../templates/total_evaluation.typ"),
-    ),
-    (
-        "/templates/serious_breach_report.typ",
-        include_str!("../../templates/serious_breach_report.typ"),
-    ),
-    (
-        "/templates/report_reminder.typ",
-        include_str!("../../templates/report_reminder.typ"),
-    ),
-    (
-        "/templates/leave_approval.typ",
-        include_str!("../../templates/leave_approval.typ"),
-    ),
-    (
-        "/templates/transfer_letter.typ",
-        include_str!("../../templates/transfer_letter.typ"),
-    ),
-    (
-        "/templates/discharge_proposal.typ",
-        include_str!("../../templates/discharge_proposal.typ"),
-    ),
-    (
-        "/templates/discharge_notice.typ",
-        include_str!("../../templates/discharge_notice.typ"),
-    ),
-    (
-        "/templates/registration_form.typ",
-        include_str!("../../templates/registration_form.typ"),
-    ),
-    (
-        "/templates/receipt_of_service.typ",
-        include_str!("../../templates/receipt_of_service.typ"),
-    ),
-    (
-        "/templates/register_table.typ",
-        include_str!("../../templates/register_table.typ"),
-    ),
-];
+fn all_templates() -> &'static [(String, &'static str)] {
+    static ALL: OnceLock<Vec<(String, &'static str)>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        SHARED_TEMPLATES
+            .iter()
+            .map(|(path, text)| (path.to_string(), *text))
+            .chain(
+                crate::paperwork::forms::FORMS
+                    .iter()
+                    .map(|f| (format!("/templates/{}.typ", f.id), f.template)),
+            )
+            .collect()
+    })
+}
 
 struct Parsed {
     id: FileId,
@@ -77,7 +36,7 @@ struct Parsed {
 fn parsed() -> &'static [Parsed] {
     static ALL: OnceLock<Vec<Parsed>> = OnceLock::new();
     ALL.get_or_init(|| {
-        TEMPLATES
+        all_templates()
             .iter()
             .filter_map(|(path, text)| {
                 let id = file_id(path)?;
@@ -106,5 +65,5 @@ pub fn text(id: FileId) -> Option<&'static str> {
 
 /// Whether a template with this virtual path is embedded.
 pub fn exists(path: &str) -> bool {
-    TEMPLATES.iter().any(|(p, _)| *p == path)
+    all_templates().iter().any(|(p, _)| p == path)
 }

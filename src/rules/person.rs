@@ -13,7 +13,7 @@
 use super::schedule::{count_events, item_periods, items_for, PeriodCount};
 use super::window::{add_days, add_years, counted_periods, pro_rata, programme_window, Window};
 use super::Ctx;
-use crate::finding::{forms, Finding};
+use crate::finding::{Finding, Severity};
 use crate::model::{CellRef, ContactKind, EvalPeriod, Person, Sex, Sheet, Status, TestResult};
 use crate::profile::EventKind;
 use chrono::{Datelike, NaiveDate};
@@ -135,9 +135,14 @@ fn p101_late_report_in(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     );
 }
 
-/// P102: the report-in deadline passed before the as-of date and there is no 报到日期: the
-/// person is regarded as refusing the programme; a reminder and a report to the police are
-/// due. Only for persons still 执行中 (an ended programme has been dealt with).
+/// P102: not reported in and the report-in deadline passed before the as-of date (only for
+/// persons still 执行中). Two stages, and the law's floor holds whatever the profile says:
+/// - past the local deadline (`report_in.days`) but not the statutory one
+///   (`report_in.statutory_days`, 《戒毒条例》第十四条: 15 days): a warning — the office urges
+///   the person to report in (催告报到通知书); nothing statutory follows yet;
+/// - past the statutory deadline: regarded as refusing the programme (breach); the report to
+///   the police follows (after the reminder's deadline when the office urges first).
+/// `due_date` is the statutory deadline: the map makes the report due only after it.
 fn p102_no_report_in(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let p = &cx.register.persons[i];
     if p.report_date.is_some() || p.status_or_active() != Status::Active {
@@ -146,25 +151,54 @@ fn p102_no_report_in(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let Some((base, field, days, deadline)) = report_deadline(cx, p) else {
         return;
     };
-    if deadline >= cx.as_of {
+    let statutory_days = cx.profile.report_in.statutory_days;
+    let statutory = add_days(base, statutory_days);
+    // The local deadline never makes the statutory consequence arise earlier.
+    let local = deadline.min(statutory);
+    if local >= cx.as_of {
         return;
     }
-    let msg = format!(
-        "{}{}，应于{}日内（至{}）报到，截至{}仍未报到，视为拒绝接受社区戒毒（康复），应报告公安机关",
-        field,
-        cn_date(base),
-        days,
-        cn_date(deadline),
-        cn_date(cx.as_of)
-    );
-    out.push(
-        cx.person_finding("P102", i, msg)
-            .cell(person_cell(cx, p, "报到日期"))
-            .cell(person_cell(cx, p, field))
-            .basis(cx.profile.report_in.basis.clone())
-            .due(forms::REPORT_REMINDER)
-            .due(forms::SERIOUS_BREACH_REPORT),
-    );
+    let configured = cx.severity("P102");
+    let (severity, msg) = if cx.as_of <= statutory {
+        (
+            configured.min(Severity::Warning),
+            format!(
+                "{}{}，应于{}日内（至{}）报到，截至{}仍未报到；尚在法定{}日报到期限（至{}）内，应催告其报到",
+                field,
+                cn_date(base),
+                days.min(statutory_days),
+                cn_date(local),
+                cn_date(cx.as_of),
+                statutory_days,
+                cn_date(statutory)
+            ),
+        )
+    } else {
+        (
+            configured,
+            format!(
+                "{}{}，法定{}日报到期限已于{}届满，截至{}仍未报到，视为拒绝接受社区戒毒（康复）；{}",
+                field,
+                cn_date(base),
+                statutory_days,
+                cn_date(statutory),
+                cn_date(cx.as_of),
+                if cx.profile.report_in.urge_first {
+                    "经催告期限届满仍未报到的，应报告公安机关"
+                } else {
+                    "应报告公安机关"
+                }
+            ),
+        )
+    };
+    let mut f = cx
+        .person_finding("P102", i, msg)
+        .cell(person_cell(cx, p, "报到日期"))
+        .cell(person_cell(cx, p, field))
+        .basis(cx.profile.report_in.basis.clone())
+        .due_date(statutory);
+    f.severity = severity;
+    out.push(f);
 }
 
 /// P103: reported in but the agreement was not signed within `agreement.days_after_report_in`
@@ -206,9 +240,10 @@ fn p103_agreement(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
             }
             .cell(person_cell(cx, p, "协议签订日期"))
             .cell(person_cell(cx, p, "报到日期"));
-            // The agreement itself is due only while the programme runs.
+            // The agreement itself is due only while the programme runs (the map makes it due
+            // past the deadline; a finding without one makes nothing due).
             if p.status_or_active() == Status::Active {
-                f.due(forms::AGREEMENT).due_date(deadline)
+                f.due_date(deadline)
             } else {
                 f
             }
@@ -242,8 +277,6 @@ fn p104_term_ended_active(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
             .cell(person_cell(cx, p, "状态"))
             .cell(person_cell(cx, p, "报到日期"))
             .basis(cx.profile.term.basis.clone())
-            .due(forms::DISCHARGE_PROPOSAL)
-            .due(forms::DISCHARGE_NOTICE)
             .due_date(w.last_term_day()),
     );
 }
@@ -319,8 +352,7 @@ fn schedule_rule(cx: &Ctx, i: usize, code: &'static str, kind: EventKind, out: &
     out.push(
         cx.person_finding(code, i, msg)
             .cell(person_cell(cx, p, "编号"))
-            .basis(bases.join("；"))
-            .due(forms::WARNING_LETTER),
+            .basis(bases.join("；")),
     );
 }
 
@@ -446,8 +478,7 @@ fn p110_refused_tests(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
                 bad.iter()
                     .map(|t| cx.register.cell(Sheet::Tests, t.row, "结果")),
             )
-            .basis(rule.basis.clone())
-            .due(forms::SERIOUS_BREACH_REPORT),
+            .basis(rule.basis.clone()),
     );
 }
 
@@ -497,8 +528,7 @@ fn p111_departures(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
                 rows.iter()
                     .map(|l| cx.register.cell(Sheet::Leaves, l.row, "离开日期")),
             )
-            .basis(rule.basis.clone())
-            .due(forms::SERIOUS_BREACH_REPORT),
+            .basis(rule.basis.clone()),
     );
 }
 
@@ -527,8 +557,7 @@ fn p112_positive_test(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
                 pos.iter()
                     .map(|t| cx.register.cell(Sheet::Tests, t.row, "结果")),
             )
-            .basis(cx.profile.positive_test.basis.clone())
-            .due(forms::SERIOUS_BREACH_REPORT),
+            .basis(cx.profile.positive_test.basis.clone()),
     );
 }
 
@@ -585,8 +614,7 @@ fn p113_warnings_ignored(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
                 used.iter()
                     .map(|x| cx.register.cell(Sheet::Warnings, x.row, "日期")),
             )
-            .basis(rule.basis.clone())
-            .due(forms::SERIOUS_BREACH_REPORT),
+            .basis(rule.basis.clone()),
     );
 }
 
@@ -631,8 +659,7 @@ fn p114_long_leave(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     out.push(
         cx.person_finding("P114", i, msg)
             .cells(cells)
-            .basis(cx.profile.leave.basis.clone())
-            .due(forms::WARNING_LETTER),
+            .basis(cx.profile.leave.basis.clone()),
     );
 }
 
@@ -731,7 +758,6 @@ fn p116_total_evaluation(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         cx.person_finding("P116", i, msg)
             .cell(person_cell(cx, p, "报到日期"))
             .basis(cx.profile.term.total_evaluation_basis.clone())
-            .due(forms::TOTAL_EVALUATION)
             .due_date(w.last_term_day()),
     );
 }

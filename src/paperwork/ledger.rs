@@ -30,6 +30,8 @@ pub struct LedgerEntry {
     pub person: String,
     /// The event key ("" for one document per person or unit).
     pub event: String,
+    /// The document's date (the as-of date of the run that first gave the number).
+    pub date: Option<chrono::NaiveDate>,
 }
 
 /// Why the ledger could not be read.
@@ -106,6 +108,7 @@ impl Ledger {
                 form: field(4),
                 person: field(5),
                 event: field(6),
+                date: None,
             };
             let key = (
                 entry.form.clone(),
@@ -176,6 +179,7 @@ impl Ledger {
             form: form.to_string(),
             person: person.to_string(),
             event: event.to_string(),
+            date: None,
         });
         number
     }

@@ -1,0 +1,30 @@
+//! The form `discharge_notice`: the data its template shows (see `forms/discharge_notice.yaml`).
+
+use super::prelude::*;
+
+pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Event) {
+    let p = who.person;
+    let town = who.town;
+    d.addressee = format!("{}：", p.name);
+    d.paragraphs.push(format!(
+        "你于{}经{}以{}决定责令{}，自{}起执行。至{}，你的{}期限届满。",
+        ctx.opt_date(p.decision_date),
+        or_blank(&p.decision_authority),
+        or_blank(&p.decision_number),
+        programme(p),
+        ctx.opt_date(p.report_date),
+        ctx.opt_date(term_end(p)),
+        programme(p)
+    ));
+    d.paragraphs.push(format!(
+        "根据《戒毒条例》第二十三条的规定，现决定解除你的{}。",
+        programme(p)
+    ));
+    d.seal = format!("{}（印章）", ctx.office.police_for(town));
+    d.closing.push(format!("抄送：{}", d.office));
+}
+
+/// Made only once the term has ended: before, the register does not support it.
+pub fn holds(ctx: &BuildContext, who: &PersonRef, _event: &Event) -> Result<(), String> {
+    term_has_ended(ctx, who.person)
+}

@@ -1,0 +1,555 @@
+//! Documents that follow the law: for every rule, which documents fall due, to whom and on
+//! which ground; the data gate; warnings counted as the law counts them; the statutory floor
+//! of the report-in deadline; forms that refuse to state what the register does not support.
+//! Registers are built in memory; plans are made as `generate --due` makes them.
+
+mod common;
+use common::*;
+
+use chrono::Datelike;
+use rehabdocs::check::{check_loaded, Selection};
+use rehabdocs::finding::{Finding, Severity};
+use rehabdocs::model::*;
+use rehabdocs::paperwork::build::BuildContext;
+use rehabdocs::paperwork::due::{Held, Issued, ReportGround};
+use rehabdocs::paperwork::plan::{plan, Event, PlanOptions};
+use rehabdocs::paperwork::Office;
+use rehabdocs::profile::Profile;
+
+/// What a plan makes due: (编号, form, event key), and what it holds back.
+struct Due {
+    docs: Vec<(String, String, String)>,
+    events: Vec<Event>,
+    held: Vec<Held>,
+    findings: Vec<Finding>,
+}
+
+impl Due {
+    fn forms_of(&self, id: &str) -> Vec<&str> {
+        self.docs
+            .iter()
+            .filter(|d| d.0 == id)
+            .map(|d| d.1.as_str())
+            .collect()
+    }
+    fn keys_of(&self, id: &str, form: &str) -> Vec<&str> {
+        self.docs
+            .iter()
+            .filter(|d| d.0 == id && d.1 == form)
+            .map(|d| d.2.as_str())
+            .collect()
+    }
+}
+
+fn plan_with(
+    r: Register,
+    extra: Vec<Finding>,
+    profile: &Profile,
+    as_of: &str,
+    issued: &[Issued],
+    forms: &[&str],
+    persons: &[&str],
+) -> Due {
+    let as_of = d(as_of);
+    let report = check_loaded(r, extra, profile, as_of, &Selection::default());
+    let office = Office::default();
+    let ctx = BuildContext {
+        register: &report.register,
+        findings: &report.findings,
+        profile,
+        office: &office,
+        as_of,
+        fonts: rehabdocs::paperwork::RoleFonts::embedded(),
+        upper_dates: false,
+        quarter: None,
+        issued,
+    };
+    let opts = PlanOptions {
+        forms: forms.iter().map(|s| s.to_string()).collect(),
+        persons: persons.iter().map(|s| s.to_string()).collect(),
+        due: forms.is_empty(),
+        ..PlanOptions::default()
+    };
+    let p = plan(&ctx, &opts).expect("plan");
+    let docs = p
+        .requests
+        .iter()
+        .map(|q| {
+            (
+                q.person
+                    .map(|i| report.register.persons[i].id.clone())
+                    .unwrap_or_else(|| q.unit.clone()),
+                q.form.id.clone(),
+                q.event.key(&report.register),
+            )
+        })
+        .collect();
+    Due {
+        docs,
+        events: p.requests.into_iter().map(|q| q.event).collect(),
+        held: p.held,
+        findings: report.findings,
+    }
+}
+
+fn due(r: Register, as_of: &str) -> Due {
+    plan_with(r, vec![], &Profile::standard(), as_of, &[], &[], &[])
+}
+
+/// A person compliant from report-in to `to`.
+fn compliant_person(b: &mut B, id: &str, report: &str, to: &str) -> usize {
+    let i = b.person(id, report, |_| {});
+    b.compliant(i, report, to);
+    i
+}
+
+fn notice_to(due: &Due, id: &str) -> Vec<String> {
+    due.docs
+        .iter()
+        .zip(&due.events)
+        .filter(|(d, _)| d.0 == id && d.1 == "work_notice")
+        .filter_map(|(_, e)| match e {
+            Event::Notice(n) => Some(n.to.label().to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+// ------------------------------------------------------------------ one test per rule code
+
+#[test]
+fn p101_late_report_in_makes_no_document() {
+    let mut b = B::new();
+    let i = b.person("A1", "2025-01-20", |p| {
+        p.served_date = Some(d("2025-01-01"))
+    });
+    b.compliant(i, "2025-01-20", "2025-06-30");
+    let due = due(b.done(), "2025-06-30");
+    assert!(due.findings.iter().any(|f| f.code == "P101"));
+    assert!(due.forms_of("A1").is_empty(), "{:?}", due.docs);
+}
+
+#[test]
+fn p102_a_local_deadline_gives_a_reminder_and_no_statutory_consequence_before_day_15() {
+    let mut b = B::new();
+    b.person("C1", "2025-01-01", |p| {
+        p.report_date = None;
+        p.agreement_date = None;
+        p.served_date = Some(d("2025-01-01"));
+    });
+    let r = b.done();
+    // Day 11 under the 7-day local rule: a reminder only.
+    let day11 = due(r.clone(), "2025-01-12");
+    assert_eq!(day11.forms_of("C1"), vec!["report_reminder"]);
+    let f = day11.findings.iter().find(|f| f.code == "P102").unwrap();
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(!f.message.contains("视为拒绝"), "{}", f.message);
+    // Day 16, statutory deadline passed, no reminder issued yet: the reminder first, the
+    // report held with the reason.
+    let day16 = due(r.clone(), "2025-01-17");
+    assert_eq!(day16.forms_of("C1"), vec!["report_reminder"]);
+    let held = day16
+        .held
+        .iter()
+        .find(|h| h.form == "serious_breach_report")
+        .expect("report held");
+    assert!(
+        held.reasons[0].contains("先出具催告报到通知书"),
+        "{:?}",
+        held
+    );
+    // A reminder issued on 2025-01-17 gives until 2025-01-20: the report waits until then…
+    let reminder = Issued {
+        form: "report_reminder".into(),
+        person: "C1".into(),
+        event: String::new(),
+        number: "城禁催〔2025〕1号".into(),
+        date: Some(d("2025-01-17")),
+    };
+    let waiting = plan_with(
+        r.clone(),
+        vec![],
+        &Profile::standard(),
+        "2025-01-20",
+        std::slice::from_ref(&reminder),
+        &[],
+        &[],
+    );
+    assert_eq!(waiting.forms_of("C1"), vec!["report_reminder"]);
+    // …and follows after it, on the ground of refusing the programme, without a new reminder.
+    let after = plan_with(
+        r,
+        vec![],
+        &Profile::standard(),
+        "2025-01-21",
+        &[reminder],
+        &[],
+        &[],
+    );
+    assert_eq!(after.forms_of("C1"), vec!["serious_breach_report"]);
+    match &after.events[0] {
+        Event::Report(rp) => {
+            assert_eq!(rp.ground, ReportGround::Refusal);
+            assert_eq!(
+                rp.reminder,
+                Some((
+                    "城禁催〔2025〕1号".to_string(),
+                    d("2025-01-17"),
+                    d("2025-01-20")
+                ))
+            );
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn p102_without_urging_first_reports_right_after_the_statutory_deadline() {
+    let mut b = B::new();
+    b.person("C2", "2025-01-01", |p| {
+        p.report_date = None;
+        p.agreement_date = None;
+        p.served_date = Some(d("2025-01-01"));
+    });
+    let mut profile = Profile::standard();
+    profile.report_in.urge_first = false;
+    let r = b.done();
+    let before = plan_with(r.clone(), vec![], &profile, "2025-01-16", &[], &[], &[]);
+    assert_eq!(before.forms_of("C2"), vec!["report_reminder"]);
+    let after = plan_with(r, vec![], &profile, "2025-01-17", &[], &[], &[]);
+    assert_eq!(after.forms_of("C2"), vec!["serious_breach_report"]);
+}
+
+#[test]
+fn p103_unsigned_agreement_goes_to_the_person_to_sign_and_a_notice_to_the_worker() {
+    let mut b = B::new();
+    let i = b.person("D3", "2025-01-10", |p| {
+        p.agreement_date = None;
+        p.social_worker = Some("王社工".into());
+    });
+    b.compliant(i, "2025-01-10", "2025-03-31");
+    let due = due(b.done(), "2025-03-31");
+    assert_eq!(due.forms_of("D3"), vec!["agreement", "work_notice"]);
+    assert_eq!(notice_to(&due, "D3"), vec!["专职社工"]);
+}
+
+#[test]
+fn p104_and_p116_term_end_gives_discharge_papers_and_the_total_evaluation() {
+    let mut b = B::new();
+    let i = b.person("E1", "2022-01-01", |_| {});
+    b.compliant(i, "2022-01-01", "2024-12-31");
+    let due = due(b.done(), "2025-01-05");
+    assert_eq!(
+        due.forms_of("E1"),
+        vec!["total_evaluation", "discharge_proposal", "discharge_notice"]
+    );
+}
+
+#[test]
+fn p105_too_few_tests_is_a_work_notice_to_the_police_station_not_a_warning() {
+    let mut b = B::new();
+    let i = b.person("G1", "2024-01-01", |_| {});
+    b.compliant(i, "2024-01-01", "2025-01-31");
+    b.r.tests
+        .retain(|t| t.date >= d("2024-08-01") || t.date < d("2024-01-01"));
+    let due = due(b.done(), "2025-01-31");
+    assert!(due.findings.iter().any(|f| f.code == "P105"));
+    assert_eq!(due.forms_of("G1"), vec!["work_notice"]);
+    assert_eq!(notice_to(&due, "G1"), vec!["派出所"]);
+}
+
+#[test]
+fn p106_no_talk_is_a_work_notice_to_the_group() {
+    let mut b = B::new();
+    let i = compliant_person(&mut b, "H1", "2025-01-01", "2025-06-30");
+    b.r.contacts
+        .retain(|c| !(c.person == i && c.kind == ContactKind::FaceToFace && c.date.month0() == 3));
+    let due = due(b.done(), "2025-06-30");
+    assert_eq!(due.forms_of("H1"), vec!["work_notice"]);
+    assert_eq!(notice_to(&due, "H1"), vec!["帮教小组"]);
+}
+
+#[test]
+fn p107_too_few_self_reports_is_the_persons_breach_one_warning_with_every_month() {
+    let mut b = B::new();
+    let i = compliant_person(&mut b, "I1", "2025-01-01", "2025-06-30");
+    // April and May with one self-report each.
+    b.r.contacts.retain(|c| {
+        !(c.person == i
+            && c.kind == ContactKind::SelfReport
+            && (c.date == d("2025-04-20") || c.date == d("2025-05-20")))
+    });
+    let due = due(b.done(), "2025-06-30");
+    assert_eq!(due.forms_of("I1"), vec!["warning_letter"]);
+    assert_eq!(due.keys_of("I1", "warning_letter"), vec!["告诫@2025-06-30"]);
+    match &due.events[0] {
+        Event::Warn(w) => {
+            assert_eq!(w.nth, 1);
+            assert_eq!(w.facts.len(), 2, "{:?}", w.facts);
+            assert!(w.facts[0].text.contains("2025年4月"), "{:?}", w.facts);
+            assert!(w.facts[1].text.contains("2025年5月"), "{:?}", w.facts);
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn p109_a_quarter_without_evaluation_gives_its_form_and_a_notice_to_the_group() {
+    let mut b = B::new();
+    let i = compliant_person(&mut b, "J1", "2025-01-01", "2025-06-30");
+    b.r.evaluations.retain(|e| {
+        !(e.person == i
+            && e.period
+                == EvalPeriod::Quarter {
+                    year: 2025,
+                    quarter: 1,
+                })
+    });
+    let due = due(b.done(), "2025-06-30");
+    assert_eq!(
+        due.forms_of("J1"),
+        vec!["quarterly_evaluation", "work_notice"]
+    );
+    assert_eq!(due.keys_of("J1", "quarterly_evaluation"), vec!["2025Q1"]);
+    assert_eq!(notice_to(&due, "J1"), vec!["帮教小组"]);
+}
+
+#[test]
+fn p110_three_refusals_are_reported_and_the_report_replaces_the_warning() {
+    let mut b = B::new();
+    let i = compliant_person(&mut b, "L1", "2025-01-01", "2025-06-30");
+    for day in ["2025-02-11", "2025-03-11", "2025-04-11"] {
+        b.test(i, day, TestResult::Refused);
+    }
+    b.warning(i, "2025-03-12", WarningKind::Written);
+    let due = due(b.done(), "2025-06-30");
+    assert_eq!(due.forms_of("L1"), vec!["serious_breach_report"]);
+    match &due.events[0] {
+        Event::Report(r) => {
+            assert_eq!(r.ground, ReportGround::SeriousBreach);
+            assert_eq!(r.facts.len(), 3);
+            assert_eq!(r.warnings.len(), 1, "earlier warnings listed");
+            assert_eq!(r.warnings[0].date, d("2025-03-12"));
+        }
+        e => panic!("{e:?}"),
+    }
+    assert_eq!(
+        due.keys_of("L1", "serious_breach_report"),
+        vec!["报告-严重违反协议@2025-04-11"]
+    );
+}
+
+#[test]
+fn p110_below_threshold_a_refusal_is_warned_once() {
+    let mut b = B::new();
+    let i = compliant_person(&mut b, "L2", "2025-01-01", "2025-06-30");
+    b.test(i, "2025-02-11", TestResult::Refused);
+    b.test(i, "2025-05-11", TestResult::Evaded);
+    b.warning(i, "2025-02-12", WarningKind::Written);
+    let due = due(b.done(), "2025-06-30");
+    // The February refusal was warned about; the May evasion was not: one letter, the second.
+    assert_eq!(due.forms_of("L2"), vec!["warning_letter"]);
+    match &due.events[0] {
+        Event::Warn(w) => {
+            assert_eq!(w.nth, 2);
+            assert_eq!(w.facts.len(), 1);
+            assert!(
+                w.facts[0].text.contains("2025年5月11日逃避"),
+                "{:?}",
+                w.facts
+            );
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn p111_departures_are_reported_below_the_threshold_warned() {
+    let mut b = B::new();
+    let a = compliant_person(&mut b, "M1", "2025-01-01", "2025-06-30");
+    for (from, to) in [
+        ("2025-02-01", "2025-02-02"),
+        ("2025-03-01", "2025-03-02"),
+        ("2025-04-01", "2025-04-02"),
+    ] {
+        b.leave(a, from, Some(to), false);
+    }
+    let c = compliant_person(&mut b, "M2", "2025-01-01", "2025-06-30");
+    b.leave(c, "2025-02-01", Some("2025-02-03"), false);
+    let due = due(b.done(), "2025-06-30");
+    assert_eq!(due.forms_of("M1"), vec!["serious_breach_report"]);
+    assert_eq!(due.forms_of("M2"), vec!["warning_letter"]);
+}
+
+#[test]
+fn p112_a_positive_test_is_reported_on_the_ground_of_drug_use() {
+    let mut b = B::new();
+    let i = compliant_person(&mut b, "N1", "2025-01-01", "2025-06-30");
+    b.test(i, "2025-03-20", TestResult::Positive);
+    let due = due(b.done(), "2025-06-30");
+    assert_eq!(due.forms_of("N1"), vec!["serious_breach_report"]);
+    assert_eq!(
+        due.keys_of("N1", "serious_breach_report"),
+        vec!["报告-吸毒@2025-03-20"]
+    );
+}
+
+#[test]
+fn p113_silence_after_two_written_warnings_is_reported_listing_them() {
+    let mut b = B::new();
+    let i = compliant_person(&mut b, "O1", "2025-01-01", "2025-03-31");
+    b.warning(i, "2025-02-01", WarningKind::Written);
+    b.warning(i, "2025-03-01", WarningKind::Written);
+    let due = due(b.done(), "2025-06-30");
+    let reports = due.keys_of("O1", "serious_breach_report");
+    assert_eq!(reports.len(), 1, "{:?}", due.docs);
+    assert!(!due.forms_of("O1").contains(&"warning_letter"));
+    let report = due
+        .events
+        .iter()
+        .find_map(|e| match e {
+            Event::Report(r) => Some(r),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(report.warnings.len(), 2);
+}
+
+#[test]
+fn p114_a_long_approved_leave_is_the_offices_and_p115_goes_to_the_office() {
+    let mut b = B::new();
+    let i = compliant_person(&mut b, "Q2", "2025-01-01", "2025-06-30");
+    b.leave(i, "2025-03-01", Some("2025-03-05"), true);
+    let w = compliant_person(&mut b, "R1", "2025-01-01", "2025-06-30");
+    b.r.persons[w].sex = Some(Sex::Female);
+    b.r.persons[w].group_leader = Some("王强".into());
+    let due = due(b.done(), "2025-06-30");
+    assert_eq!(due.forms_of("Q2"), vec!["work_notice"]);
+    assert_eq!(notice_to(&due, "Q2"), vec!["帮教小组"]);
+    assert_eq!(due.forms_of("R1"), vec!["work_notice"]);
+    assert_eq!(notice_to(&due, "R1"), vec!["办公室"]);
+}
+
+#[test]
+fn p117_and_p118_are_information_only() {
+    let mut b = B::new();
+    let i = b.person("S1", "2025-01-01", |p| p.fixed_job = Some(false));
+    b.compliant(i, "2025-01-01", "2025-06-30");
+    let due = due(b.done(), "2025-06-30");
+    assert!(due.findings.iter().any(|f| f.code == "P117"));
+    assert!(due.forms_of("S1").is_empty());
+}
+
+#[test]
+fn u201_a_units_shortfall_is_a_notice_to_the_unit() {
+    let mut b = B::new();
+    compliant_person(&mut b, "T1", "2025-01-01", "2025-06-30");
+    b.unit("东风社区", 45, Some(100000.0), Some(100000.0));
+    let due = due(b.done(), "2025-06-30");
+    assert!(due.findings.iter().any(|f| f.code == "U201"));
+    assert_eq!(due.forms_of("东风社区"), vec!["work_notice"]);
+}
+
+// ------------------------------------------------------------------ the data gate
+
+#[test]
+fn a_person_with_a_data_error_gets_no_document_and_both_rows_of_a_duplicate_are_held() {
+    let mut b = B::new();
+    let a = b.person("V1", "2025-01-01", |_| {});
+    let c = b.person("V2", "2025-01-01", |_| {});
+    let other = b.person("V3", "2025-01-01", |_| {});
+    for i in [a, c, other] {
+        b.compliant(i, "2025-01-01", "2025-06-30");
+        b.test(i, "2025-06-11", TestResult::Positive);
+    }
+    let r = b.done();
+    // A D005 naming the later row and, by its cells, the earlier one.
+    let dup = Finding::new("D005", Severity::Error, "公民身份号码与人员!D2相同")
+        .person("V2")
+        .cell(r.cell(Sheet::Persons, 2, "公民身份号码"))
+        .cell(r.cell(Sheet::Persons, 1, "公民身份号码"));
+    let due = plan_with(
+        r,
+        vec![dup],
+        &Profile::standard(),
+        "2025-06-30",
+        &[],
+        &[],
+        &[],
+    );
+    assert!(due.forms_of("V1").is_empty(), "{:?}", due.docs);
+    assert!(due.forms_of("V2").is_empty(), "{:?}", due.docs);
+    assert_eq!(due.forms_of("V3"), vec!["serious_breach_report"]);
+    let held: Vec<&str> = due.held.iter().map(|h| h.person_id.as_str()).collect();
+    assert_eq!(held, vec!["V1", "V2"]);
+    assert!(due.held[0].reasons[0].contains("人员!D2"), "{:?}", due.held);
+    // Asked by name, the same: no agreement for a held person.
+    let mut b = B::new();
+    b.person("V4", "2025-01-01", |_| {});
+    let r = b.done();
+    let bad = Finding::new(
+        "D002",
+        Severity::Error,
+        "报到日期「2025-13-45」不是可识别的日期",
+    )
+    .person("V4")
+    .cell(r.cell(Sheet::Persons, 1, "报到日期"));
+    let asked = plan_with(
+        r,
+        vec![bad],
+        &Profile::standard(),
+        "2025-06-30",
+        &[],
+        &["协议书"],
+        &[],
+    );
+    assert!(asked.docs.is_empty());
+    assert!(
+        asked.held[0].reasons[0].starts_with("人员!Q2："),
+        "{:?}",
+        asked.held
+    );
+}
+
+// ------------------------------------------------------------------ forms refuse false facts
+
+#[test]
+fn forms_that_would_state_false_facts_are_refused_with_the_reason() {
+    let mut b = B::new();
+    b.person("W1", "2023-06-01", |_| {});
+    let r = b.done();
+    // A reminder to someone who reported in, a discharge mid-term, a transfer never made.
+    for (form, words) in [
+        ("催告报到通知书", "没有应出具"),
+        ("discharge_notice", "尚未期满"),
+        ("解除意见书", "尚未期满"),
+        ("transfer_letter", "已变更执行地"),
+    ] {
+        let due = plan_with(
+            r.clone(),
+            vec![],
+            &Profile::standard(),
+            "2025-06-30",
+            &[],
+            &[form],
+            &["W1"],
+        );
+        assert!(due.docs.is_empty(), "{form}: {:?}", due.docs);
+        assert!(
+            due.held.iter().any(|h| h.reasons[0].contains(words)),
+            "{form}: {:?}",
+            due.held
+        );
+    }
+    // Forms that assert nothing always print.
+    let due = plan_with(
+        r,
+        vec![],
+        &Profile::standard(),
+        "2025-06-30",
+        &[],
+        &["agreement", "registration_form"],
+        &["W1"],
+    );
+    assert_eq!(due.forms_of("W1"), vec!["agreement", "registration_form"]);
+}
