@@ -9,7 +9,7 @@ use rehabdocs::paperwork::generate::{
     generate, preview, GenerateError, GenerateOptions, DEFAULT_VOLUME_DOCUMENTS,
 };
 use rehabdocs::paperwork::plan::PlanOptions;
-use rehabdocs::paperwork::Office;
+use rehabdocs::paperwork::{Office, OfficeFlags};
 use rehabdocs::profile::Profile;
 use rehabdocs::register::values::parse_date_text;
 use std::io::Write;
@@ -491,11 +491,13 @@ fn prepare(
         },
         as_of,
     );
-    opts.office = Office {
-        name: select.office.clone(),
-        prefix: select.prefix.clone(),
-        police: None,
-    };
+    opts.office = Office::from_profile(
+        &profile.office,
+        OfficeFlags {
+            name: select.office.clone(),
+            prefix: select.prefix.clone(),
+        },
+    );
     opts.upper_dates = select.upper_dates;
     if !select.embedded_fonts_only {
         opts.use_system_fonts(&profile);

@@ -79,7 +79,93 @@ pub struct Profile {
     /// shape; kept here as free YAML so that the rule parser accepts it.
     #[serde(default)]
     pub appraisal: Option<Value>,
+    /// The office's own settings: its name and seal, the organs it reports to, its testing
+    /// body, its number prefixes, its address and phone (all optional).
+    #[serde(default, skip_serializing_if = "crate::profile::is_default")]
+    pub office: OfficeSettings,
 }
+
+/// The office's own settings (profile section `office:`). Every field is optional; what is
+/// left out is taken from the register or left blank to fill by hand, never guessed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeSettings {
+    /// The office's full name; default `{乡镇(街道)}社区戒毒(康复)工作办公室`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The seal text, when it differs from the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<String>,
+    /// The public security organ that receives reports; default the person's 决定机关.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub police: Option<String>,
+    /// The organ that issues discharge notices; default as `police`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discharge_police: Option<String>,
+    /// The 派出所 that carries out tests and receives work notices about them; default blank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub police_station: Option<String>,
+    /// The body commissioned for urine tests; default the register's one 检测单位.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub testing_body: Option<String>,
+    /// The number prefix (`东禁`); default the town's first character + `禁`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// Per form id, the prefix after the office's (`warning_letter: 告`), replacing the form
+    /// YAML's `numbering.prefix`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub form_prefixes: BTreeMap<String, String>,
+    /// The office's address, printed on notices served on a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// The office's phone, printed on notices served on a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// A setting the law fixes: the profile must keep exactly the statutory value.
+#[derive(Debug, Clone, Copy)]
+pub struct Statutory {
+    /// Dotted key in the profile (`serious_breach.tests.count`).
+    pub key: &'static str,
+    /// The statutory value.
+    pub value: i64,
+    /// The article that fixes it.
+    pub article: &'static str,
+    /// What the value means, for the error message.
+    pub meaning: &'static str,
+}
+
+/// The settings the law fixes. A serious breach of the agreement (and the refusal after the
+/// report-in deadline) is defined by the 戒毒条例 itself and has a statutory consequence (a
+/// report to the police, compulsory isolation): a county can neither make it arise earlier
+/// (a smaller count) nor later (a larger one), so a profile must keep each value exactly.
+pub const STATUTORY: &[Statutory] = &[
+    Statutory {
+        key: "report_in.statutory_days",
+        value: STATUTORY_REPORT_IN_DAYS,
+        article: "《戒毒条例》第十四条、第三十八条",
+        meaning: "自收到决定书之日起15日内报到，逾期不报到的视为拒绝接受",
+    },
+    Statutory {
+        key: "serious_breach.tests.count",
+        value: 3,
+        article: "《戒毒条例》第二十条",
+        meaning: "逃避或者拒绝接受检测3次以上属严重违反协议",
+    },
+    Statutory {
+        key: "serious_breach.departures.count",
+        value: 3,
+        article: "《戒毒条例》第二十条",
+        meaning: "擅自离开执行地所在县（市、区）3次以上属严重违反协议",
+    },
+    Statutory {
+        key: "serious_breach.departures.days_over",
+        value: 30,
+        article: "《戒毒条例》第二十条",
+        meaning: "擅自离开执行地所在县（市、区）累计超过30日属严重违反协议",
+    },
+];
 
 /// A section that only carries its basis text.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -478,7 +564,59 @@ impl Profile {
     pub fn load(name_or_file: &str) -> Result<Profile, String> {
         let value = resolve(name_or_file, None, 0)?;
         let (label, text) = source_text(name_or_file, None)?;
-        from_resolved(value, &label, &text)
+        let profile = from_resolved(value, &label, &text)?;
+        profile
+            .check_statutory()
+            .map_err(|e| match line_of_path(&text, first_word(&e)) {
+                Some(line) => format!("配置文件 {label} 第 {line} 行: {e}"),
+                None => format!("配置文件 {label}: {e}"),
+            })?;
+        profile
+            .check_office()
+            .map_err(|e| format!("配置文件 {label}: {e}"))?;
+        Ok(profile)
+    }
+
+    /// The value of a statutory setting in this profile.
+    fn statutory_value(&self, key: &str) -> Option<i64> {
+        let sb = &self.serious_breach;
+        match key {
+            "report_in.statutory_days" => Some(self.report_in.statutory_days),
+            "serious_breach.tests.count" => Some(i64::from(sb.tests.count)),
+            "serious_breach.departures.count" => Some(i64::from(sb.departures.count)),
+            "serious_breach.departures.days_over" => Some(sb.departures.days_over),
+            _ => None,
+        }
+    }
+
+    /// Every setting the law fixes ([`STATUTORY`]) keeps its statutory value; else the first
+    /// one that does not, with the key, both values and the article (in Chinese).
+    pub fn check_statutory(&self) -> Result<(), String> {
+        for s in STATUTORY {
+            let Some(v) = self.statutory_value(s.key) else {
+                continue;
+            };
+            if v != s.value {
+                return Err(format!(
+                    "{} 为 {v}，但{}规定{}；法定情形不能由地方配置提前或推后，必须为 {}",
+                    s.key, s.article, s.meaning, s.value
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The `office:` section names only forms that exist.
+    fn check_office(&self) -> Result<(), String> {
+        for id in self.office.form_prefixes.keys() {
+            if crate::paperwork::forms::get(id).is_none() {
+                return Err(format!(
+                    "office.form_prefixes 中的 {id} 不是文书编号（可用：{}）",
+                    crate::paperwork::forms::choices()
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Whether a rule is switched on (default on).
@@ -549,9 +687,66 @@ impl Profile {
     }
 
     /// The fully resolved profile as YAML (`rehabdocs profile show`).
+    /// The settings the law fixes ([`STATUTORY`]) carry a trailing comment naming the article
+    /// (`count: 3 # 法定：《戒毒条例》第二十条`); local settings are unmarked.
     pub fn to_yaml(&self) -> Result<String, String> {
-        serde_norway::to_string(self).map_err(|e| format!("无法输出配置 {}: {e}", self.name))
+        let yaml = serde_norway::to_string(self)
+            .map_err(|e| format!("无法输出配置 {}: {e}", self.name))?;
+        Ok(mark_statutory(&yaml))
     }
+}
+
+/// The dotted key an error from [`Profile::check_statutory`] begins with.
+fn first_word(message: &str) -> &str {
+    message.split_whitespace().next().unwrap_or("")
+}
+
+/// 1-based line where the dotted key `a.b.c` is written in block style: `c:` on the first
+/// line after `b:`, which is after `a:`. None when the file does not write it (inherited).
+fn line_of_path(text: &str, dotted: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut from = 0;
+    let mut found = None;
+    for seg in dotted.split('.') {
+        let pat = format!("{seg}:");
+        let at = (from..lines.len()).find(|&i| lines[i].trim_start().starts_with(&pat))?;
+        found = Some(at + 1);
+        from = at + 1;
+    }
+    found
+}
+
+/// Appends `# 法定：{article}` to the lines of `yaml` (block style, as serde_norway writes it)
+/// whose dotted key is in [`STATUTORY`].
+fn mark_statutory(yaml: &str) -> String {
+    let mut path: Vec<(usize, String)> = Vec::new();
+    let mut out = String::with_capacity(yaml.len() + 256);
+    for line in yaml.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let body = line.trim_start();
+        let key = if body.starts_with('-') || body.starts_with('#') {
+            None
+        } else {
+            body.split_once(':').map(|(k, _)| k.trim().to_string())
+        };
+        out.push_str(line);
+        if let Some(key) = key {
+            while path.last().is_some_and(|(i, _)| *i >= indent) {
+                path.pop();
+            }
+            path.push((indent, key));
+            let dotted = path
+                .iter()
+                .map(|(_, k)| k.as_str())
+                .collect::<Vec<_>>()
+                .join(".");
+            if let Some(s) = STATUTORY.iter().find(|s| s.key == dotted) {
+                out.push_str(&format!(" # 法定：{}", s.article));
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The bundled profiles as text (`rehabdocs profile list`): name and description.
@@ -775,6 +970,113 @@ mod tests {
             .unwrap()
             .basis_of("P108")
             .contains("28"));
+    }
+
+    fn county(dir: &Path, yaml: &str) -> Result<Profile, String> {
+        let file = dir.join("county.yaml");
+        std::fs::write(&file, yaml).unwrap();
+        Profile::load(file.to_str().unwrap())
+    }
+
+    #[test]
+    fn a_statutory_setting_changed_either_way_is_rejected_naming_file_key_and_article() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = county(
+            dir.path(),
+            "extends: standard\nserious_breach:\n  tests:\n    count: 2\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("county.yaml"), "{e}");
+        assert!(e.contains("第 4 行"), "{e}");
+        assert!(e.contains("serious_breach.tests.count 为 2"), "{e}");
+        assert!(e.contains("《戒毒条例》第二十条"), "{e}");
+        // Laxer than the law is rejected too: the law defines the breach.
+        let e = county(
+            dir.path(),
+            "extends: standard\nserious_breach:\n  tests:\n    count: 3\n  departures:\n    days_over: 45\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("serious_breach.departures.days_over 为 45") && e.contains("第 6 行"),
+            "{e}"
+        );
+        let e = county(
+            dir.path(),
+            "extends: standard\nserious_breach: { departures: { count: 4 } }\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("serious_breach.departures.count 为 4"), "{e}");
+        let e = county(
+            dir.path(),
+            "extends: standard\nreport_in: { statutory_days: 10 }\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("report_in.statutory_days 为 10") && e.contains("第十四条"),
+            "{e}"
+        );
+        // Local settings stay free.
+        let p = county(
+            dir.path(),
+            "extends: standard\nserious_breach: { warnings: { count: 3 } }\nleave: { max_days: 5 }\n",
+        )
+        .unwrap();
+        assert_eq!(p.serious_breach.warnings.count, 3);
+        for name in bundled_names() {
+            Profile::load(name).unwrap().check_statutory().unwrap();
+        }
+    }
+
+    #[test]
+    fn shown_yaml_marks_the_statutory_settings_only() {
+        let yaml = Profile::standard().to_yaml().unwrap();
+        let marked: Vec<&str> = yaml.lines().filter(|l| l.contains("# 法定：")).collect();
+        assert_eq!(marked.len(), STATUTORY.len(), "{yaml}");
+        for s in STATUTORY {
+            let last = s.key.rsplit('.').next().unwrap();
+            assert!(
+                marked.iter().any(|l| l
+                    .trim_start()
+                    .starts_with(&format!("{last}: {} # 法定：{}", s.value, s.article))),
+                "{} in {marked:?}",
+                s.key
+            );
+        }
+        // The warnings' count (a local rule) is unmarked.
+        let local = yaml
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with("warnings:"))
+            .find(|l| l.trim_start().starts_with("count:"))
+            .unwrap();
+        assert!(!local.contains('#'), "{local}");
+        // Still valid YAML with the same values.
+        let back: Value = serde_norway::from_str(&yaml).unwrap();
+        assert_eq!(back["serious_breach"]["tests"]["count"], Value::from(3));
+    }
+
+    #[test]
+    fn the_office_section_is_optional_and_checked() {
+        assert_eq!(Profile::standard().office, OfficeSettings::default());
+        let dir = tempfile::tempdir().unwrap();
+        let p = county(
+            dir.path(),
+            "extends: standard\noffice:\n  name: 东城镇禁毒办\n  police: 某县公安局东城派出所\n  form_prefixes: { warning_letter: 诫 }\n",
+        )
+        .unwrap();
+        assert_eq!(p.office.name.as_deref(), Some("东城镇禁毒办"));
+        assert_eq!(p.office.form_prefixes["warning_letter"], "诫");
+        assert!(p
+            .to_yaml()
+            .unwrap()
+            .contains("police: 某县公安局东城派出所"));
+        let e = county(dir.path(), "extends: standard\noffice:\n  adress: x\n").unwrap_err();
+        assert!(e.contains("adress") && e.contains("第 3 行"), "{e}");
+        let e = county(
+            dir.path(),
+            "extends: standard\noffice:\n  form_prefixes: { warning: 诫 }\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("form_prefixes") && e.contains("warning"), "{e}");
     }
 
     #[test]

@@ -162,6 +162,17 @@ pub fn ordinal_cn(n: u32) -> String {
     }
 }
 
+/// A count before a measure word (次, 日, 个月): 1 → 一, 2 → 两, 12 → 十二, 22 → 二十二,
+/// 30 → 三十 (up to 99; larger counts in figures).
+pub fn count_cn(n: u32) -> String {
+    match n {
+        0 => "零".to_string(),
+        2 => "两".to_string(),
+        n if n < 100 => small_number(n),
+        n => n.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +239,17 @@ mod tests {
         assert_eq!(ordinal_cn(10), "十");
         assert_eq!(ordinal_cn(12), "十二");
         assert_eq!(ordinal_cn(21), "二十一");
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(count_cn(1), "一");
+        assert_eq!(count_cn(2), "两");
+        assert_eq!(count_cn(3), "三");
+        assert_eq!(count_cn(12), "十二");
+        assert_eq!(count_cn(22), "二十二");
+        assert_eq!(count_cn(30), "三十");
+        assert_eq!(count_cn(0), "零");
+        assert_eq!(count_cn(120), "120");
     }
 }

@@ -334,7 +334,6 @@ fn addressee_name(
     p: Option<&Person>,
     findings: &[&Finding],
 ) -> String {
-    use super::build::BLANK;
     let named = |role: &str, name: Option<&String>| match name {
         Some(n) if !n.trim().is_empty() => format!("{role}{}", n.trim()),
         _ => role.to_string(),
@@ -352,8 +351,8 @@ fn addressee_name(
         .unwrap_or_default();
     match to {
         Addressee::Person => p.map(|p| p.name.clone()).unwrap_or_default(),
-        Addressee::Police => ctx.office.police_for(&town),
-        Addressee::PoliceStation => format!("{BLANK}派出所"),
+        Addressee::Police => ctx.office.police_for(p),
+        Addressee::PoliceStation => ctx.office.police_station(),
         Addressee::Group => named("帮教小组组长", p.and_then(|p| p.group_leader.as_ref())),
         Addressee::Worker => named("专职社工", p.and_then(|p| p.social_worker.as_ref())),
         Addressee::Office => ctx.office.name_for(&town),

@@ -210,8 +210,8 @@ pub fn prepare(
             .map(|p| p.town.clone())
             .unwrap_or_else(|| town_of(register, &req.unit));
         let number = match &req.form.numbering {
-            Some(n) => ledger.assign(
-                &format!("{}{}", opts.office.prefix_for(&town), n.prefix),
+            Some(_) => ledger.assign(
+                &opts.office.prefix_for(&town, &req.form.id),
                 opts.as_of.year(),
                 &req.form.id,
                 person.map(|p| p.id.as_str()).unwrap_or(""),

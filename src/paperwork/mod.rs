@@ -19,46 +19,140 @@ pub mod ledger;
 pub mod obligations;
 pub mod plan;
 
+use crate::model::{Person, Register};
+use crate::profile::OfficeSettings;
 use serde::Serialize;
 
-/// Who issues the paperwork: the office's name and its number prefix.
+/// Who issues the paperwork and to whom it goes: the office's name, seal and number
+/// prefixes, the organs it reports to, its testing body, its address and phone. Built from
+/// the profile's `office:` section and the command line ([`Office::from_profile`]); what
+/// neither gives comes from the register or is left as a line to fill, never guessed.
 #[derive(Debug, Clone, Default)]
 pub struct Office {
-    /// `--office`: the office's full name; default `{乡镇(街道)}社区戒毒(康复)工作办公室`.
+    /// The profile's settings, with the command line's name and prefix applied.
+    pub settings: OfficeSettings,
+}
+
+/// What the command line sets about the office (`--office`, `--prefix`); each overrides the
+/// profile.
+#[derive(Debug, Clone, Default)]
+pub struct OfficeFlags {
     pub name: Option<String>,
-    /// `--prefix`: the number prefix (`东禁`); default the town's first character + `禁`.
     pub prefix: Option<String>,
-    /// The public security organ reports go to; default `{乡镇(街道)}派出所`.
-    pub police: Option<String>,
+}
+
+/// A trimmed, non-empty value.
+fn set(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 impl Office {
+    /// The office of a profile's `office:` section, with the command line's flags over it.
+    pub fn from_profile(settings: &OfficeSettings, flags: OfficeFlags) -> Office {
+        let mut settings = settings.clone();
+        if let Some(n) = set(&flags.name) {
+            settings.name = Some(n);
+        }
+        if let Some(p) = set(&flags.prefix) {
+            settings.prefix = Some(p);
+        }
+        Office { settings }
+    }
+
     /// The office's name for a person or unit of `town`.
     pub fn name_for(&self, town: &str) -> String {
-        match &self.name {
-            Some(n) if !n.trim().is_empty() => n.trim().to_string(),
-            _ => format!("{}社区戒毒(康复)工作办公室", town.trim()),
+        set(&self.settings.name)
+            .unwrap_or_else(|| format!("{}社区戒毒(康复)工作办公室", town.trim()))
+    }
+
+    /// The seal text: `office.seal`, else the name.
+    pub fn seal_for(&self, town: &str) -> String {
+        set(&self.settings.seal).unwrap_or_else(|| self.name_for(town))
+    }
+
+    /// The office's number prefix for `town`: `--prefix` or `office.prefix`, else e.g.
+    /// 东城镇 → 东禁.
+    pub fn office_prefix(&self, town: &str) -> String {
+        set(&self.settings.prefix).unwrap_or_else(|| match town.trim().chars().next() {
+            Some(c) => format!("{c}禁"),
+            None => "禁".to_string(),
+        })
+    }
+
+    /// The full number prefix of form `form_id` for `town`: the office's prefix, then
+    /// `office.form_prefixes[form_id]` or the form YAML's `numbering.prefix` (东禁告).
+    pub fn prefix_for(&self, town: &str, form_id: &str) -> String {
+        let form = match self.settings.form_prefixes.get(form_id) {
+            Some(p) => p.trim().to_string(),
+            None => forms::get(form_id)
+                .and_then(|f| f.numbering.as_ref())
+                .map(|n| n.prefix.clone())
+                .unwrap_or_default(),
+        };
+        format!("{}{form}", self.office_prefix(town))
+    }
+
+    /// The public security organ a report about `person` goes to: `office.police`, else the
+    /// person's 决定机关 from the register, else a line to fill. Never a guessed 派出所.
+    pub fn police_for(&self, person: Option<&Person>) -> String {
+        set(&self.settings.police)
+            .or_else(|| person.and_then(|p| set(&p.decision_authority)))
+            .unwrap_or_else(|| build::BLANK.to_string())
+    }
+
+    /// The organ that issues the discharge notice for `person`: `office.discharge_police`,
+    /// else as [`Office::police_for`].
+    pub fn discharge_police_for(&self, person: Option<&Person>) -> String {
+        set(&self.settings.discharge_police).unwrap_or_else(|| self.police_for(person))
+    }
+
+    /// The 派出所 that carries out tests: `office.police_station`, else a line to fill
+    /// (`________派出所`).
+    pub fn police_station(&self) -> String {
+        set(&self.settings.police_station).unwrap_or_else(|| format!("{}派出所", build::BLANK))
+    }
+
+    /// The body commissioned for urine tests in `town`: `office.testing_body`, else the
+    /// register's 检测单位 of the town's tests when there is exactly one (a 派出所 or other
+    /// police organ testing itself is not a commissioned body), else a line to fill.
+    pub fn testing_body(&self, register: &Register, town: &str) -> String {
+        if let Some(b) = set(&self.settings.testing_body) {
+            return b;
+        }
+        let mut labs: Vec<String> = register
+            .tests
+            .iter()
+            .filter(|t| {
+                register
+                    .persons
+                    .get(t.person)
+                    .is_some_and(|p| p.town == town)
+            })
+            .filter_map(|t| set(&t.lab))
+            .filter(|l| !l.ends_with("派出所") && !l.contains("公安"))
+            .collect();
+        labs.sort();
+        labs.dedup();
+        match labs.as_slice() {
+            [one] => one.clone(),
+            _ => build::BLANK.to_string(),
         }
     }
 
-    /// The number prefix for `town`: `--prefix`, else e.g. 东城镇 → 东禁.
-    pub fn prefix_for(&self, town: &str) -> String {
-        match &self.prefix {
-            Some(p) if !p.trim().is_empty() => p.trim().to_string(),
-            _ => match town.trim().chars().next() {
-                Some(c) => format!("{c}禁"),
-                None => "禁".to_string(),
-            },
-        }
-    }
-
-    /// The police station a report is addressed to.
-    pub fn police_for(&self, town: &str) -> String {
-        match &self.police {
-            Some(p) if !p.trim().is_empty() => p.trim().to_string(),
-            _ if town.trim().is_empty() => "公安机关".to_string(),
-            _ => format!("{}派出所", town.trim()),
-        }
+    /// Where and how to reach the office, for notices served on a person
+    /// (`地址：…，联系电话：…`); None when the profile gives neither.
+    pub fn contact_line(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            set(&self.settings.address).map(|a| format!("地址：{a}")),
+            set(&self.settings.phone).map(|p| format!("联系电话：{p}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| parts.join("，"))
     }
 }
 

@@ -1,7 +1,7 @@
 //! The form `agreement`: the data its template shows (see `forms/agreement.yaml`).
 
 use super::prelude::*;
-use crate::paperwork::obligations::obligations;
+use crate::paperwork::obligations::{obligations, serious_breaches};
 
 pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Event) {
     let p = who.person;
@@ -25,12 +25,13 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Even
     ));
     d.paragraphs.push("一、甲方为乙方提供戒毒康复指导、心理辅导和帮扶，组织帮教小组对乙方进行帮教，依法保护乙方的个人隐私。".to_string());
     d.paragraphs.push("二、乙方应当遵守下列规定：".to_string());
-    for (k, o) in obligations(ctx.profile, p.measure).iter().enumerate() {
+    for (k, o) in obligations(ctx.profile, p).iter().enumerate() {
         d.paragraphs
             .push(format!("（{}）{o}", ordinal_cn(k as u32 + 1)));
     }
     d.paragraphs.push(format!(
-        "三、乙方有逃避或者拒绝接受检测三次以上、擅自离开执行地三次以上或者累计超过三十日等严重违反本协议行为的，甲方将依法报告公安机关。乙方在{prog}期间吸食、注射毒品的，由公安机关依法处理。"
+        "三、乙方有{}等严重违反本协议行为的，甲方将依法报告公安机关。乙方在{prog}期间吸食、注射毒品的，由公安机关依法处理。",
+        serious_breaches(ctx.profile)
     ));
     let date = ctx.opt_date(p.agreement_date.or(Some(ctx.as_of)));
     d.signatures = vec![

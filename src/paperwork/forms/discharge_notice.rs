@@ -4,7 +4,6 @@ use super::prelude::*;
 
 pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Event) {
     let p = who.person;
-    let town = who.town;
     d.addressee = format!("{}：", p.name);
     d.paragraphs.push(format!(
         "你于{}经{}以{}决定责令{}，自{}起执行。至{}，你的{}期限届满。",
@@ -20,7 +19,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Even
         "根据《戒毒条例》第二十三条的规定，现决定解除你的{}。",
         programme(p)
     ));
-    d.seal = format!("{}（印章）", ctx.office.police_for(town));
+    d.seal = format!("{}（印章）", ctx.office.discharge_police_for(Some(p)));
     d.closing.push(format!("抄送：{}", d.office));
 }
 

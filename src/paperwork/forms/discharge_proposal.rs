@@ -7,7 +7,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Even
     let i = who.index;
     let town = who.town;
     let reg = ctx.register;
-    d.addressee = format!("{}：", ctx.office.police_for(town));
+    d.addressee = format!("{}：", ctx.office.discharge_police_for(Some(p)));
     let tests = reg
         .tests_of(i)
         .iter()
@@ -42,7 +42,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Even
         programme(p),
         programme(p)
     ));
-    d.seal = d.office.clone();
+    d.seal = ctx.office.seal_for(town);
 }
 
 /// Made only once the term has ended: before, the register does not support it.

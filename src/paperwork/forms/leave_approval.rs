@@ -26,8 +26,9 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
             BLANK.into(),
         ),
     };
+    // Days as P114 counts them: 返回日期 − 离开日期 (away 1 June, back 3 June: 2 days).
     let days = leave
-        .and_then(|l| l.return_date.map(|r| (r - l.leave_date).num_days() + 1))
+        .and_then(|l| l.return_date.map(|r| (r - l.leave_date).num_days()))
         .map(|n| format!("{n}日"))
         .unwrap_or_else(|| BLANK.into());
     d.columns = 4;

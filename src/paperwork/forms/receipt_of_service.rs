@@ -45,7 +45,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
         Cell::value("").span(3).tall(20),
     ];
     d.date = ctx.date(ctx.as_of);
-    d.seal = d.office.clone();
+    d.seal = ctx.office.seal_for(who.town);
 }
 
 /// A receipt goes with the document it proves was served, never on its own.

@@ -19,7 +19,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
         ReportGround::DrugUse => format!("关于{prog}期间吸食、注射毒品情况的报告"),
         ReportGround::SeriousBreach => d.title.clone(),
     };
-    d.addressee = format!("{}：", ctx.office.police_for(who.town));
+    d.addressee = format!("{}：", ctx.office.police_for(Some(p)));
     let decided = format!(
         "经{}以{}决定责令{}",
         or_blank(&p.decision_authority),

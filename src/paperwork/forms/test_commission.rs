@@ -9,20 +9,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, town: &str, _event: &Event) {
         .iter()
         .filter(|p| p.town == town && p.status_or_active() == Status::Active)
         .count();
-    let mut labs: Vec<String> = reg
-        .tests
-        .iter()
-        .filter(|t| {
-            reg.persons
-                .get(t.person)
-                .map(|p| p.town == town)
-                .unwrap_or(false)
-        })
-        .filter_map(|t| t.lab.clone())
-        .collect();
-    labs.sort();
-    labs.dedup();
-    let lab = labs.first().cloned().unwrap_or_else(|| BLANK.to_string());
+    let lab = ctx.office.testing_body(reg, town);
     d.paragraphs.push(format!("委托方（甲方）：{}", d.office));
     d.paragraphs.push(format!("受托方（乙方）：{lab}"));
     d.paragraphs.push(format!(

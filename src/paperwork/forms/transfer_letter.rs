@@ -20,7 +20,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Even
         moved
     ));
     d.paragraphs.push(format!(
-        "根据《戒毒条例》第二十二条的规定，现将其{}档案材料移交你处，请督促其在规定期限内报到并重新签订协议，执行期限连续计算。",
+        "根据《戒毒条例》第二十二条的规定，现将其{}档案材料移交你处，请督促其自执行地变更之日起十五日内报到并重新签订协议，执行期限连续计算。",
         programme(p)
     ));
     d.tables.push(DataTable {
@@ -43,7 +43,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Even
         size: 11.0,
         ruled: false,
     });
-    d.seal = d.office.clone();
+    d.seal = ctx.office.seal_for(who.town);
 }
 
 /// Made only for a person whose 状态 is 已变更执行地: the letter states the transfer as fact.
