@@ -11,6 +11,7 @@ use rehabdocs::paperwork::generate::{
 };
 use rehabdocs::paperwork::ledger::{Ledger, LEDGER_FILE};
 use rehabdocs::paperwork::plan::PlanOptions;
+use rehabdocs::paperwork::{Office, OfficeFlags};
 use rehabdocs::profile::Profile;
 use std::path::Path;
 
@@ -566,4 +567,165 @@ fn office_font_on_the_machine_is_used_first_and_embedded_fonts_stay_the_fallback
     assert!(!bytes
         .windows(b"RehabdocsTestFangSong".len())
         .any(|w| w == b"RehabdocsTestFangSong"));
+}
+
+/// A county profile written beside the test and loaded as a clerk's `--profile` would be.
+fn county_profile(dir: &Path, yaml: &str) -> Profile {
+    let file = dir.join("county.yaml");
+    std::fs::write(&file, yaml).unwrap();
+    Profile::load(file.to_str().unwrap()).unwrap()
+}
+
+/// Options whose office is built from the profile, as `rehabdocs generate` builds it.
+fn opts_for(forms: &[&str], profile: &Profile) -> GenerateOptions {
+    let mut o = opts(forms);
+    o.office = Office::from_profile(&profile.office, OfficeFlags::default());
+    o
+}
+
+#[test]
+fn a_county_profile_reaches_the_agreement_numbers_and_office() {
+    let reg = register();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = county_profile(
+        dir.path(),
+        "extends: standard\n\
+         schedule:\n\
+         \x20 - { kind: self_reports, period: 1, min: 1, basis: 县方案：每月报告一次 }\n\
+         \x20 - { kind: talks, period: 1, min: 2, basis: 县方案：每月谈话两次 }\n\
+         leave: { max_days: 5 }\n\
+         office: { name: 东城镇禁毒办, prefix: 城禁, form_prefixes: { agreement: 约 } }\n",
+    );
+    let out_dir = dir.path().join("out");
+    let mut o = opts_for(&["agreement"], &profile);
+    o.plan.persons = vec!["P001".into()];
+    let out = generate(&reg, &[], &profile, &out_dir, &o).unwrap();
+    let text = text_of(&out_dir.join(&out.rows[0].file));
+    for want in [
+        "每月主动向帮教小组报告本人情况不少于一次",
+        "每月接受帮教小组面对面谈话不少于两次",
+        "请假时间一般不超过五日",
+        "在三年的社区戒毒期限内",
+        "甲方：东城镇禁毒办",
+        "城禁约〔2025〕1号",
+        // The statutory breaches, from the profile too.
+        "逃避或者拒绝接受检测三次以上",
+        "累计超过三十日",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    for never in [
+        "报告本人情况不少于两次",
+        "谈话不少于一次",
+        "不超过三日",
+        "第一年不少于六次",
+        "东禁协",
+    ] {
+        assert!(!text.contains(never), "{never}: {text}");
+    }
+}
+
+#[test]
+fn a_report_goes_to_the_deciding_organ_or_the_profiles_police_and_is_never_guessed() {
+    let mut reg = register();
+    // Two persons, two resident IDs (the data gate holds a person registered twice).
+    reg.persons[1].resident_id = Some("110101198501010017".into());
+    for (row, month) in [(3, 6), (4, 6)] {
+        reg.tests.push(Test {
+            row,
+            person: 0,
+            date: d(2025, month, row * 5),
+            method: Some("尿检".into()),
+            result: TestResult::Refused,
+            lab: None,
+            tester: None,
+        });
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let own = county_profile(
+        dir.path(),
+        "extends: standard\noffice: { police: 某县公安局禁毒大队 }\n",
+    );
+    let addressee = |reg: Register, profile: &Profile, run: &str| -> String {
+        let mut reg = reg;
+        reg.finalize();
+        let report = rehabdocs::check::check_loaded(
+            reg,
+            vec![],
+            profile,
+            d(2025, 7, 1),
+            &rehabdocs::check::Selection::default(),
+        );
+        let out_dir = dir.path().join(run);
+        let mut o = opts_for(&["serious_breach_report"], profile);
+        o.plan.due = true;
+        let out = generate(&report.register, &report.findings, profile, &out_dir, &o).unwrap();
+        assert_eq!(out.rows.len(), 1, "{:?}", out.rows);
+        let text = text_of(&out_dir.join(&out.rows[0].file));
+        assert!(!text.contains("派出所"), "{run}: {text}");
+        let start = text.find("的报告").unwrap() + "的报告".len();
+        let end = text[start..].find('：').unwrap() + start;
+        // After the title and the 文号 (…〔2025〕1号) comes the addressee line.
+        let head = &text[start..end];
+        head.rsplit('号').next().unwrap().to_string()
+    };
+    // The register's 决定机关 by default.
+    assert_eq!(
+        addressee(reg.clone(), &Profile::standard(), "a"),
+        "某县公安局"
+    );
+    // The profile's office.police over it.
+    assert_eq!(addressee(reg.clone(), &own, "b"), "某县公安局禁毒大队");
+    // Neither: a line to fill, never a guessed 派出所.
+    reg.persons[0].decision_authority = None;
+    let blank = addressee(reg, &Profile::standard(), "c");
+    assert!(
+        !blank.is_empty() && blank.chars().all(|c| c == '_'),
+        "{blank}"
+    );
+}
+
+#[test]
+fn profile_show_marks_the_statutory_settings() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rehabdocs"))
+        .args(["profile", "show", "standard"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    let marked: Vec<&str> = yaml.lines().filter(|l| l.contains("# 法定：")).collect();
+    assert_eq!(
+        marked,
+        [
+            "  statutory_days: 15 # 法定：《戒毒条例》第十四条、第三十八条",
+            "    count: 3 # 法定：《戒毒条例》第二十条",
+            "    count: 3 # 法定：《戒毒条例》第二十条",
+            "    days_over: 30 # 法定：《戒毒条例》第二十条",
+        ]
+    );
+    assert!(!yaml.contains("max_days: 3 #"), "{yaml}");
+}
+
+#[test]
+fn a_profile_redefining_a_serious_breach_is_rejected_with_the_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("county.yaml");
+    std::fs::write(
+        &file,
+        "extends: standard\nserious_breach:\n  tests:\n    count: 2\n",
+    )
+    .unwrap();
+    let e = Profile::load(file.to_str().unwrap()).unwrap_err();
+    assert!(
+        e.contains("county.yaml") && e.contains("serious_breach.tests.count"),
+        "{e}"
+    );
+    assert!(e.contains("《戒毒条例》第二十条"), "{e}");
+    // The command line refuses it before reading any register.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rehabdocs"))
+        .args(["profile", "show", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("第二十条"));
 }

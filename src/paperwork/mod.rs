@@ -379,3 +379,121 @@ pub fn safe_file_part(s: &str) -> String {
         .trim_matches(|c: char| c == '.' || c.is_whitespace())
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Test, TestResult};
+    use chrono::NaiveDate;
+
+    fn person(town: &str, authority: Option<&str>) -> Person {
+        Person {
+            town: town.into(),
+            decision_authority: authority.map(str::to_string),
+            ..Person::default()
+        }
+    }
+
+    #[test]
+    fn reports_go_to_the_profiles_police_else_the_deciding_organ_else_a_blank() {
+        let decided = person("东城镇", Some("某县公安局"));
+        let unknown = person("东城镇", Some("  "));
+        let office = Office::default();
+        assert_eq!(office.police_for(Some(&decided)), "某县公安局");
+        assert_eq!(office.police_for(Some(&unknown)), build::BLANK);
+        assert_eq!(office.police_for(None), build::BLANK);
+        assert_eq!(office.discharge_police_for(Some(&decided)), "某县公安局");
+        assert_eq!(office.police_station(), format!("{}派出所", build::BLANK));
+        let own = Office::from_profile(
+            &OfficeSettings {
+                police: Some("某县公安局禁毒大队".into()),
+                discharge_police: Some("某县公安局东城派出所".into()),
+                police_station: Some("东城派出所".into()),
+                ..OfficeSettings::default()
+            },
+            OfficeFlags::default(),
+        );
+        assert_eq!(own.police_for(Some(&decided)), "某县公安局禁毒大队");
+        assert_eq!(own.police_for(None), "某县公安局禁毒大队");
+        assert_eq!(
+            own.discharge_police_for(Some(&decided)),
+            "某县公安局东城派出所"
+        );
+        assert_eq!(own.police_station(), "东城派出所");
+    }
+
+    #[test]
+    fn names_seals_and_prefixes_come_from_flags_then_profile_then_the_town() {
+        let settings = OfficeSettings {
+            name: Some("东城镇禁毒办".into()),
+            seal: Some("东城镇禁毒委员会办公室".into()),
+            prefix: Some("城禁".into()),
+            form_prefixes: [("warning_letter".to_string(), "诫".to_string())].into(),
+            ..OfficeSettings::default()
+        };
+        let plain = Office::default();
+        assert_eq!(plain.name_for("东城镇"), "东城镇社区戒毒(康复)工作办公室");
+        assert_eq!(plain.seal_for("东城镇"), plain.name_for("东城镇"));
+        assert_eq!(plain.prefix_for("东城镇", "warning_letter"), "东禁告");
+        assert_eq!(plain.prefix_for("东城镇", "agreement"), "东禁协");
+        let own = Office::from_profile(&settings, OfficeFlags::default());
+        assert_eq!(own.name_for("东城镇"), "东城镇禁毒办");
+        assert_eq!(own.seal_for("东城镇"), "东城镇禁毒委员会办公室");
+        assert_eq!(own.prefix_for("东城镇", "warning_letter"), "城禁诫");
+        assert_eq!(own.prefix_for("东城镇", "agreement"), "城禁协");
+        let flagged = Office::from_profile(
+            &settings,
+            OfficeFlags {
+                name: Some("东城街道办".into()),
+                prefix: Some("东街禁".into()),
+            },
+        );
+        assert_eq!(flagged.name_for("东城镇"), "东城街道办");
+        assert_eq!(flagged.prefix_for("东城镇", "warning_letter"), "东街禁诫");
+        assert_eq!(plain.contact_line(), None);
+        let reach = Office::from_profile(
+            &OfficeSettings {
+                address: Some("东城镇人民路1号".into()),
+                phone: Some("0577-1234567".into()),
+                ..OfficeSettings::default()
+            },
+            OfficeFlags::default(),
+        );
+        assert_eq!(
+            reach.contact_line().as_deref(),
+            Some("地址：东城镇人民路1号，联系电话：0577-1234567")
+        );
+    }
+
+    #[test]
+    fn the_testing_body_is_the_registers_one_lab_never_a_police_station() {
+        let mut reg = Register::default();
+        reg.persons.push(person("东城镇", None));
+        reg.persons.push(person("西城镇", None));
+        let test = |person: usize, lab: &str| Test {
+            row: 1,
+            person,
+            date: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+            method: None,
+            result: TestResult::Negative,
+            lab: Some(lab.into()),
+            tester: None,
+        };
+        reg.tests.push(test(0, "东城镇卫生院"));
+        reg.tests.push(test(0, "东城派出所"));
+        reg.tests.push(test(1, "西城医院"));
+        reg.tests.push(test(1, "西城镇卫生院"));
+        let office = Office::default();
+        assert_eq!(office.testing_body(&reg, "东城镇"), "东城镇卫生院");
+        assert_eq!(office.testing_body(&reg, "西城镇"), build::BLANK);
+        assert_eq!(office.testing_body(&reg, "南城镇"), build::BLANK);
+        let own = Office::from_profile(
+            &OfficeSettings {
+                testing_body: Some("县疾控中心".into()),
+                ..OfficeSettings::default()
+            },
+            OfficeFlags::default(),
+        );
+        assert_eq!(own.testing_body(&reg, "西城镇"), "县疾控中心");
+    }
+}
