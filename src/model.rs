@@ -245,6 +245,18 @@ pub struct Test {
     pub result: TestResult,
     pub lab: Option<String>,
     pub tester: Option<String>,
+    /// An unannounced (surprise, random) test: 检测方式 contains one of
+    /// [`UNANNOUNCED_WORDS`], or the optional column 是否突击 says 是. Counted for
+    /// `surprise_tests.per_year` (P105) and, like every test, toward the schedule.
+    pub unannounced: bool,
+}
+
+/// Words in 检测方式 that mark a test as unannounced.
+pub const UNANNOUNCED_WORDS: &[&str] = &["随机", "突击", "不预先通知", "不定时抽检", "飞行检测"];
+
+/// Whether a 检测方式 text names an unannounced test.
+pub fn method_is_unannounced(method: &str) -> bool {
+    UNANNOUNCED_WORDS.iter().any(|w| method.contains(w))
 }
 
 /// 形式 of a contact.

@@ -62,6 +62,7 @@ fn register() -> Register {
         result: TestResult::Negative,
         lab: Some("东城镇卫生院".into()),
         tester: None,
+        unannounced: false,
     });
     r.tests.push(Test {
         row: 2,
@@ -71,6 +72,7 @@ fn register() -> Register {
         result: TestResult::Refused,
         lab: Some("东城镇卫生院".into()),
         tester: None,
+        unannounced: false,
     });
     r.contacts.push(Contact {
         row: 1,

@@ -13,7 +13,7 @@
 //! day N + 1 is late). Leave and departure lengths are `返回日期 − 离开日期` in days (the day of
 //! leaving is not counted, the day of return is); an open departure runs to the window's end.
 
-use super::schedule::{count_events, item_periods, items_for, PeriodCount};
+use super::schedule::{count_events, item_periods, items_for, surprise_periods, PeriodCount};
 use super::window::{add_days, add_years, counted_periods, pro_rata, programme_window, Window};
 use super::Ctx;
 use crate::finding::{forms, Finding};
@@ -423,11 +423,45 @@ fn describe_period(pc: &PeriodCount) -> String {
     format!("{}完成{}次，应{}次", span, pc.done, pc.required)
 }
 
+/// The term years of person `i` short of unannounced tests (`surprise_tests.per_year`), over
+/// the whole window.
+pub fn short_surprise_periods(cx: &Ctx, i: usize) -> Vec<PeriodCount> {
+    let p = &cx.register.persons[i];
+    let Some(w) = programme_window(p, cx.as_of) else {
+        return Vec::new();
+    };
+    surprise_periods(cx.register, i, cx.profile, &w, w.start, w.end)
+        .into_iter()
+        .filter(|pc| pc.is_short())
+        .collect()
+}
+
+/// `突击（不预先通知）检测第1期限年度完成2次，应3次（2024年1月1日至2024年12月31日）`.
+fn describe_surprise(pc: &PeriodCount) -> String {
+    let span = format!("{}至{}", cn_date(pc.start), cn_date(pc.end));
+    if pc.complete {
+        format!(
+            "突击（不预先通知）检测第{}期限年度完成{}次，应{}次（{}）",
+            pc.term_year, pc.done, pc.required, span
+        )
+    } else {
+        format!(
+            "突击（不预先通知）检测第{}期限年度至今完成{}次，按比例应{}次（{}）",
+            pc.term_year, pc.done, pc.required, span
+        )
+    }
+}
+
 fn schedule_rule(cx: &Ctx, i: usize, code: &'static str, kind: EventKind, out: &mut Vec<Finding>) {
-    let Some((_, short, bases)) = short_periods(cx, i, kind) else {
+    let Some((_, short, mut bases)) = short_periods(cx, i, kind) else {
         return;
     };
-    if short.is_empty() {
+    let surprise = if kind == EventKind::Tests {
+        short_surprise_periods(cx, i)
+    } else {
+        Vec::new()
+    };
+    if short.is_empty() && surprise.is_empty() {
         return;
     }
     let p = &cx.register.persons[i];
@@ -442,7 +476,23 @@ fn schedule_rule(cx: &Ctx, i: usize, code: &'static str, kind: EventKind, out: &
             }
         })
         .collect();
-    let msg = format!("{}不足：{}", kind.label(), join_limited(&parts, 12, "；"));
+    let mut sections = Vec::new();
+    if !parts.is_empty() {
+        sections.push(format!(
+            "{}不足：{}",
+            kind.label(),
+            join_limited(&parts, 12, "；")
+        ));
+    }
+    if !surprise.is_empty() {
+        let parts: Vec<String> = surprise.iter().map(describe_surprise).collect();
+        sections.push(join_limited(&parts, 12, "；"));
+        let basis = &cx.profile.surprise_tests.basis;
+        if !bases.contains(basis) {
+            bases.push(basis.clone());
+        }
+    }
+    let msg = sections.join("；");
     out.push(
         cx.person_finding(code, i, msg)
             .cell(person_cell(cx, p, "编号"))
@@ -453,7 +503,9 @@ fn schedule_rule(cx: &Ctx, i: usize, code: &'static str, kind: EventKind, out: &
 
 /// P105: fewer tests (结果 阴性/阳性) than the schedule's test items require: in a completed
 /// term year (or counted calendar period), or behind pro rata in the current term year
-/// (see [`super::window`]); surprise tests are added to the term-year requirement.
+/// (see [`super::window`]); and fewer unannounced tests than `surprise_tests.per_year` in a
+/// completed term year (pro rata in the current one), a requirement of its own: unannounced
+/// tests count toward the schedule too, but `per_year` does not raise it.
 fn p105_tests(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     schedule_rule(cx, i, "P105", EventKind::Tests, out);
 }
