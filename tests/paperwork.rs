@@ -61,6 +61,7 @@ fn register() -> Register {
         result: TestResult::Negative,
         lab: Some("东城镇卫生院".into()),
         tester: None,
+        unannounced: false,
     });
     r.tests.push(Test {
         row: 2,
@@ -70,6 +71,7 @@ fn register() -> Register {
         result: TestResult::Refused,
         lab: Some("东城镇卫生院".into()),
         tester: None,
+        unannounced: false,
     });
     r.contacts.push(Contact {
         row: 1,
@@ -402,6 +404,7 @@ fn due_documents_follow_the_findings() {
             result: TestResult::Refused,
             lab: None,
             tester: None,
+            unannounced: false,
         });
     }
     reg.finalize();
