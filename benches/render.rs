@@ -74,6 +74,9 @@ fn options(merge: bool) -> GenerateOptions {
     );
     o.merge = merge;
     o.force = true;
+    // One office ledger for every bench run and process (the same persons keep their
+    // numbers, so it holds at most one entry per person measured).
+    o.ledger = Some(std::env::temp_dir().join("rehabdocs-bench-文号台帐.csv"));
     o
 }
 

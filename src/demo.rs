@@ -13,6 +13,7 @@ use crate::annotate::write_annotated;
 use crate::check::{check_loaded, CheckReport, Selection};
 use crate::output::{render_json, render_text};
 use crate::paperwork::generate::{generate, GenerateError, GenerateOptions};
+use crate::paperwork::ledger::Ledger;
 use crate::paperwork::plan::PlanOptions;
 use crate::profile::Profile;
 use crate::register::read_register;
@@ -107,8 +108,8 @@ pub fn run_demo(dir: &Path, force: bool) -> Result<DemoOutcome, String> {
     write_annotated(&report, &annotated)?;
     files.push(("标注问题的台帐".to_string(), annotated));
 
-    // Every document the findings make due, one file per document plus one merged batch
-    // for printing, with the manifest (清单) and the document-number ledger.
+    // Every document the findings make due, one file per document, with the manifest (清单);
+    // the document-number ledger is the office's, beside the (copied) register.
     let paperwork = dir.join(PAPERWORK_DIR);
     let mut opts = GenerateOptions::new(
         PlanOptions {
@@ -118,6 +119,7 @@ pub fn run_demo(dir: &Path, force: bool) -> Result<DemoOutcome, String> {
         report.as_of,
     );
     opts.force = true;
+    opts.ledger = Some(Ledger::default_path(&register_path));
     match generate(
         &report.register,
         &report.findings,
@@ -131,6 +133,7 @@ pub fn run_demo(dir: &Path, force: bool) -> Result<DemoOutcome, String> {
                 format!("应出具的文书 {} 份（{pages} 页）及清单", done.rows.len()),
                 paperwork,
             ));
+            files.push(("文号台帐".to_string(), done.ledger));
         }
         Err(GenerateError::Nothing(_)) => {}
         Err(e) => return Err(e.to_string()),

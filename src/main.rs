@@ -140,7 +140,8 @@ enum Command {
     Generate {
         /// The register workbook (or CSV file / folder).
         register: PathBuf,
-        /// Output directory; the ledger 文号台帐.csv and the manifest 清单.csv/.pdf go there too.
+        /// Output directory; the manifest 清单.csv/.pdf goes there too (the ledger of document
+        /// numbers does not: see --ledger).
         #[arg(short = 'o', long = "out")]
         out: PathBuf,
         #[command(flatten)]
@@ -202,6 +203,11 @@ struct DocSelection {
     /// The document-number prefix (e.g. 东禁); default the town's first character + 禁.
     #[arg(long)]
     prefix: Option<String>,
+    /// The office's ledger of document numbers (文号台帐), shared by every output folder;
+    /// default 文号台帐.csv beside the register (inside it for a folder of CSV files).
+    /// `preview` only reads it.
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
     /// Dates as 二〇二五年三月一日 instead of 2025年3月1日.
     #[arg(long)]
     upper_dates: bool,
@@ -499,6 +505,12 @@ fn prepare(
         },
     );
     opts.upper_dates = select.upper_dates;
+    opts.ledger = Some(
+        select
+            .ledger
+            .clone()
+            .unwrap_or_else(|| rehabdocs::paperwork::ledger::Ledger::default_path(register)),
+    );
     if !select.embedded_fonts_only {
         opts.use_system_fonts(&profile);
     }
@@ -529,10 +541,11 @@ fn run_generate(
         Ok(done) => {
             let pages: usize = done.rows.iter().map(|r| r.pages).sum();
             println!(
-                "已生成 {} 份文书（{} 页），输出目录 {}",
+                "已生成 {} 份文书（{} 页），输出目录 {}；文号台帐 {}",
                 done.rows.len(),
                 pages,
-                out.display()
+                out.display(),
+                done.ledger.display()
             );
             print!("{}", held_text(&done.held));
             Ok(())

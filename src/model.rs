@@ -11,7 +11,7 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 
@@ -245,6 +245,18 @@ pub struct Test {
     pub result: TestResult,
     pub lab: Option<String>,
     pub tester: Option<String>,
+    /// An unannounced (surprise, random) test: 检测方式 contains one of
+    /// [`UNANNOUNCED_WORDS`], or the optional column 是否突击 says 是. Counted for
+    /// `surprise_tests.per_year` (P105) and, like every test, toward the schedule.
+    pub unannounced: bool,
+}
+
+/// Words in 检测方式 that mark a test as unannounced.
+pub const UNANNOUNCED_WORDS: &[&str] = &["随机", "突击", "不预先通知", "不定时抽检", "飞行检测"];
+
+/// Whether a 检测方式 text names an unannounced test.
+pub fn method_is_unannounced(method: &str) -> bool {
+    UNANNOUNCED_WORDS.iter().any(|w| method.contains(w))
 }
 
 /// 形式 of a contact.
@@ -454,6 +466,14 @@ pub struct Register {
     /// Sheets of the workbook that hold something but stand for no register sheet (neither
     /// their name nor their headers match), so that `check` can say they were not read.
     pub ignored_sheets: Vec<String>,
+    /// Cells that held a value which could not be read (D002 dates, D009 values outside their
+    /// set or bad counts, D003/D010 resident IDs): filled, but not usable. The model holds
+    /// `None` (or a default) there, which must not be read as "left empty".
+    pub unreadable: HashSet<CellRef>,
+    /// Per person (index into `persons`), the event rows of theirs that were rejected while
+    /// reading (sheet, 0-based row), so absent from the model: a rule counting the person's
+    /// events cannot tell what those rows held.
+    pub rejected_rows: HashMap<usize, Vec<(Sheet, u32)>>,
     index: PersonIndex,
 }
 
@@ -542,6 +562,61 @@ impl Register {
     }
     pub fn help_of(&self, person: usize) -> &[Help] {
         Self::slice(&self.help, &self.index.help, person)
+    }
+
+    /// Whether the cell of `field` in a sheet row held a value that could not be read. False
+    /// when the sheet has no such column (an absent column is empty, not unreadable).
+    pub fn is_unreadable(&self, sheet: Sheet, row: u32, field: &str) -> bool {
+        if self.unreadable.is_empty() {
+            return false;
+        }
+        self.layouts
+            .get(&sheet)
+            .and_then(|l| l.columns.get(field))
+            .is_some_and(|&col| self.unreadable.contains(&CellRef { sheet, row, col }))
+    }
+
+    /// The canonical fields of a sheet row whose cells could not be read, in column order.
+    pub fn unreadable_fields(&self, sheet: Sheet, row: u32) -> Vec<&'static str> {
+        let Some(layout) = self.layouts.get(&sheet) else {
+            return Vec::new();
+        };
+        let mut fields: Vec<(u32, &'static str)> = layout
+            .columns
+            .iter()
+            .filter(|(_, &col)| self.unreadable.contains(&CellRef { sheet, row, col }))
+            .map(|(&f, &col)| (col, f))
+            .collect();
+        fields.sort();
+        fields.into_iter().map(|(_, f)| f).collect()
+    }
+
+    /// Records that a cell held a value that could not be read.
+    pub fn mark_unreadable(&mut self, cell: CellRef) {
+        self.unreadable.insert(cell);
+    }
+
+    /// Records that a row of `sheet` belonging to `person` was rejected while reading.
+    pub fn mark_rejected_row(&mut self, person: usize, sheet: Sheet, row: u32) {
+        self.rejected_rows
+            .entry(person)
+            .or_default()
+            .push((sheet, row));
+    }
+
+    /// The rejected rows of one person: (sheet, 0-based row), in reading order.
+    pub fn rejected_rows_of(&self, person: usize) -> &[(Sheet, u32)] {
+        self.rejected_rows
+            .get(&person)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Whether a row of `sheet` belonging to `person` was rejected while reading.
+    pub fn has_rejected_rows(&self, person: usize, sheet: Sheet) -> bool {
+        self.rejected_rows_of(person)
+            .iter()
+            .any(|(s, _)| *s == sheet)
     }
 
     /// The index of the person with this 编号 (after [`Register::finalize`]).

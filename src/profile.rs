@@ -43,7 +43,8 @@ pub struct Profile {
     pub term: TermRules,
     /// P105, P106, P107, P109: minimum counts per period.
     pub schedule: Vec<ScheduleItem>,
-    /// Surprise tests added to every term year's test requirement (P105).
+    /// Unannounced (surprise, random) tests required in every term year (P105), beside the
+    /// schedule.
     pub surprise_tests: SurpriseTests,
     /// P108: totals over the whole term.
     #[serde(default)]
@@ -368,7 +369,12 @@ impl ScheduleItem {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SurpriseTests {
-    /// Extra tests required in every term year, on top of the schedule (0: none).
+    /// At least this many unannounced tests carried out (结果 阴性/阳性) in every completed
+    /// term year, and pro rata (rounded down) in the current one; 0: no such requirement. A
+    /// test is unannounced when its 检测方式 contains 随机, 突击, 不预先通知, 不定时抽检 or
+    /// 飞行检测, or its 是否突击 column says 是. This is a requirement of its own: it does not
+    /// raise the schedule's test counts, and unannounced tests also count toward the schedule.
+    /// A shortfall is reported as P105 with this basis.
     pub per_year: u32,
     pub basis: String,
 }

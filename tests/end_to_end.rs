@@ -210,6 +210,7 @@ fn demo_writes_check_annotation_and_due_paperwork_deterministically() {
         "检查结果.txt",
         "检查结果.json",
         "台帐问题标注.xlsx",
+        "文号台帐.csv",
         "应出具文书/清单.csv",
         "应出具文书/清单.pdf",
         "年终考核/年终考核评估报告-2025.pdf",
@@ -222,6 +223,10 @@ fn demo_writes_check_annotation_and_due_paperwork_deterministically() {
             first.keys()
         );
     }
+    // The document-number ledger is the office's, beside the register, not in the output.
+    assert!(!first.contains_key(Path::new("应出具文书/文号台帐.csv")));
+    let ledger = String::from_utf8(first[Path::new("文号台帐.csv")].clone()).expect("UTF-8");
+    assert!(ledger.contains("serious_breach_report"), "{ledger}");
     // The check's JSON agrees with the bundled sample's answer key on the serious breaches.
     let json: Value =
         serde_json::from_slice(&first[Path::new("检查结果.json")]).expect("check JSON");

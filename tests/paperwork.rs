@@ -62,6 +62,7 @@ fn register() -> Register {
         result: TestResult::Negative,
         lab: Some("东城镇卫生院".into()),
         tester: None,
+        unannounced: false,
     });
     r.tests.push(Test {
         row: 2,
@@ -71,6 +72,7 @@ fn register() -> Register {
         result: TestResult::Refused,
         lab: Some("东城镇卫生院".into()),
         tester: None,
+        unannounced: false,
     });
     r.contacts.push(Contact {
         row: 1,
@@ -112,6 +114,11 @@ fn opts(forms: &[&str]) -> GenerateOptions {
     )
 }
 
+/// The office's ledger in a folder of its own (never the output folder).
+fn ledger_in(office: &tempfile::TempDir) -> Option<std::path::PathBuf> {
+    Some(office.path().join(LEDGER_FILE))
+}
+
 /// The text of a PDF with all whitespace removed (extractors put spaces between glyphs).
 fn text_of(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap();
@@ -135,8 +142,10 @@ fn find(dir: &Path, needle: &str) -> std::path::PathBuf {
 fn agreement_warning_and_receipt_show_register_values_numbers_and_obligations() {
     let reg = register();
     let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
     let mut o = opts(&["agreement", "warning_letter"]);
     o.plan.persons = vec!["P001".into()];
+    o.ledger = ledger_in(&office);
     let out = generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap();
     // agreement, warning letter, its receipt of service.
     let forms: Vec<&str> = out.rows.iter().map(|r| r.form.as_str()).collect();
@@ -179,8 +188,10 @@ fn agreement_warning_and_receipt_show_register_values_numbers_and_obligations() 
 fn rare_name_character_renders_and_fonts_are_embedded() {
     let reg = register();
     let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
     let mut o = opts(&["registration_form"]);
     o.plan.persons = vec!["P002".into()];
+    o.ledger = ledger_in(&office);
     generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap();
     let path = find(dir.path(), "registration_form");
     let text = text_of(&path);
@@ -212,8 +223,10 @@ fn hostile_values_print_literally_and_nothing_else_is_read() {
     }
     reg.finalize();
     let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
     let mut o = opts(&["registration_form"]);
     o.plan.persons = (0..hostile.len()).map(|k| format!("H{k}")).collect();
+    o.ledger = ledger_in(&office);
     let out = generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap();
     assert_eq!(out.rows.len(), hostile.len());
     for (k, h) in hostile.iter().enumerate() {
@@ -250,15 +263,18 @@ fn a_character_no_font_has_is_an_error_naming_person_and_code_point() {
     let mut reg = register();
     reg.persons[0].name = "张𠀋".into();
     let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
     let mut o = opts(&["registration_form"]);
     o.plan.persons = vec!["P001".into()];
+    o.ledger = ledger_in(&office);
     let err = generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap_err();
     assert!(matches!(err, GenerateError::MissingGlyphs(_)));
     let msg = err.to_string();
     assert!(msg.contains("P001 张𠀋"), "{msg}");
     assert!(msg.contains("U+2000B"), "{msg}");
-    // Nothing was written.
+    // Nothing was written, no number consumed.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    assert!(!office.path().join(LEDGER_FILE).exists());
 }
 
 #[test]
@@ -266,8 +282,11 @@ fn two_runs_are_byte_identical_and_numbers_stay_stable_and_unique() {
     let reg = register();
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    let o = opts(&["agreement"]);
+    let office = tempfile::tempdir().unwrap();
+    let mut o = opts(&["agreement"]);
+    o.ledger = ledger_in(&office);
     let ra = generate(&reg, &[], &Profile::standard(), a.path(), &o).unwrap();
+    // Another folder, the same office: the same documents keep their numbers.
     generate(&reg, &[], &Profile::standard(), b.path(), &o).unwrap();
     for row in &ra.rows {
         let x = std::fs::read(a.path().join(&row.file)).unwrap();
@@ -294,8 +313,13 @@ fn two_runs_are_byte_identical_and_numbers_stay_stable_and_unique() {
     let third = generate(&reg2, &[], &Profile::standard(), a.path(), &forced).unwrap();
     let p3 = third.rows.iter().find(|r| r.person_id == "P003").unwrap();
     assert_eq!(p3.number, "东禁协〔2025〕3号");
-    let ledger = Ledger::load(&a.path().join(LEDGER_FILE)).unwrap();
+    let ledger = Ledger::load(&office.path().join(LEDGER_FILE)).unwrap();
     assert_eq!(ledger.entries().len(), 3);
+    assert!(ledger
+        .entries()
+        .iter()
+        .all(|e| e.date == Some(d(2025, 7, 1))));
+    assert!(!a.path().join(LEDGER_FILE).exists() && !b.path().join(LEDGER_FILE).exists());
     // No temporary directory is left behind.
     assert!(std::fs::read_dir(a.path())
         .unwrap()
@@ -307,9 +331,11 @@ fn two_runs_are_byte_identical_and_numbers_stay_stable_and_unique() {
 fn merged_duplex_batch_starts_every_document_on_an_odd_page() {
     let reg = register();
     let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
     let mut o = opts(&["agreement", "registration_form"]);
     o.merge = true;
     o.duplex = true;
+    o.ledger = ledger_in(&office);
     let out = generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap();
     assert!(
         out.rows.iter().all(|r| r.first_page % 2 == 1),
@@ -327,7 +353,9 @@ fn merged_duplex_batch_starts_every_document_on_an_odd_page() {
 fn a_merged_batch_comes_in_volumes_that_keep_each_person_whole_with_a_manifest_in_volumes() {
     let reg = register();
     let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
     let mut o = opts(&["agreement", "registration_form"]);
+    o.ledger = ledger_in(&office);
     o.merge = true;
     o.volume_size = 1;
     o.manifest_volume_rows = 2;
@@ -381,6 +409,7 @@ fn a_merged_batch_comes_in_volumes_that_keep_each_person_whole_with_a_manifest_i
     // A later run with one manifest file removes the stale volumes, keeps the numbers.
     let mut again = opts(&["agreement", "registration_form"]);
     again.merge = true;
+    again.ledger = ledger_in(&office);
     let rerun = generate(&reg, &[], &Profile::standard(), dir.path(), &again).unwrap();
     assert!(dir.path().join(MANIFEST_PDF).exists());
     assert!(!dir.path().join("清单_第1册.pdf").exists());
@@ -403,6 +432,7 @@ fn due_documents_follow_the_findings() {
             result: TestResult::Refused,
             lab: None,
             tester: None,
+            unannounced: false,
         });
     }
     reg.finalize();
@@ -414,8 +444,10 @@ fn due_documents_follow_the_findings() {
         &rehabdocs::check::Selection::default(),
     );
     let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
     let mut o = opts(&["serious_breach_report"]);
     o.plan.due = true;
+    o.ledger = ledger_in(&office);
     let out = generate(
         &report.register,
         &report.findings,
@@ -489,9 +521,11 @@ fn the_sample_workbook_read_by_the_real_reader_gives_numbered_agreements() {
     let reg = outcome.register;
     assert!(!reg.persons.is_empty());
     let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
     let mut o = opts(&["agreement"]);
     o.as_of = d(2025, 12, 31);
     o.merge = true;
+    o.ledger = ledger_in(&office);
     let out = generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap();
     assert_eq!(out.rows.len(), reg.persons.len());
     let mut numbers: Vec<&str> = out.rows.iter().map(|r| r.number.as_str()).collect();
@@ -516,8 +550,10 @@ fn office_font_on_the_machine_is_used_first_and_embedded_fonts_stay_the_fallback
     std::env::set_var("REHABDOCS_FONT_DIRS", &font_dir);
     let reg = register();
     let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
     let mut o = opts(&["registration_form"]);
     o.plan.persons = vec!["P002".into()];
+    o.ledger = ledger_in(&office);
     o.use_system_fonts(&Profile::standard());
     assert_eq!(
         o.fonts.body,
@@ -562,6 +598,7 @@ fn office_font_on_the_machine_is_used_first_and_embedded_fonts_stay_the_fallback
     let plain = tempfile::tempdir().unwrap();
     let mut e = opts(&["registration_form"]);
     e.plan.persons = vec!["P002".into()];
+    e.ledger = ledger_in(&office);
     generate(&reg, &[], &Profile::standard(), plain.path(), &e).unwrap();
     let bytes = std::fs::read(find(plain.path(), "registration_form")).unwrap();
     assert!(!bytes

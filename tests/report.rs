@@ -95,6 +95,7 @@ impl Builder {
             result,
             lab: None,
             tester: None,
+            unannounced: false,
         });
         self
     }

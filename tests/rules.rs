@@ -1098,10 +1098,10 @@ fn county_schedule_every_two_months_in_year_two_and_surprise_tests() {
     let ok = b.person("T1", "2024-01-01", |_| {});
     let short = b.person("T2", "2024-01-01", |_| {});
     let rehab = b.person("T3", "2024-01-01", |p| p.measure = Some(Measure::Rehab));
-    // Surprise tests: 2 in year 1 (2024), and pro rata floor(2 × 181 / 365) = 0 in year 2.
+    // Unannounced tests: 2 in year 1 (2024), and pro rata floor(2 × 181 / 365) = 0 in year 2.
     for p in [ok, short, rehab] {
-        b.test(p, "2024-03-01", TestResult::Negative);
-        b.test(p, "2024-09-01", TestResult::Negative);
+        b.random_test(p, "2024-03-01");
+        b.random_test(p, "2024-09-01");
     }
     for date in ["2025-01-10", "2025-04-30", "2025-05-02"] {
         b.test(ok, date, TestResult::Negative);
@@ -1119,16 +1119,19 @@ fn county_schedule_every_two_months_in_year_two_and_surprise_tests() {
         f.message
     );
     assert_eq!(f.basis, "第二年每两个月检测一次");
-    // One surprise test short in year 1 is flagged with the surprise basis.
+    // One unannounced test short in year 1 is flagged with the surprise basis; an announced
+    // test does not make up for it.
     let mut b = B::new();
     let p = b.person("T4", "2024-01-01", |p| p.measure = Some(Measure::Rehab));
-    b.test(p, "2024-03-01", TestResult::Negative);
+    b.random_test(p, "2024-03-01");
+    b.test(p, "2024-04-01", TestResult::Negative);
     let r = b.done();
     let fs = run(&r, &county, "2025-01-01");
     let f = one(&fs, "P105");
     assert!(
-        f.message
-            .contains("第1期限年度（2024年1月1日至2024年12月31日完成1次，应2次）"),
+        f.message.contains(
+            "突击（不预先通知）检测第1期限年度完成1次，应2次（2024年1月1日至2024年12月31日）"
+        ),
         "{}",
         f.message
     );
@@ -1310,4 +1313,419 @@ fn cli_check_annotate_on_a_sample() {
             .code(),
         Some(1)
     );
+}
+
+// ---------------------------------------------------------------- unreadable is not missing
+
+/// Writes a register workbook with text cells only: 人员 rows as (column, value) overrides of
+/// a plain 社区戒毒 person, and 检测 rows as (编号, 检测日期, 检测方式, 结果, 突击检测 — a
+/// synonym of 是否突击). Reads it back through the real reader.
+fn read_text_book(
+    persons: &[(&str, &[(&str, &str)])],
+    tests: &[[&str; 5]],
+) -> rehabdocs::register::ReadOutcome {
+    use rust_xlsxwriter::Workbook;
+    const COLS: &[&str] = &[
+        "编号",
+        "姓名",
+        "公民身份号码",
+        "乡镇(街道)",
+        "村(社区)",
+        "措施类型",
+        "决定日期",
+        "送达日期",
+        "外省市人员",
+        "报到日期",
+        "协议签订日期",
+        "期限(月)",
+        "状态",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("台帐.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("人员").unwrap();
+    for (c, h) in COLS.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (id, overrides)) in persons.iter().enumerate() {
+        for (c, col) in COLS.iter().enumerate() {
+            let default = match *col {
+                "编号" => *id,
+                "姓名" => "张三",
+                "公民身份号码" => "11010519491231002X",
+                "乡镇(街道)" => "城关镇",
+                "村(社区)" => "东风社区",
+                "措施类型" => "社区戒毒",
+                "决定日期" => "2024-12-28",
+                "送达日期" => "2025-01-01",
+                _ => "",
+            };
+            let value = overrides
+                .iter()
+                .find(|(k, _)| k == col)
+                .map(|(_, v)| *v)
+                .unwrap_or(default);
+            if !value.is_empty() {
+                ws.write_string(r as u32 + 1, c as u16, value).unwrap();
+            }
+        }
+    }
+    let ws = wb.add_worksheet().set_name("检测").unwrap();
+    for (c, h) in ["编号", "检测日期", "检测方式", "结果", "突击检测"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in tests.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save(&path).unwrap();
+    rehabdocs::register::read_register(&path).unwrap()
+}
+
+/// The codes of the findings about one person.
+fn codes_of(fs: &[Finding], id: &str) -> Vec<&'static str> {
+    fs.iter()
+        .filter(|f| f.person.as_deref() == Some(id))
+        .map(|f| f.code)
+        .collect()
+}
+
+#[test]
+fn unreadable_person_values_are_not_missing() {
+    let out = read_text_book(
+        &[
+            // 报到日期 a typo: D002, and no report-in, agreement or term finding.
+            ("A1", &[("报到日期", "2025-13-45")]),
+            // Near miss: 报到日期 empty: not reported in, P102.
+            ("A2", &[]),
+            // 送达日期 unreadable: no fallback to 决定日期 for the deadline.
+            ("A3", &[("送达日期", "2025-02-30")]),
+            (
+                "A4",
+                &[("送达日期", "2025-02-30"), ("报到日期", "2025-02-01")],
+            ),
+            // Near miss of A4: 送达日期 empty, the deadline runs from 决定日期: P101.
+            ("A5", &[("送达日期", ""), ("报到日期", "2025-02-01")]),
+            // 状态 unreadable (D009) is not 执行中: no P102, no P104.
+            ("A6", &[("状态", "执行")]),
+            (
+                "A7",
+                &[
+                    ("状态", "执行"),
+                    ("决定日期", "2020-12-28"),
+                    ("送达日期", "2021-01-01"),
+                    ("报到日期", "2021-01-02"),
+                    ("协议签订日期", "2021-01-02"),
+                ],
+            ),
+            // Near miss of A7: 状态 empty reads 执行中: P104.
+            (
+                "A8",
+                &[
+                    ("决定日期", "2020-12-28"),
+                    ("送达日期", "2021-01-01"),
+                    ("报到日期", "2021-01-02"),
+                    ("协议签订日期", "2021-01-02"),
+                ],
+            ),
+            // 协议签订日期 unreadable: not "unsigned".
+            (
+                "A9",
+                &[("报到日期", "2025-01-02"), ("协议签订日期", "2025-1-32")],
+            ),
+            // 期限(月) unreadable: no term of 36 months assumed.
+            (
+                "A10",
+                &[
+                    ("决定日期", "2020-12-28"),
+                    ("送达日期", "2021-01-01"),
+                    ("报到日期", "2021-01-02"),
+                    ("协议签订日期", "2021-01-02"),
+                    ("期限(月)", "三年"),
+                ],
+            ),
+            // 外省市人员 unreadable: neither 7 nor 15 days assumed.
+            ("A11", &[("外省市人员", "外省"), ("报到日期", "2025-01-12")]),
+        ],
+        &[],
+    );
+    let reg = &out.register;
+    let read: Vec<&str> = out.findings.iter().map(|f| f.code).collect();
+    assert_eq!(
+        read.iter().filter(|c| **c == "D002").count(),
+        4,
+        "{:#?}",
+        out.findings
+    );
+    let a1 = reg.person_index("A1").unwrap();
+    assert!(reg.is_unreadable(Sheet::Persons, reg.persons[a1].row, "报到日期"));
+    assert!(!reg.is_unreadable(Sheet::Persons, reg.persons[a1].row, "送达日期"));
+    let a2 = reg.person_index("A2").unwrap();
+    assert!(!reg.is_unreadable(Sheet::Persons, reg.persons[a2].row, "报到日期"));
+
+    let fs = run(reg, &std(), "2025-06-30");
+    for code in ["P101", "P102", "P103", "P104"] {
+        assert!(!codes_of(&fs, "A1").contains(&code), "A1 {code}: {fs:#?}");
+    }
+    assert!(codes_of(&fs, "A2").contains(&"P102"), "{fs:#?}");
+    assert!(!codes_of(&fs, "A3").contains(&"P102"), "{fs:#?}");
+    assert!(!codes_of(&fs, "A4").contains(&"P101"), "{fs:#?}");
+    assert!(codes_of(&fs, "A5").contains(&"P101"), "{fs:#?}");
+    assert!(!codes_of(&fs, "A6").contains(&"P102"), "{fs:#?}");
+    assert!(!codes_of(&fs, "A7").contains(&"P104"), "{fs:#?}");
+    assert!(codes_of(&fs, "A8").contains(&"P104"), "{fs:#?}");
+    assert!(!codes_of(&fs, "A9").contains(&"P103"), "{fs:#?}");
+    assert!(!codes_of(&fs, "A10").contains(&"P104"), "{fs:#?}");
+    // 2025-01-12 is day 11 after 送达: late for a local person, on time for 外省市.
+    assert!(!codes_of(&fs, "A11").contains(&"P101"), "{fs:#?}");
+    // The reading findings are still there to tell the clerk.
+    let a7_d009 = out
+        .findings
+        .iter()
+        .find(|f| f.code == "D009" && f.person.as_deref() == Some("A7"))
+        .expect("D009 for A7");
+    assert!(
+        a7_d009.message.contains("状态「执行」"),
+        "{}",
+        a7_d009.message
+    );
+}
+
+#[test]
+fn unreadable_measure_and_rejected_tests_give_no_schedule_finding() {
+    let served = [("决定日期", "2023-12-28"), ("送达日期", "2024-01-01")];
+    let with = |extra: (&'static str, &'static str)| -> Vec<(&'static str, &'static str)> {
+        let mut v = served.to_vec();
+        v.push(("报到日期", "2024-01-02"));
+        v.push(("协议签订日期", "2024-01-02"));
+        v.push(extra);
+        v
+    };
+    let b1 = with(("措施类型", "社区戒独"));
+    let b2 = with(("姓名", "李四"));
+    let b3 = with(("姓名", "王五"));
+    let mut tests: Vec<[&str; 5]> = Vec::new();
+    // B2 and B3: five tests in term year 1 (six due) and one in year 2; B3 has a sixth row in
+    // year 1 whose 检测日期 cannot be read (rejected), B2 has none.
+    for id in ["B2", "B3"] {
+        for date in [
+            "2024-02-10",
+            "2024-04-10",
+            "2024-06-10",
+            "2024-08-10",
+            "2024-10-10",
+            "2025-03-01",
+        ] {
+            tests.push([id, date, "尿检", "阴性", ""]);
+        }
+    }
+    tests.push(["B3", "2024-13-10", "尿检", "阴性", ""]);
+    let out = read_text_book(
+        &[
+            ("B1", b1.as_slice()),
+            ("B2", b2.as_slice()),
+            ("B3", b3.as_slice()),
+        ],
+        &tests,
+    );
+    let reg = &out.register;
+    let b3i = reg.person_index("B3").unwrap();
+    assert_eq!(reg.rejected_rows_of(b3i), &[(Sheet::Tests, 13)]);
+    assert!(reg.has_rejected_rows(b3i, Sheet::Tests));
+    assert!(!reg.has_rejected_rows(b3i, Sheet::Contacts));
+    assert!(reg
+        .rejected_rows_of(reg.person_index("B2").unwrap())
+        .is_empty());
+    assert_eq!(reg.tests_of(b3i).len(), 6);
+
+    let fs = run(reg, &std(), "2025-06-30");
+    // 社区戒独 is no measure: no schedule finding at all.
+    for code in ["P105", "P106", "P107", "P109"] {
+        assert!(!codes_of(&fs, "B1").contains(&code), "B1 {code}: {fs:#?}");
+    }
+    // The rejected test row may be the sixth test: no P105 for B3; B2 is one short.
+    assert!(!codes_of(&fs, "B3").contains(&"P105"), "{fs:#?}");
+    let f = of(&fs, "P105");
+    assert_eq!(f.len(), 1, "{fs:#?}");
+    assert_eq!(f[0].person.as_deref(), Some("B2"));
+    assert!(f[0].message.contains("完成5次，应6次"), "{}", f[0].message);
+    // Rules that do not rest on 检测 still run for B3 (no talks: P106).
+    assert!(codes_of(&fs, "B3").contains(&"P106"), "{fs:#?}");
+}
+
+// ---------------------------------------------------------------- unannounced tests
+
+/// `standard` with `surprise_tests.per_year` set.
+fn with_surprise(per_year: u32) -> Profile {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("county.yaml");
+    std::fs::write(
+        &file,
+        format!("extends: standard\nsurprise_tests: {{ per_year: {per_year}, basis: 每年至少{per_year}次突击检测 }}\n"),
+    )
+    .unwrap();
+    Profile::load(file.to_str().unwrap()).unwrap()
+}
+
+#[test]
+fn surprise_tests_are_a_requirement_of_their_own() {
+    // Reported 2024-01-01; as of 2025-01-01 term year 1 is completed (six tests due) and
+    // nothing is yet due pro rata in year 2.
+    let months = ["02", "04", "06", "08", "10", "12"];
+    let mut b = B::new();
+    let two = b.person("R1", "2024-01-01", |_| {});
+    let three = b.person("R2", "2024-01-01", |_| {});
+    let none = b.person("R3", "2024-01-01", |_| {});
+    let five = b.person("R4", "2024-01-01", |_| {});
+    for (p, random, total) in [(two, 2, 6), (three, 3, 6), (none, 0, 6), (five, 2, 5)] {
+        for (k, m) in months.iter().take(total).enumerate() {
+            let date = format!("2024-{m}-10");
+            if k < random {
+                b.random_test(p, &date);
+            } else {
+                b.test(p, &date, TestResult::Negative);
+            }
+        }
+    }
+    // A refused unannounced test is not carried out: R2's three still count, this does not.
+    b.test(three, "2024-12-20", TestResult::Refused);
+    if let Some(t) = b.r.tests.last_mut() {
+        t.unannounced = true;
+    }
+    let r = b.done();
+
+    // per_year 0: exactly the scheduled tests, none random: no P105 (only R4 is short).
+    let fs = run(&r, &std(), "2025-01-01");
+    let f = one(&fs, "P105");
+    assert_eq!(f.person.as_deref(), Some("R4"));
+    assert!(!f.message.contains("突击"), "{}", f.message);
+
+    // per_year 3: the schedule is not raised (R2 with six tests, three random, is fine); two
+    // random tests are one short, none are three short, and only that shortfall is reported.
+    let fs = run(&r, &with_surprise(3), "2025-01-01");
+    let p105 = of(&fs, "P105");
+    let who: Vec<&str> = p105.iter().filter_map(|f| f.person.as_deref()).collect();
+    assert_eq!(who, ["R1", "R3", "R4"], "{p105:#?}");
+    assert!(
+        p105[0]
+            .message
+            .contains("突击（不预先通知）检测第1期限年度完成2次，应3次"),
+        "{}",
+        p105[0].message
+    );
+    assert!(!p105[0].message.contains("检测不足"), "{}", p105[0].message);
+    assert_eq!(p105[0].basis, "每年至少3次突击检测");
+    assert_eq!(
+        p105[1].message,
+        "突击（不预先通知）检测第1期限年度完成0次，应3次（2024年1月1日至2024年12月31日）"
+    );
+    // R4 is short on both counts: one finding, both reasons, both bases.
+    assert!(
+        p105[2].message.contains("检测不足：第1期限年度（")
+            && p105[2].message.contains("完成5次，应6次")
+            && p105[2]
+                .message
+                .contains("突击（不预先通知）检测第1期限年度完成2次，应3次"),
+        "{}",
+        p105[2].message
+    );
+    assert!(
+        p105[2].basis.contains("第一年6次") && p105[2].basis.contains("每年至少3次突击检测"),
+        "{}",
+        p105[2].basis
+    );
+
+    // Pro rata in the current term year: as of 2025-07-01 (182 days into year 2),
+    // floor(3 × 182 / 365) = 1 unannounced test is due; R5 has none in 2025.
+    let mut b = B::new();
+    let p = b.person("R5", "2024-01-01", |_| {});
+    for m in ["02", "04", "06"] {
+        b.random_test(p, &format!("2024-{m}-10"));
+    }
+    for m in ["03", "05", "07", "09", "11"] {
+        b.test(p, &format!("2024-{m}-10"), TestResult::Negative);
+    }
+    for m in ["01", "03", "05"] {
+        b.test(p, &format!("2025-{m}-10"), TestResult::Negative);
+    }
+    let r = b.done();
+    let fs = run(&r, &with_surprise(3), "2025-07-01");
+    let f = one(&fs, "P105");
+    assert!(
+        f.message
+            .contains("突击（不预先通知）检测第2期限年度至今完成0次，按比例应1次"),
+        "{}",
+        f.message
+    );
+    let mut b = B::new();
+    let p = b.person("R5", "2024-01-01", |_| {});
+    for m in ["02", "04", "06"] {
+        b.random_test(p, &format!("2024-{m}-10"));
+    }
+    for m in ["03", "05", "07", "09", "11"] {
+        b.test(p, &format!("2024-{m}-10"), TestResult::Negative);
+    }
+    b.random_test(p, "2025-01-10");
+    b.test(p, "2025-03-10", TestResult::Negative);
+    let r = b.done();
+    assert!(of(&run(&r, &with_surprise(3), "2025-07-01"), "P105").is_empty());
+}
+
+#[test]
+fn unannounced_tests_are_read_from_the_method_or_the_column() {
+    let out = read_text_book(
+        &[("C1", &[("报到日期", "2025-01-02")])],
+        &[
+            ["C1", "2025-02-01", "随机尿检", "阴性", ""],
+            ["C1", "2025-02-02", "飞行检测", "阴性", ""],
+            ["C1", "2025-02-03", "尿检（不预先通知）", "阴性", ""],
+            ["C1", "2025-02-04", "不定时抽检", "阳性", ""],
+            ["C1", "2025-02-05", "突击毛发检测", "阴性", "否"],
+            ["C1", "2025-02-06", "尿检", "阴性", "是"],
+            ["C1", "2025-02-07", "", "阴性", " 是 "],
+            ["C1", "2025-02-08", "尿检", "阴性", "否"],
+            ["C1", "2025-02-09", "尿检", "阴性", ""],
+            ["C1", "2025-02-10", "定期尿检", "阴性", ""],
+            // Neither 是 nor 否: D009, the row is not used (it would read as announced).
+            ["C1", "2025-02-11", "尿检", "阴性", "可能"],
+        ],
+    );
+    let reg = &out.register;
+    let c1 = reg.person_index("C1").unwrap();
+    let flags: Vec<(u32, bool)> = reg
+        .tests_of(c1)
+        .iter()
+        .map(|t| (t.row, t.unannounced))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            (1, true),
+            (2, true),
+            (3, true),
+            (4, true),
+            (5, true),
+            (6, true),
+            (7, true),
+            (8, false),
+            (9, false),
+            (10, false),
+        ]
+    );
+    let d009: Vec<&Finding> = out.findings.iter().filter(|f| f.code == "D009").collect();
+    assert_eq!(d009.len(), 1, "{:#?}", out.findings);
+    assert_eq!(reg.cell_name(&d009[0].cells[0]), "检测!E12");
+    assert!(
+        d009[0].message.contains("是否突击「可能」") && d009[0].message.contains("本行未使用"),
+        "{}",
+        d009[0].message
+    );
+    assert_eq!(reg.rejected_rows_of(c1), &[(Sheet::Tests, 11)]);
+    assert_eq!(reg.layouts[&Sheet::Tests].columns.get("是否突击"), Some(&4));
 }

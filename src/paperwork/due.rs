@@ -563,13 +563,16 @@ fn reports_due(
         plan.facts
             .sort_by(|a, b| (a.date, &a.text).cmp(&(b.date, &b.text)));
         plan.facts.dedup();
-        // Facts already reported under this ground are not reported again.
+        // Facts already reported under this ground are not reported again; the same report
+        // made again (same ground, same last fact) keeps its number.
+        let this_key = Event::Report(plan.clone()).key(reg);
         let reported = ctx
             .issued
             .iter()
             .filter(|e| {
                 e.form == "serious_breach_report"
                     && e.person == p.id
+                    && e.event != this_key
                     && e.event.starts_with(&format!("报告-{}@", ground.key()))
             })
             .filter_map(|e| e.date)

@@ -1,6 +1,7 @@
 //! `generate`: plan the documents, number them from the ledger, check every character has a
 //! glyph, render them over the cores and write the batch atomically with its print manifest
-//! (清单.csv / 清单.pdf) and the updated ledger (文号台帐.csv).
+//! (清单.csv / 清单.pdf); the office's ledger (文号台帐.csv, beside the register) is updated
+//! under its lock.
 
 use super::build::{build, receipt_request, BuildContext};
 use super::chinese::date_cn;
@@ -63,6 +64,12 @@ pub struct GenerateOptions {
     pub system_fonts: Option<RoleFonts>,
     /// Threads to render with; 0: all cores.
     pub threads: usize,
+    /// The office's document-number ledger (文号台帐.csv), shared by every output folder; the
+    /// CLI's default is beside the register ([`Ledger::default_path`]). `generate` requires
+    /// it (None is [`LedgerError::Missing`]); `preview` reads it when given, never writes it.
+    pub ledger: Option<PathBuf>,
+    /// How long `generate` waits for another run holding the ledger's lock before failing.
+    pub ledger_wait: std::time::Duration,
 }
 
 impl GenerateOptions {
@@ -81,6 +88,8 @@ impl GenerateOptions {
             fonts: RoleFonts::embedded(),
             system_fonts: None,
             threads: 0,
+            ledger: None,
+            ledger_wait: Ledger::LOCK_WAIT,
         }
     }
 
@@ -127,11 +136,15 @@ pub struct GenerateOutcome {
     pub rows: Vec<ManifestRow>,
     /// Persons given no document (data to fix) and forms refused, with the reasons.
     pub held: Vec<Held>,
-    /// Every file written (documents, manifest, ledger), full paths.
+    /// Every file written (the ledger when it changed, documents, manifest), full paths.
     pub written: Vec<PathBuf>,
+    /// The ledger the numbers came from.
+    pub ledger: PathBuf,
 }
 
-/// Why a batch could not be generated. Nothing is written when any of these happens.
+/// Why a batch could not be generated. Nothing is written and no number is consumed when
+/// any of these happens, except an [`GenerateError::Io`] while moving the documents in (the
+/// ledger is already written then; see [`generate`]).
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
     #[error(transparent)]
@@ -461,12 +474,6 @@ impl Staged {
         Ok(())
     }
 
-    fn add_first(&mut self, bytes: &[u8], target: PathBuf) -> Result<(), GenerateError> {
-        let tmp = self.write(bytes)?;
-        self.files.insert(0, (tmp, target));
-        Ok(())
-    }
-
     /// Moves every file in place (in order) and removes the temporary directory.
     fn commit(self) -> Result<Vec<PathBuf>, GenerateError> {
         let mut written = Vec::with_capacity(self.files.len());
@@ -497,13 +504,25 @@ fn clean_stale(out_dir: &Path) {
     }
 }
 
-/// Generates the batch into `out_dir`.
+/// Generates the batch into `out_dir`, numbering it from the office's ledger
+/// (`opts.ledger`).
 ///
-/// Nothing is written until every document has rendered. The files are first written into a
-/// temporary directory inside `out_dir`, then renamed into place: the ledger first, then the
-/// documents and the manifest. A run killed in between leaves numbers in the ledger whose
-/// documents are missing; running it again gives those same documents the same numbers, so a
-/// number is never given to two documents. No half-written PDF is ever visible.
+/// The ledger is locked ([`Ledger::lock`]) for the whole run: load, reserve the numbers the
+/// register's 告诫 sheet already uses, assign, render, write. Nothing is written until every
+/// document has rendered: the documents and the manifest are first written into a temporary
+/// directory inside `out_dir`; then the ledger is written (atomically, beside the register);
+/// then the documents are renamed into place; then the lock is released.
+///
+/// Why this order never gives one number to two documents:
+/// - another run cannot read the ledger between our load and our write (the lock), so it
+///   starts from a ledger that holds every number we gave;
+/// - a batch that fails before the ledger is written (a render or glyph error, an existing
+///   file without `force`) leaves the ledger as it was, and none of its documents is visible;
+///   its numbers were never on paper, so they may be given again;
+/// - the ledger is written before any document becomes visible, so a document never exists
+///   with a number the ledger does not hold. A run killed after the ledger write leaves
+///   numbers whose documents are missing (a gap, never a duplicate); running it again gives
+///   those same documents the same numbers.
 pub fn generate(
     register: &Register,
     findings: &[Finding],
@@ -511,11 +530,21 @@ pub fn generate(
     out_dir: &Path,
     opts: &GenerateOptions,
 ) -> Result<GenerateOutcome, GenerateError> {
+    let ledger_path = opts.ledger.clone().ok_or(LedgerError::Missing)?;
+    Ledger::check_path(&ledger_path, Path::new(&register.source))?;
     std::fs::create_dir_all(out_dir).map_err(|e| io_err(out_dir, e))?;
+    let _lock = Ledger::lock(&ledger_path, opts.ledger_wait)?;
+    // Under the lock: a run into the same folder with the same ledger is not half-way.
     clean_stale(out_dir);
-    let ledger_path = out_dir.join(LEDGER_FILE);
     let mut ledger = Ledger::load(&ledger_path)?;
-    let before = ledger.entries().len();
+    let loaded = ledger.entries().len();
+    // A ledger an earlier version kept in this output folder: its numbers are on paper.
+    let old_in_folder = out_dir.join(LEDGER_FILE);
+    if !same_file(&old_in_folder, &ledger_path) && old_in_folder.is_file() {
+        ledger.adopt(&Ledger::load(&old_in_folder)?);
+    }
+    ledger.reserve_register_numbers(register);
+    ledger.set_issue_date(opts.as_of);
     let Prepared { docs, held } = prepare(register, findings, profile, opts, &mut ledger)?;
     if docs.is_empty() {
         return Err(GenerateError::Nothing(held));
@@ -569,22 +598,36 @@ pub fn generate(
     let finish = (|| {
         staged.add(&manifest_csv(&rows), out_dir.join(MANIFEST_CSV))?;
         stage_manifest(&rows, opts, threads, &mut staged)?;
-        if ledger.entries().len() != before || !ledger_path.exists() {
-            // Renamed first: see the doc comment.
-            staged.add_first(&ledger.to_csv(), ledger_path.clone())?;
-        }
         Ok::<(), GenerateError>(())
     })();
     if let Err(e) = finish {
         staged.abandon();
         return Err(e);
     }
-    let written = staged.commit()?;
+    // The ledger before the documents: see the doc comment.
+    let mut written = Vec::new();
+    if ledger.entries().len() != loaded || !ledger_path.exists() {
+        if let Err(e) = ledger.save(&ledger_path) {
+            staged.abandon();
+            return Err(e.into());
+        }
+        written.push(ledger_path.clone());
+    }
+    written.extend(staged.commit()?);
     Ok(GenerateOutcome {
         rows,
         held,
         written,
+        ledger: ledger_path,
     })
+}
+
+/// Whether two paths name one file (false when either does not exist).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
 }
 
 /// One file name per document, made unique with `_2`, `_3`, ... where two would clash.
@@ -870,7 +913,8 @@ fn row_of(doc: &Document, pages: usize, file: &str, first_page: usize) -> Manife
     }
 }
 
-/// Renders the first page of one document (form, person) as PNG: `preview`.
+/// Renders the first page of one document (form, person) as PNG: `preview`. Its number is
+/// the one the office's ledger (`opts.ledger`, read without being written) has or would give.
 pub fn preview(
     register: &Register,
     findings: &[Finding],
@@ -878,7 +922,13 @@ pub fn preview(
     opts: &GenerateOptions,
     pixel_per_pt: f64,
 ) -> Result<Vec<u8>, GenerateError> {
-    let mut ledger = Ledger::new();
+    // The number the document has or would get; the ledger is read, never written.
+    let mut ledger = match &opts.ledger {
+        Some(path) => Ledger::load(path)?,
+        None => Ledger::new(),
+    };
+    ledger.reserve_register_numbers(register);
+    ledger.set_issue_date(opts.as_of);
     let Prepared { docs, held } = prepare(register, findings, profile, opts, &mut ledger)?;
     let Some(doc) = docs.first() else {
         return Err(GenerateError::Nothing(held));

@@ -112,11 +112,18 @@ impl Builder {
         r.staff.truncate(mark.staff);
         r.units.truncate(mark.units);
         r.rows.insert(sheet, Default::default());
+        r.unreadable.retain(|c| c.sheet != sheet);
+        for rows in r.rejected_rows.values_mut() {
+            rows.retain(|(s, _)| *s != sheet);
+        }
+        r.rejected_rows.retain(|_, rows| !rows.is_empty());
     }
 }
 
 impl Builder {
-    /// Records a reading finding (severity error) about one cell.
+    /// Records a reading finding (severity error) about one cell. A cell that held a value
+    /// which could not be read (D002, D003, D009, D010) is remembered in
+    /// `Register::unreadable`, so that rules do not read its `None` as "left empty".
     pub fn report(
         &mut self,
         code: &'static str,
@@ -134,6 +141,9 @@ impl Builder {
             .cell(cell);
         f.person = person;
         self.findings.push(f);
+        if matches!(code, "D002" | "D003" | "D009" | "D010") {
+            self.register.mark_unreadable(cell);
+        }
     }
 
     /// D001 for an empty required value.
@@ -283,6 +293,21 @@ impl Builder {
         }
     }
 
+    /// Remembers a rejected event row under its person, when its 编号 names one, so that a
+    /// rule counting the person's events knows some are missing (`Register::rejected_rows`).
+    pub fn remember_rejected(&mut self, row: &Row<'_>) {
+        if matches!(row.sheet, Sheet::Persons | Sheet::Staff | Sheet::Units) {
+            return;
+        }
+        let mut key = std::mem::take(&mut self.key);
+        row.get("编号").compact_into(&mut key);
+        let found = self.ids.get(key.as_str()).copied();
+        self.key = key;
+        if let Some(i) = found {
+            self.register.mark_rejected_row(i, row.sheet, row.row);
+        }
+    }
+
     /// Counts a row as used or rejected.
     pub fn count(&mut self, sheet: Sheet, used: bool) {
         let c = self.register.rows.entry(sheet).or_default();
@@ -314,6 +339,9 @@ impl RowHandler for SheetRows<'_> {
             Sheet::Units => b.unit_row(row).is_ok(),
             Sheet::Help => b.help_row(row).is_ok(),
         };
+        if !used {
+            b.remember_rejected(row);
+        }
         b.count(row.sheet, used);
     }
 }

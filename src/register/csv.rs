@@ -41,14 +41,17 @@ impl CsvSource {
         }
     }
 
-    /// Every `.csv` file of a folder, in name order.
+    /// Every `.csv` file of a folder, in name order (but the ledger, 文号台帐.csv).
     pub fn folder(dir: &Path) -> Result<CsvSource, ReadError> {
         let entries = std::fs::read_dir(dir)
             .map_err(|e| ReadError(format!("无法读取文件夹 {}：{e}", dir.display())))?;
         let mut files: Vec<(String, PathBuf)> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
+                // The office's document-number ledger may live in the folder: not a sheet.
                 p.is_file()
+                    && p.file_name()
+                        .is_none_or(|n| n != crate::paperwork::ledger::LEDGER_FILE)
                     && p.extension().is_some_and(|x| {
                         let x = x.to_string_lossy().to_ascii_lowercase();
                         matches!(x.as_str(), "csv" | "tsv" | "txt")

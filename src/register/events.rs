@@ -8,7 +8,9 @@ use super::values::{
     parse_amount, parse_count, parse_eval_period, CONCLUSIONS, CONTACT_KINDS, SEXES, STAFF_KINDS,
     TEST_RESULTS, WARNING_KINDS, YES_NO,
 };
-use crate::model::{Contact, Evaluation, Help, Leave, Staff, Test, Unit, Warning};
+use crate::model::{
+    method_is_unannounced, Contact, Evaluation, Help, Leave, Staff, Test, Unit, Warning,
+};
 
 impl Builder {
     pub fn test_row(&mut self, row: &Row<'_>) -> Result<(), Rejected> {
@@ -16,15 +18,22 @@ impl Builder {
         let s = self.subject_of(person);
         let date = self.required_date(row, "检测日期", &s, true);
         let result = self.required_enum(row, "结果", &TEST_RESULTS, &s, true);
-        let (date, result) = (date?, result?);
+        // An unreadable 是否突击 would read as "announced" and could make a surprise-test
+        // shortfall (P105): reject rather than guess.
+        let flagged = self.enumerated(row, "是否突击", &YES_NO, &s, true);
+        let (date, result, flagged) = (date?, result?, flagged?);
+        let method = row.get("检测方式").text_value();
+        let unannounced =
+            flagged == Some(true) || method.as_deref().is_some_and(method_is_unannounced);
         self.register.tests.push(Test {
             row: row.row,
             person,
             date,
-            method: row.get("检测方式").text_value(),
+            method,
             result,
             lab: row.get("检测单位").text_value(),
             tester: row.get("检测人").name_value(),
+            unannounced,
         });
         Ok(())
     }

@@ -485,6 +485,7 @@ mod tests {
             result: TestResult::Negative,
             lab: None,
             tester: None,
+            unannounced: false,
         });
         reg.finalize();
         let f = check(&reg, d(2025, 6, 30));

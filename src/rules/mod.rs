@@ -65,7 +65,7 @@ pub const RULES: &[RuleInfo] = &[
     rule("P102", "逾期未报到", Breach, "report_in", "Deadline passed and not reported in: regarded as refusing; report to the police."),
     rule("P103", "未按时签订协议", Warning, "agreement", "Reported in but no agreement signed within the profile's days."),
     rule("P104", "期满未解除", Warning, "term", "Term ended but still 执行中: discharge proposal and notice are due."),
-    rule("P105", "检测次数不足", Warning, "schedule (tests), surprise_tests", "Fewer tests than the schedule requires in a completed term year or period, or behind pro rata in the current term year."),
+    rule("P105", "检测次数不足", Warning, "schedule (tests), surprise_tests", "Fewer tests than the schedule requires in a completed term year or period, or behind pro rata in the current term year; or fewer unannounced tests than surprise_tests.per_year."),
     rule("P106", "当月无面对面谈话", Warning, "schedule (talks)", "A counted month (period) without the required face-to-face talks (面谈 or 家访)."),
     rule("P107", "本人报告次数不足", Warning, "schedule (self_reports)", "A counted month (period) with fewer self-reports (本人报告) than required."),
     rule("P108", "期限内谈话和检测合计不足", Warning, "totals", "Talks + tests over the term below the profile total (pro rata while the term runs)."),

@@ -7,7 +7,9 @@
 //!   `required` over the item's periods in R: calendar periods (months, quarters, …) wholly
 //!   inside R count their full minimum; a term year wholly inside R counts its full minimum,
 //!   a term year partly inside R counts `floor(minimum × days in R / days of the term year)`.
-//!   Surprise tests are added to the term-year test items (see [`super::schedule::items_for`]).
+//!   Unannounced tests (`surprise_tests.per_year`) are a requirement of their own beside the
+//!   schedule (P105, [`super::schedule::surprise_periods`]) and are not added to `tests_due`;
+//!   unannounced tests carried out count in `tests_done` like every test.
 //!   Totals over the term (P108, e.g. the `ouhai` profile) are not schedule items and are not
 //!   included.
 //! - **done**: every event of the kind dated inside R (not only those inside counted periods):

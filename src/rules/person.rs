@@ -3,59 +3,186 @@
 //! Every rule reads one person's row and their own event slices (`Register::tests_of` and
 //! friends), so the whole pass is linear in the size of the register. A rule skips silently
 //! what it cannot evaluate for missing data (no 报到日期, no 送达/决定日期, …): the data checks
-//! D001–D010 report those. A rule gives at most one finding per person, listing every period or
-//! row it rests on, with the cells of those rows.
+//! D001–D010 report those. A value that was filled but could not be read (an unreadable date,
+//! a value outside its set, a rejected event row) is not missing: the rules resting on it are
+//! not evaluated for that person at all ([`PERSON_RULES`] lists each rule's inputs). A rule
+//! gives at most one finding per person, listing every period or row it rests on, with the
+//! cells of those rows.
 //!
 //! Day arithmetic: "within N days of date D" means on or before D + N days (day N is on time,
 //! day N + 1 is late). Leave and departure lengths are `返回日期 − 离开日期` in days (the day of
 //! leaving is not counted, the day of return is); an open departure runs to the window's end.
 
-use super::schedule::{count_events, item_periods, items_for, PeriodCount};
+use super::schedule::{count_events, item_periods, items_for, surprise_periods, PeriodCount};
 use super::window::{add_days, add_years, counted_periods, pro_rata, programme_window, Window};
 use super::Ctx;
 use crate::finding::{Finding, Severity};
 use crate::model::{CellRef, ContactKind, EvalPeriod, Person, Sex, Sheet, Status, TestResult};
 use crate::profile::EventKind;
 use chrono::{Datelike, NaiveDate};
+use std::collections::{HashMap, HashSet};
 
 /// A person rule: appends at most one finding for person `p`.
 type PersonRule = fn(&Ctx, usize, &mut Vec<Finding>);
 
-/// The person rules in code order.
-const PERSON_RULES: &[(&str, PersonRule)] = &[
-    ("P101", p101_late_report_in),
-    ("P102", p102_no_report_in),
-    ("P103", p103_agreement),
-    ("P104", p104_term_ended_active),
-    ("P105", p105_tests),
-    ("P106", p106_talks),
-    ("P107", p107_self_reports),
-    ("P108", p108_totals),
-    ("P109", p109_evaluations),
-    ("P110", p110_refused_tests),
-    ("P111", p111_departures),
-    ("P112", p112_positive_test),
-    ("P113", p113_warnings_ignored),
-    ("P114", p114_long_leave),
-    ("P115", p115_female_group),
-    ("P116", p116_total_evaluation),
-    ("P117", p117_serious_attention),
-    ("P118", p118_dynamic_control),
+/// A person rule and the inputs it rests on. The rule is not evaluated for a person when one
+/// of `fields` (columns of 人员) held a value that could not be read, or when a row of one of
+/// `sheets` of theirs was rejected while reading: the reading finding (D001/D002/D009/…)
+/// already tells the clerk, and a `None` standing for an unreadable value is not an empty
+/// cell (an unreadable 报到日期 is not "not reported in").
+///
+/// `fields` lists every column the rule reads, also through the programme window
+/// ([`WINDOW`]) and the schedule (措施类型). `sheets` lists the event sheets where a missing
+/// row could make a finding — rules that count events against a minimum, or look for the
+/// absence of one (no 总评估, no positive test); a rule that only reports rows found (a
+/// positive test, a refusal) loses nothing true from a rejected row and does not list it.
+pub struct PersonRuleDef {
+    pub code: &'static str,
+    run: PersonRule,
+    pub fields: &'static [&'static str],
+    pub sheets: &'static [Sheet],
+}
+
+/// The fields the programme window reads ([`programme_window`]).
+const WINDOW: &[&str] = &["报到日期", "期限(月)", "状态", "状态日期"];
+/// The window and the schedule items that apply (措施类型).
+const SCHEDULE: &[&str] = &["报到日期", "期限(月)", "状态", "状态日期", "措施类型"];
+/// The report-in deadline ([`report_deadline`]) and 报到日期.
+const REPORT_IN: &[&str] = &["报到日期", "送达日期", "决定日期", "外省市人员"];
+
+const fn def(
+    code: &'static str,
+    run: PersonRule,
+    fields: &'static [&'static str],
+    sheets: &'static [Sheet],
+) -> PersonRuleDef {
+    PersonRuleDef {
+        code,
+        run,
+        fields,
+        sheets,
+    }
+}
+
+/// The person rules in code order, with their inputs.
+pub const PERSON_RULES: &[PersonRuleDef] = &[
+    def("P101", p101_late_report_in, REPORT_IN, &[]),
+    def(
+        "P102",
+        p102_no_report_in,
+        &["报到日期", "送达日期", "决定日期", "外省市人员", "状态"],
+        &[],
+    ),
+    def(
+        "P103",
+        p103_agreement,
+        &["报到日期", "协议签订日期", "状态"],
+        &[],
+    ),
+    def("P104", p104_term_ended_active, WINDOW, &[]),
+    def("P105", p105_tests, SCHEDULE, &[Sheet::Tests]),
+    def("P106", p106_talks, SCHEDULE, &[Sheet::Contacts]),
+    def("P107", p107_self_reports, SCHEDULE, &[Sheet::Contacts]),
+    def(
+        "P108",
+        p108_totals,
+        SCHEDULE,
+        &[Sheet::Tests, Sheet::Contacts, Sheet::Evaluations],
+    ),
+    def("P109", p109_evaluations, SCHEDULE, &[Sheet::Evaluations]),
+    def("P110", p110_refused_tests, WINDOW, &[]),
+    def("P111", p111_departures, WINDOW, &[]),
+    def("P112", p112_positive_test, WINDOW, &[]),
+    def(
+        "P113",
+        p113_warnings_ignored,
+        WINDOW,
+        &[Sheet::Contacts, Sheet::Warnings],
+    ),
+    def("P114", p114_long_leave, WINDOW, &[]),
+    def("P115", p115_female_group, &["性别", "公民身份号码"], &[]),
+    def("P116", p116_total_evaluation, WINDOW, &[Sheet::Evaluations]),
+    def(
+        "P117",
+        p117_serious_attention,
+        &[
+            "报到日期",
+            "期限(月)",
+            "状态",
+            "状态日期",
+            "固定住所",
+            "固定工作",
+            "固定联系方式",
+        ],
+        &[],
+    ),
+    def("P118", p118_dynamic_control, WINDOW, &[Sheet::Tests]),
 ];
 
-/// Runs every enabled person rule for every person.
+/// What could not be read about one person: the unreadable fields of their 人员 row and the
+/// sheets where rows of theirs were rejected.
+#[derive(Debug, Default)]
+struct Unreadable {
+    fields: Vec<&'static str>,
+    sheets: Vec<Sheet>,
+}
+
+impl Unreadable {
+    fn blocks(&self, rule: &PersonRuleDef) -> bool {
+        rule.fields.iter().any(|f| self.fields.contains(f))
+            || rule.sheets.iter().any(|s| self.sheets.contains(s))
+    }
+}
+
+/// Per person (index), what could not be read; persons with everything readable are absent.
+fn unreadable_by_person(cx: &Ctx) -> HashMap<usize, Unreadable> {
+    let reg = cx.register;
+    let mut out: HashMap<usize, Unreadable> = HashMap::new();
+    if !reg.unreadable.is_empty() {
+        let rows: HashSet<u32> = reg
+            .unreadable
+            .iter()
+            .filter(|c| c.sheet == Sheet::Persons)
+            .map(|c| c.row)
+            .collect();
+        for (i, p) in reg.persons.iter().enumerate() {
+            if rows.contains(&p.row) {
+                let fields = reg.unreadable_fields(Sheet::Persons, p.row);
+                if !fields.is_empty() {
+                    out.entry(i).or_default().fields = fields;
+                }
+            }
+        }
+    }
+    for (&i, rows) in &reg.rejected_rows {
+        let u = out.entry(i).or_default();
+        for (sheet, _) in rows {
+            if !u.sheets.contains(sheet) {
+                u.sheets.push(*sheet);
+            }
+        }
+    }
+    out
+}
+
+/// Runs every enabled person rule for every person, except the rules whose inputs could not
+/// be read for that person (see [`PersonRuleDef`]).
 pub fn check(cx: &Ctx, out: &mut Vec<Finding>) {
-    let rules: Vec<PersonRule> = PERSON_RULES
+    let rules: Vec<&PersonRuleDef> = PERSON_RULES
         .iter()
-        .filter(|(code, _)| cx.profile.enabled(code))
-        .map(|(_, f)| *f)
+        .filter(|r| cx.profile.enabled(r.code))
         .collect();
     if rules.is_empty() {
         return;
     }
+    let unreadable = unreadable_by_person(cx);
     for p in 0..cx.register.persons.len() {
+        let blocked = unreadable.get(&p);
         for rule in &rules {
-            rule(cx, p, out);
+            if blocked.is_some_and(|u| u.blocks(rule)) {
+                continue;
+            }
+            (rule.run)(cx, p, out);
         }
     }
 }
@@ -329,11 +456,45 @@ fn describe_period(pc: &PeriodCount) -> String {
     format!("{}完成{}次，应{}次", span, pc.done, pc.required)
 }
 
+/// The term years of person `i` short of unannounced tests (`surprise_tests.per_year`), over
+/// the whole window.
+pub fn short_surprise_periods(cx: &Ctx, i: usize) -> Vec<PeriodCount> {
+    let p = &cx.register.persons[i];
+    let Some(w) = programme_window(p, cx.as_of) else {
+        return Vec::new();
+    };
+    surprise_periods(cx.register, i, cx.profile, &w, w.start, w.end)
+        .into_iter()
+        .filter(|pc| pc.is_short())
+        .collect()
+}
+
+/// `突击（不预先通知）检测第1期限年度完成2次，应3次（2024年1月1日至2024年12月31日）`.
+fn describe_surprise(pc: &PeriodCount) -> String {
+    let span = format!("{}至{}", cn_date(pc.start), cn_date(pc.end));
+    if pc.complete {
+        format!(
+            "突击（不预先通知）检测第{}期限年度完成{}次，应{}次（{}）",
+            pc.term_year, pc.done, pc.required, span
+        )
+    } else {
+        format!(
+            "突击（不预先通知）检测第{}期限年度至今完成{}次，按比例应{}次（{}）",
+            pc.term_year, pc.done, pc.required, span
+        )
+    }
+}
+
 fn schedule_rule(cx: &Ctx, i: usize, code: &'static str, kind: EventKind, out: &mut Vec<Finding>) {
-    let Some((_, short, bases)) = short_periods(cx, i, kind) else {
+    let Some((_, short, mut bases)) = short_periods(cx, i, kind) else {
         return;
     };
-    if short.is_empty() {
+    let surprise = if kind == EventKind::Tests {
+        short_surprise_periods(cx, i)
+    } else {
+        Vec::new()
+    };
+    if short.is_empty() && surprise.is_empty() {
         return;
     }
     let p = &cx.register.persons[i];
@@ -348,7 +509,23 @@ fn schedule_rule(cx: &Ctx, i: usize, code: &'static str, kind: EventKind, out: &
             }
         })
         .collect();
-    let msg = format!("{}不足：{}", kind.label(), join_limited(&parts, 12, "；"));
+    let mut sections = Vec::new();
+    if !parts.is_empty() {
+        sections.push(format!(
+            "{}不足：{}",
+            kind.label(),
+            join_limited(&parts, 12, "；")
+        ));
+    }
+    if !surprise.is_empty() {
+        let parts: Vec<String> = surprise.iter().map(describe_surprise).collect();
+        sections.push(join_limited(&parts, 12, "；"));
+        let basis = &cx.profile.surprise_tests.basis;
+        if !bases.contains(basis) {
+            bases.push(basis.clone());
+        }
+    }
+    let msg = sections.join("；");
     out.push(
         cx.person_finding(code, i, msg)
             .cell(person_cell(cx, p, "编号"))
@@ -358,7 +535,9 @@ fn schedule_rule(cx: &Ctx, i: usize, code: &'static str, kind: EventKind, out: &
 
 /// P105: fewer tests (结果 阴性/阳性) than the schedule's test items require: in a completed
 /// term year (or counted calendar period), or behind pro rata in the current term year
-/// (see [`super::window`]); surprise tests are added to the term-year requirement.
+/// (see [`super::window`]); and fewer unannounced tests than `surprise_tests.per_year` in a
+/// completed term year (pro rata in the current one), a requirement of its own: unannounced
+/// tests count toward the schedule too, but `per_year` does not raise it.
 fn p105_tests(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     schedule_rule(cx, i, "P105", EventKind::Tests, out);
 }

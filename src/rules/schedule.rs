@@ -4,6 +4,9 @@
 //!
 //! Counting:
 //! - tests: rows of 检测 with 结果 阴性 or 阳性 (a sample was taken), by 检测日期;
+//! - unannounced tests (`surprise_tests.per_year`, [`surprise_periods`]): those of the tests
+//!   marked unannounced ([`crate::model::Test::unannounced`]), per term year — a requirement
+//!   of its own, beside the schedule; unannounced tests also count toward the schedule;
 //! - talks: rows of 谈话 with 形式 面谈 or 家访, by 日期 (a talk on the last day of a month
 //!   counts for that month);
 //! - self-reports: rows of 谈话 with 形式 本人报告;
@@ -83,6 +86,25 @@ pub fn count_events(
     }
 }
 
+/// Unannounced tests carried out (阴性/阳性) of person `p` dated in [from, to].
+pub fn count_unannounced_tests(
+    register: &Register,
+    p: usize,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> u32 {
+    if to < from {
+        return 0;
+    }
+    let t = register.tests_of(p);
+    let a = lower(t, |e| e.date, from);
+    let b = t.partition_point(|e| e.date <= to);
+    t[a..b.max(a)]
+        .iter()
+        .filter(|e| e.unannounced && e.result.was_done())
+        .count() as u32
+}
+
 /// Quarter evaluations of person `p` whose quarter (评估期) starts in [from, to].
 pub fn count_quarter_evaluations(
     register: &Register,
@@ -123,6 +145,57 @@ pub fn item_periods(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Vec<PeriodCount> {
+    periods_of(item, window, from, to, |kind, s, e| {
+        if kind == EventKind::Evaluations && !matches!(item.period, Period::TermYear) {
+            count_quarter_evaluations(register, p, s, e)
+        } else {
+            count_events(register, p, kind, s, e)
+        }
+    })
+}
+
+/// The profile's unannounced-test requirement (`surprise_tests.per_year`) as a term-year
+/// item of its own, for either measure; `None` when it is 0.
+pub fn surprise_item(profile: &Profile) -> Option<ScheduleItem> {
+    let per_year = profile.surprise_tests.per_year;
+    (per_year > 0).then(|| ScheduleItem {
+        kind: EventKind::Tests,
+        measure: crate::profile::MeasureScope::Both,
+        period: Period::TermYear,
+        term_years: Vec::new(),
+        min: per_year,
+        basis: profile.surprise_tests.basis.clone(),
+    })
+}
+
+/// The term years of person `p` inside `window` ∩ [from, to] with the unannounced tests
+/// required (`surprise_tests.per_year`: whole in a completed term year, pro rata in the
+/// current one) and those carried out. Empty when the profile asks for none.
+pub fn surprise_periods(
+    register: &Register,
+    p: usize,
+    profile: &Profile,
+    window: &Window,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<PeriodCount> {
+    match surprise_item(profile) {
+        Some(item) => periods_of(&item, window, from, to, |_, s, e| {
+            count_unannounced_tests(register, p, s, e)
+        }),
+        None => Vec::new(),
+    }
+}
+
+/// The periods of `item` inside `window` ∩ [from, to]; `done(kind, first, last)` counts
+/// what was done in a period.
+fn periods_of(
+    item: &ScheduleItem,
+    window: &Window,
+    from: NaiveDate,
+    to: NaiveDate,
+    done: impl Fn(EventKind, NaiveDate, NaiveDate) -> u32,
+) -> Vec<PeriodCount> {
     let lo = window.start.max(from);
     let hi = window.end.min(to);
     let mut out = Vec::new();
@@ -136,11 +209,7 @@ pub fn item_periods(
                 if !item.in_term_year(k) {
                     continue;
                 }
-                let done = if item.kind == EventKind::Evaluations {
-                    count_quarter_evaluations(register, p, s, e)
-                } else {
-                    count_events(register, p, item.kind, s, e)
-                };
+                let done = done(item.kind, s, e);
                 out.push(PeriodCount {
                     start: s,
                     end: e,
@@ -176,7 +245,7 @@ pub fn item_periods(
                             term_year: k,
                             complete,
                             required,
-                            done: count_events(register, p, item.kind, s, e),
+                            done: done(item.kind, s, e),
                             by_term_year: true,
                         });
                     }
@@ -188,34 +257,15 @@ pub fn item_periods(
     out
 }
 
-/// The schedule items that apply to person `p`: the profile's items for their measure. Surprise
-/// tests (`surprise_tests.per_year`) are added to every term-year test item's minimum; when the
-/// schedule has no term-year test item they form one of their own.
+/// The schedule items that apply to person `p`: the profile's items for their measure.
+/// Unannounced tests (`surprise_tests.per_year`) are not among them: they are a requirement
+/// of their own ([`surprise_periods`]).
 pub fn items_for(register: &Register, p: usize, profile: &Profile) -> Vec<ScheduleItem> {
     let measure = register.persons.get(p).and_then(|x| x.measure);
-    let mut items: Vec<ScheduleItem> = profile
+    profile
         .schedule
         .iter()
         .filter(|i| i.measure.applies(measure))
         .cloned()
-        .collect();
-    let extra = profile.surprise_tests.per_year;
-    let mut merged = false;
-    for i in items.iter_mut() {
-        if extra > 0 && i.kind == EventKind::Tests && i.period == Period::TermYear {
-            i.min += extra;
-            merged = true;
-        }
-    }
-    if extra > 0 && !merged {
-        items.push(ScheduleItem {
-            kind: EventKind::Tests,
-            measure: crate::profile::MeasureScope::Both,
-            period: Period::TermYear,
-            term_years: Vec::new(),
-            min: profile.surprise_tests.per_year,
-            basis: profile.surprise_tests.basis.clone(),
-        });
-    }
-    items
+        .collect()
 }

@@ -242,6 +242,13 @@ pub const TESTS: SheetLayout = SheetLayout {
         ),
         col("检测单位", false, Text, 18.0, "实施检测的单位。"),
         col("检测人", false, Text, 8.0, "检测人姓名。"),
+        col(
+            "是否突击",
+            false,
+            Choice(YES_NO),
+            8.0,
+            "不预先通知的突击（随机）检测填 是，其余填 否 或空白；检测方式写明 随机、突击、不预先通知、不定时抽检 或 飞行检测 的，也算突击检测。",
+        ),
     ],
 };
 

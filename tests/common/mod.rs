@@ -142,7 +142,16 @@ impl B {
             result,
             lab: None,
             tester: None,
+            unannounced: false,
         });
+    }
+    /// An unannounced test (检测方式 随机尿检), carried out, negative.
+    pub fn random_test(&mut self, p: usize, date: &str) {
+        self.test(p, date, TestResult::Negative);
+        if let Some(t) = self.r.tests.last_mut() {
+            t.method = Some("随机尿检".into());
+            t.unannounced = true;
+        }
     }
     pub fn contact(&mut self, p: usize, date: &str, kind: ContactKind) {
         let row = self.r.contacts.len() as u32 + 1;
