@@ -53,6 +53,8 @@ fn register() -> Register {
     r.persons.push(person(1, "P001", "张三", "幸福村"));
     let mut rare = person(2, "P002", "李㛃", "东风社区");
     rare.measure = Some(Measure::Rehab);
+    // A person of their own: the data gate holds two rows with one resident ID (D005).
+    rare.resident_id = Some("110101198501010017".into());
     r.persons.push(rare);
     r.tests.push(Test {
         row: 1,
@@ -146,7 +148,21 @@ fn agreement_warning_and_receipt_show_register_values_numbers_and_obligations() 
     let mut o = opts(&["agreement", "warning_letter"]);
     o.plan.persons = vec!["P001".into()];
     o.ledger = ledger_in(&office);
-    let out = generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap();
+    let report = rehabdocs::check::check_loaded(
+        reg,
+        vec![],
+        &Profile::standard(),
+        d(2025, 7, 1),
+        &rehabdocs::check::Selection::default(),
+    );
+    let out = generate(
+        &report.register,
+        &report.findings,
+        &Profile::standard(),
+        dir.path(),
+        &o,
+    )
+    .unwrap();
     // agreement, warning letter, its receipt of service.
     let forms: Vec<&str> = out.rows.iter().map(|r| r.form.as_str()).collect();
     assert_eq!(forms, ["agreement", "warning_letter", "receipt_of_service"]);
@@ -170,9 +186,14 @@ fn agreement_warning_and_receipt_show_register_values_numbers_and_obligations() 
     let letter = text_of(&file_of("warning_letter"));
     assert!(letter.contains("社区戒毒告诫书"), "{letter}");
     assert!(letter.contains("东禁告〔2025〕1号"));
-    assert!(letter.contains("拒绝接受尿液检测"), "{letter}");
-    assert!(letter.contains("2025年5月13日"));
-    assert!(letter.contains("第一次书面告诫"));
+    // The refusal of 12 May was warned on 13 May (the register's 告诫 row, the first written
+    // warning); what is left is the missing self-reports, warned for the second time.
+    assert!(
+        letter.contains("2025年5月向帮教小组报告本人情况0次"),
+        "{letter}"
+    );
+    assert!(!letter.contains("2025年5月12日"), "{letter}");
+    assert!(letter.contains("第二次书面告诫"), "{letter}");
 
     let receipt = text_of(&file_of("receipt_of_service"));
     assert!(receipt.contains("送达回证"), "{receipt}");
@@ -636,6 +657,7 @@ fn a_county_profile_reaches_the_agreement_numbers_and_office() {
     let out_dir = dir.path().join("out");
     let mut o = opts_for(&["agreement"], &profile);
     o.plan.persons = vec!["P001".into()];
+    o.ledger = Some(dir.path().join(LEDGER_FILE));
     let out = generate(&reg, &[], &profile, &out_dir, &o).unwrap();
     let text = text_of(&out_dir.join(&out.rows[0].file));
     for want in [
@@ -665,8 +687,6 @@ fn a_county_profile_reaches_the_agreement_numbers_and_office() {
 #[test]
 fn a_report_goes_to_the_deciding_organ_or_the_profiles_police_and_is_never_guessed() {
     let mut reg = register();
-    // Two persons, two resident IDs (the data gate holds a person registered twice).
-    reg.persons[1].resident_id = Some("110101198501010017".into());
     for (row, month) in [(3, 6), (4, 6)] {
         reg.tests.push(Test {
             row,
@@ -676,6 +696,7 @@ fn a_report_goes_to_the_deciding_organ_or_the_profiles_police_and_is_never_guess
             result: TestResult::Refused,
             lab: None,
             tester: None,
+            unannounced: false,
         });
     }
     let dir = tempfile::tempdir().unwrap();
@@ -696,6 +717,7 @@ fn a_report_goes_to_the_deciding_organ_or_the_profiles_police_and_is_never_guess
         let out_dir = dir.path().join(run);
         let mut o = opts_for(&["serious_breach_report"], profile);
         o.plan.due = true;
+        o.ledger = Some(dir.path().join(run).with_extension("csv"));
         let out = generate(&report.register, &report.findings, profile, &out_dir, &o).unwrap();
         assert_eq!(out.rows.len(), 1, "{:?}", out.rows);
         let text = text_of(&out_dir.join(&out.rows[0].file));

@@ -478,6 +478,7 @@ mod tests {
             result: TestResult::Negative,
             lab: Some(lab.into()),
             tester: None,
+            unannounced: false,
         };
         reg.tests.push(test(0, "东城镇卫生院"));
         reg.tests.push(test(0, "东城派出所"));

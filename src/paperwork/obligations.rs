@@ -70,8 +70,10 @@ pub fn obligations(profile: &Profile, p: &Person) -> Vec<String> {
         .map(|i| format!("{}不少于{}次", when(i, years), count_cn(i.min)))
         .collect();
     if profile.enabled("P105") && profile.surprise_tests.per_year > 0 {
+        // Unannounced tests are a requirement of their own and count toward the schedule.
         tests.push(format!(
-            "每年另接受突击检测不少于{}次",
+            "{}每年接受突击检测不少于{}次",
+            if tests.is_empty() { "" } else { "其中" },
             count_cn(profile.surprise_tests.per_year)
         ));
     }
@@ -237,7 +239,7 @@ mod tests {
         assert!(!text.contains("评估"), "{text}");
         // Term year 3 lies beyond an 18-month term.
         assert!(
-            text.contains("第二年每两个月不少于一次，每年另接受突击检测不少于两次"),
+            text.contains("第二年每两个月不少于一次，其中每年接受突击检测不少于两次"),
             "{text}"
         );
         assert!(

@@ -48,6 +48,12 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
     d.seal = ctx.office.seal_for(who.town);
 }
 
+/// Asked for by name, a receipt has no event of its own: one empty event, which [`holds`]
+/// refuses with the reason the clerk reads.
+pub fn events(_ctx: &BuildContext, _i: usize) -> Vec<Event> {
+    vec![Event::None]
+}
+
 /// A receipt goes with the document it proves was served, never on its own.
 pub fn holds(_ctx: &BuildContext, _who: &PersonRef, event: &Event) -> Result<(), String> {
     match event {
