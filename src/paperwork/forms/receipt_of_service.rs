@@ -47,11 +47,3 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
     d.date = ctx.date(ctx.as_of);
     d.seal = d.office.clone();
 }
-
-/// A receipt goes with the document it proves was served, never on its own.
-pub fn holds(_ctx: &BuildContext, _who: &PersonRef, event: &Event) -> Result<(), String> {
-    match event {
-        Event::Served { .. } => Ok(()),
-        _ => Err("送达回证随所送达的文书一并出具，不单独出具".into()),
-    }
-}
