@@ -109,7 +109,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// List every rule: code, severity, name, profile setting (规则清单).
+    /// List every rule: code, severity, name, profile setting, and the documents each makes
+    /// due, to whom, on which article (规则清单).
     Rules,
     /// Rule profiles (配置): list the bundled ones or show one fully resolved.
     Profile {
@@ -408,6 +409,8 @@ fn main() -> ExitCode {
         }
         Command::Rules => {
             print!("{}", rehabdocs::rules::catalogue_text());
+            println!("\n各项发现应出具的文书（致送对象、法律依据）：");
+            print!("{}", rehabdocs::paperwork::documents::map_text());
             ExitCode::SUCCESS
         }
         Command::Profile { action } => match action {

@@ -127,6 +127,17 @@ fn a_number_already_in_the_warning_sheet_is_not_given_again() {
     reg.warnings
         .push(warning(2, 1, Some("东禁告（２０２５）第２号")));
     reg.warnings.push(warning(3, 1, Some("不详")));
+    // P1 refused a test after that warning: a new letter is due.
+    reg.tests.push(rehabdocs::model::Test {
+        row: 1,
+        person: 0,
+        date: d(2025, 6, 2),
+        method: None,
+        result: rehabdocs::model::TestResult::Refused,
+        lab: None,
+        tester: None,
+        unannounced: false,
+    });
     reg.finalize();
     let o = opts(&["warning_letter"], &["P1"], &ledger);
     let numbers = run(&reg, out.path(), &o).unwrap();

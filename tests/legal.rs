@@ -511,6 +511,57 @@ fn a_person_with_a_data_error_gets_no_document_and_both_rows_of_a_duplicate_are_
     );
 }
 
+#[test]
+fn a_d002_on_the_report_in_date_makes_no_p102_and_no_document() {
+    // Read by the real reader: 报到日期 a typo (D002) with the agreement date filled, and a
+    // near miss with 报到日期 empty.
+    let out = read_text_book(
+        &[
+            (
+                "A1",
+                &[("报到日期", "2025-13-45"), ("协议签订日期", "2025-01-05")],
+            ),
+            ("A2", &[("公民身份号码", "110105198001010032")]),
+        ],
+        &[],
+    );
+    let due = plan_with(
+        out.register,
+        out.findings,
+        &Profile::standard(),
+        "2025-03-01",
+        &[],
+        &[],
+        &[],
+    );
+    let codes = |id: &str| -> Vec<&str> {
+        due.findings
+            .iter()
+            .filter(|f| f.person.as_deref() == Some(id))
+            .map(|f| f.code)
+            .collect()
+    };
+    assert!(codes("A1").contains(&"D002"), "{:?}", codes("A1"));
+    for never in ["P101", "P102", "P103", "P104"] {
+        assert!(!codes("A1").contains(&never), "{:?}", codes("A1"));
+    }
+    assert!(due.forms_of("A1").is_empty(), "{:?}", due.docs);
+    let held = due
+        .held
+        .iter()
+        .find(|h| h.person_id == "A1")
+        .expect("A1 held");
+    assert!(held.form.is_empty());
+    assert!(
+        held.reasons.iter().any(|r| r.starts_with("人员!J2：")),
+        "{:?}",
+        held.reasons
+    );
+    // The near miss, with the cell empty, is not reported in: the reminder is due.
+    assert!(codes("A2").contains(&"P102"));
+    assert_eq!(due.forms_of("A2"), vec!["report_reminder"]);
+}
+
 // ------------------------------------------------------------------ forms refuse false facts
 
 #[test]
@@ -552,4 +603,181 @@ fn forms_that_would_state_false_facts_are_refused_with_the_reason() {
         &["W1"],
     );
     assert_eq!(due.forms_of("W1"), vec!["agreement", "registration_form"]);
+}
+
+// ------------------------------------------------------------------ what the documents say
+
+/// The text of a PDF with all whitespace removed (extractors put spaces between glyphs).
+fn text_of(path: &std::path::Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether a text holds a cell reference (`人员!D7`, `检测!B14`) or a rule code (`P110`).
+fn internal_words(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut hits = Vec::new();
+    for (k, c) in chars.iter().enumerate() {
+        let next_is = |n: usize, f: fn(&char) -> bool| chars.get(k + n).is_some_and(f);
+        if *c == '!' && next_is(1, char::is_ascii_uppercase) {
+            hits.push(
+                chars[k.saturating_sub(2)..(k + 4).min(chars.len())]
+                    .iter()
+                    .collect(),
+            );
+        }
+        let starts_code = matches!(c, 'D' | 'P' | 'U')
+            && (k == 0 || !chars[k - 1].is_ascii_alphanumeric())
+            && (1..=3).all(|n| next_is(n, char::is_ascii_digit))
+            && !next_is(4, char::is_ascii_digit);
+        if starts_code {
+            hits.push(chars[k..k + 4].iter().collect());
+        }
+    }
+    for word in [
+        "篇一",
+        "篇二",
+        "篇四",
+        "篇五",
+        "§",
+        "台帐记录",
+        "依据：",
+        "仍为按时",
+    ] {
+        if text.contains(word) {
+            hits.push(word.to_string());
+        }
+    }
+    hits
+}
+
+#[test]
+fn every_outgoing_document_speaks_like_an_official_document() {
+    use rehabdocs::paperwork::generate::{generate, GenerateOptions};
+    let mut b = B::new();
+    // Serious breach (three refusals) and drug use.
+    let k1 = compliant_person(&mut b, "K1", "2025-01-01", "2025-06-30");
+    for day in ["2025-02-11", "2025-03-11", "2025-04-11"] {
+        b.test(k1, day, TestResult::Refused);
+    }
+    b.test(k1, "2025-05-20", TestResult::Positive);
+    // One evasion (a warning) and a month without a talk (a notice to the group).
+    let k2 = compliant_person(&mut b, "K2", "2025-01-01", "2025-06-30");
+    b.test(k2, "2025-05-11", TestResult::Evaded);
+    b.r.contacts
+        .retain(|c| !(c.person == k2 && c.kind == ContactKind::FaceToFace && c.date.month() == 4));
+    // 社区康复, not reported in: a reminder citing the 社区康复 article.
+    b.person("K3", "2025-06-01", |p| {
+        p.measure = Some(Measure::Rehab);
+        p.report_date = None;
+        p.agreement_date = None;
+        p.served_date = Some(d("2025-06-10"));
+    });
+    // Not reported in, long past the deadline, with a reminder issued: reported.
+    b.person("K4", "2025-03-01", |p| {
+        p.report_date = None;
+        p.agreement_date = None;
+        p.served_date = Some(d("2025-03-01"));
+    });
+    // Term ended: discharge papers and the total evaluation.
+    let k5 = b.person("K5", "2022-06-01", |_| {});
+    b.compliant(k5, "2022-06-01", "2025-05-31");
+    // Agreement never signed and the first quarter not evaluated.
+    let k6 = b.person("K6", "2025-01-01", |p| p.agreement_date = None);
+    b.compliant(k6, "2025-01-01", "2025-06-30");
+    b.r.evaluations
+        .retain(|e| !(e.person == k6 && e.date < d("2025-04-01")));
+    b.unit("东风社区", 45, Some(100000.0), Some(100000.0));
+    let r = b.done();
+    let as_of = d("2025-06-30");
+    let report = check_loaded(
+        r,
+        vec![],
+        &Profile::standard(),
+        as_of,
+        &Selection::default(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
+    let ledger = office.path().join("文号台帐.csv");
+    std::fs::write(
+        &ledger,
+        "\u{feff}文号,前缀,年度,序号,文书,编号,事项,日期\n城禁催〔2025〕1号,城禁催,2025,1,report_reminder,K4,,2025-03-20\n",
+    )
+    .unwrap();
+    let mut o = GenerateOptions::new(
+        PlanOptions {
+            due: true,
+            ..PlanOptions::default()
+        },
+        as_of,
+    );
+    o.ledger = Some(ledger);
+    let out = generate(
+        &report.register,
+        &report.findings,
+        &Profile::standard(),
+        dir.path(),
+        &o,
+    )
+    .unwrap();
+    let forms: std::collections::BTreeSet<&str> =
+        out.rows.iter().map(|r| r.form.as_str()).collect();
+    for want in [
+        "serious_breach_report",
+        "warning_letter",
+        "report_reminder",
+        "work_notice",
+        "discharge_proposal",
+        "discharge_notice",
+        "total_evaluation",
+        "receipt_of_service",
+        "agreement",
+        "quarterly_evaluation",
+    ] {
+        assert!(forms.contains(want), "{want} missing from {forms:?}");
+    }
+    for row in &out.rows {
+        let text = text_of(&dir.path().join(&row.file));
+        let hits = internal_words(&text);
+        assert!(
+            hits.is_empty(),
+            "{} {}: {hits:?}\n{text}",
+            row.form,
+            row.person_id
+        );
+        if row.form == "serious_breach_report" || row.form == "warning_letter" {
+            assert!(text.contains("《中华人民共和国禁毒法》"), "{text}");
+        }
+    }
+    let text_for = |person: &str, form: &str| {
+        let row = out
+            .rows
+            .iter()
+            .find(|r| r.person_id == person && r.form == form)
+            .unwrap_or_else(|| panic!("{person} {form}"));
+        text_of(&dir.path().join(&row.file))
+    };
+    // The rehab reminder cites the 社区康复 articles, not the 社区戒毒 one.
+    let k3 = text_for("K3", "report_reminder");
+    assert!(k3.contains("《戒毒条例》第三十八条"), "{k3}");
+    assert!(!k3.contains("第十四条"), "{k3}");
+    assert!(k3.contains("2025年6月25日"), "statutory deadline: {k3}");
+    // The refusal report states the reminder with its number.
+    let k4 = text_for("K4", "serious_breach_report");
+    assert!(k4.contains("关于拒绝接受社区戒毒情况的报告"), "{k4}");
+    assert!(k4.contains("城禁催〔2025〕1号"), "{k4}");
+    assert!(k4.contains("第三十八条第一款第（一）项"), "{k4}");
+    // Two reports for K1, on two grounds.
+    let k1_reports = out
+        .rows
+        .iter()
+        .filter(|r| r.person_id == "K1" && r.form == "serious_breach_report")
+        .count();
+    assert_eq!(k1_reports, 2);
+    // The warning states the fact and which warning it is.
+    let k2w = text_for("K2", "warning_letter");
+    assert!(k2w.contains("2025年5月11日逃避接受检测"), "{k2w}");
+    assert!(k2w.contains("第一次书面告诫"), "{k2w}");
 }

@@ -195,7 +195,45 @@ pub fn ground_text(keys: &[String], measure: Option<Measure>) -> String {
     if by_reference && !m.rehab_by_reference.is_empty() {
         parts.insert(0, m.rehab_by_reference.as_str());
     }
-    parts.join("、")
+    group_by_law(&parts)
+}
+
+/// Cites each law once, its articles after it in order of first mention: `《戒毒条例》第十四条、
+/// 第二十一条、《中华人民共和国禁毒法》第三十八条第一款第（一）项`; text that names no law (a
+/// local plan) follows as it is.
+fn group_by_law(parts: &[&str]) -> String {
+    let mut laws: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut other: Vec<&str> = Vec::new();
+    for atom in parts.iter().flat_map(|p| p.split('、')) {
+        let split = atom.strip_prefix('《').and_then(|rest| {
+            rest.find('》')
+                .map(|end| atom.split_at(end + '《'.len_utf8() * 2))
+        });
+        match split {
+            Some((law, article)) => match laws.iter_mut().find(|(l, _)| *l == law) {
+                Some((_, articles)) => {
+                    if !articles.contains(&article) {
+                        articles.push(article);
+                    }
+                }
+                None => laws.push((law, vec![article])),
+            },
+            None => {
+                if !other.contains(&atom) {
+                    other.push(atom);
+                }
+            }
+        }
+    }
+    let mut out: Vec<String> = laws
+        .into_iter()
+        .map(|(law, articles)| {
+            let cited: Vec<&str> = articles.into_iter().filter(|a| !a.is_empty()).collect();
+            format!("{law}{}", cited.join("、"))
+        })
+        .collect();
+    out.extend(other.into_iter().map(str::to_string));
+    out.join("、")
 }
 
 /// Fills in the documents every finding makes due (form ids), from the map: a document due
@@ -226,7 +264,7 @@ pub fn map_text() -> String {
                     d.to.label(),
                     ground_text(&d.ground, None),
                     if d.after_deadline {
-                        "；法定期限届满后"
+                        "；期限届满后"
                     } else {
                         ""
                     }
@@ -306,12 +344,18 @@ mod tests {
             ground_text(&keys, Some(Measure::Detox)),
             "《戒毒条例》第十四条、《中华人民共和国禁毒法》第三十八条第一款第（一）项"
         );
-        let rehab = ground_text(&keys, Some(Measure::Rehab));
-        assert!(
-            rehab.starts_with("《中华人民共和国禁毒法》第四十八条"),
-            "{rehab}"
+        let many: Vec<String> = ["report_in", "report_duty", "refusal"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            ground_text(&many, None),
+            "《戒毒条例》第十四条、第二十一条、《中华人民共和国禁毒法》第三十五条第二款、第三十八条第一款第（一）项"
         );
-        assert!(rehab.contains("《戒毒条例》第三十八条"), "{rehab}");
-        assert!(!rehab.contains("第十四条"), "{rehab}");
+        let rehab = ground_text(&keys, Some(Measure::Rehab));
+        assert_eq!(
+            rehab,
+            "《中华人民共和国禁毒法》第四十八条、第三十八条第一款第（一）项、《戒毒条例》第三十七条、第三十八条"
+        );
     }
 }

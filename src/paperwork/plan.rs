@@ -323,6 +323,15 @@ fn asked_requests(
                         (form.entry().events)(ctx, i)
                     };
                     let p = &register.persons[i];
+                    if events.is_empty() && opts.persons.contains(&p.id) {
+                        held.push(Held {
+                            person_id: p.id.clone(),
+                            name: p.name.clone(),
+                            unit: p.unit.clone(),
+                            form: form.id.clone(),
+                            reasons: vec![format!("台帐中没有可出具{}的事项", form.short)],
+                        });
+                    }
                     let who = PersonRef {
                         person: p,
                         index: i,

@@ -277,3 +277,74 @@ impl B {
         self.r
     }
 }
+
+/// Writes a register workbook with text cells only: 人员 rows as (column, value) overrides of
+/// a plain 社区戒毒 person, and 检测 rows as (编号, 检测日期, 检测方式, 结果, 突击检测 — a
+/// synonym of 是否突击). Reads it back through the real reader.
+pub fn read_text_book(
+    persons: &[(&str, &[(&str, &str)])],
+    tests: &[[&str; 5]],
+) -> rehabdocs::register::ReadOutcome {
+    use rust_xlsxwriter::Workbook;
+    const COLS: &[&str] = &[
+        "编号",
+        "姓名",
+        "公民身份号码",
+        "乡镇(街道)",
+        "村(社区)",
+        "措施类型",
+        "决定日期",
+        "送达日期",
+        "外省市人员",
+        "报到日期",
+        "协议签订日期",
+        "期限(月)",
+        "状态",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("台帐.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("人员").unwrap();
+    for (c, h) in COLS.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (id, overrides)) in persons.iter().enumerate() {
+        for (c, col) in COLS.iter().enumerate() {
+            let default = match *col {
+                "编号" => *id,
+                "姓名" => "张三",
+                "公民身份号码" => "11010519491231002X",
+                "乡镇(街道)" => "城关镇",
+                "村(社区)" => "东风社区",
+                "措施类型" => "社区戒毒",
+                "决定日期" => "2024-12-28",
+                "送达日期" => "2025-01-01",
+                _ => "",
+            };
+            let value = overrides
+                .iter()
+                .find(|(k, _)| k == col)
+                .map(|(_, v)| *v)
+                .unwrap_or(default);
+            if !value.is_empty() {
+                ws.write_string(r as u32 + 1, c as u16, value).unwrap();
+            }
+        }
+    }
+    let ws = wb.add_worksheet().set_name("检测").unwrap();
+    for (c, h) in ["编号", "检测日期", "检测方式", "结果", "突击检测"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in tests.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save(&path).unwrap();
+    rehabdocs::register::read_register(&path).unwrap()
+}

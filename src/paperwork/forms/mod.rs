@@ -103,7 +103,7 @@ pub static FORMS: &[FormEntry] = &[
     form!(discharge_proposal, Person, holds),
     form!(discharge_notice, Person, holds),
     form!(registration_form, Person),
-    form!(receipt_of_service, Person, events, holds),
+    form!(receipt_of_service, Person),
     form!(work_notice, Unit),
     form!(register_table, Unit),
 ];

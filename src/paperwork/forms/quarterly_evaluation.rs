@@ -106,11 +106,12 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
         size: 11.0,
         ruled: false,
     });
+    // The programme's findings in words (no rule codes; data findings are the clerk's, not
+    // the evaluation's).
     let issues: Vec<String> = ctx
-        .findings
-        .iter()
-        .filter(|f| f.person.as_deref() == Some(p.id.as_str()))
-        .map(|f| format!("{} {}", f.code, f.message))
+        .findings_of(i)
+        .filter(|f| f.code.starts_with('P'))
+        .map(|f| f.message.clone())
         .collect();
     d.tables.push(DataTable {
         caption: format!("四、检查发现的问题（{}项）", issues.len()),

@@ -47,17 +47,3 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
     d.date = ctx.date(ctx.as_of);
     d.seal = ctx.office.seal_for(who.town);
 }
-
-/// Asked for by name, a receipt has no event of its own: one empty event, which [`holds`]
-/// refuses with the reason the clerk reads.
-pub fn events(_ctx: &BuildContext, _i: usize) -> Vec<Event> {
-    vec![Event::None]
-}
-
-/// A receipt goes with the document it proves was served, never on its own.
-pub fn holds(_ctx: &BuildContext, _who: &PersonRef, event: &Event) -> Result<(), String> {
-    match event {
-        Event::Served { .. } => Ok(()),
-        _ => Err("送达回证随所送达的文书一并出具，不单独出具".into()),
-    }
-}
