@@ -173,6 +173,20 @@ pub fn count_cn(n: u32) -> String {
     }
 }
 
+/// The value of a Chinese numeral up to 九十九 (十五 → 15, 二十三 → 23), None otherwise.
+pub fn parse_small_cn(s: &str) -> Option<u32> {
+    let digit = |c: char| "〇一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32);
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        [a] => digit(*a),
+        ['十', b] => Some(10 + digit(*b)?),
+        [a, '十'] => Some(digit(*a)? * 10),
+        [a, '十', b] => Some(digit(*a)? * 10 + digit(*b)?),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,5 +265,13 @@ mod tests {
         assert_eq!(count_cn(30), "三十");
         assert_eq!(count_cn(0), "零");
         assert_eq!(count_cn(120), "120");
+    }
+
+    #[test]
+    fn small_numerals_read_back() {
+        for n in [1, 9, 10, 15, 20, 38, 48, 99] {
+            assert_eq!(parse_small_cn(&ordinal_cn(n)), Some(n), "{n}");
+        }
+        assert_eq!(parse_small_cn("百"), None);
     }
 }

@@ -228,12 +228,23 @@ fn group_by_law(parts: &[&str]) -> String {
     let mut out: Vec<String> = laws
         .into_iter()
         .map(|(law, articles)| {
-            let cited: Vec<&str> = articles.into_iter().filter(|a| !a.is_empty()).collect();
+            let mut cited: Vec<&str> = articles.into_iter().filter(|a| !a.is_empty()).collect();
+            // In article order (第三十五条 before 第四十八条); the sort is stable.
+            cited.sort_by_key(|a| article_number(a));
             format!("{law}{}", cited.join("、"))
         })
         .collect();
     out.extend(other.into_iter().map(str::to_string));
     out.join("、")
+}
+
+/// The number of the article a citation starts with (`第三十八条第一款…` → 38).
+fn article_number(article: &str) -> u32 {
+    article
+        .strip_prefix('第')
+        .and_then(|rest| rest.split('条').next())
+        .and_then(super::chinese::parse_small_cn)
+        .unwrap_or(u32::MAX)
 }
 
 /// Fills in the documents every finding makes due (form ids), from the map: a document due
@@ -355,7 +366,7 @@ mod tests {
         let rehab = ground_text(&keys, Some(Measure::Rehab));
         assert_eq!(
             rehab,
-            "《中华人民共和国禁毒法》第四十八条、第三十八条第一款第（一）项、《戒毒条例》第三十七条、第三十八条"
+            "《中华人民共和国禁毒法》第三十八条第一款第（一）项、第四十八条、《戒毒条例》第三十七条、第三十八条"
         );
     }
 }

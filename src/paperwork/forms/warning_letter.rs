@@ -33,10 +33,10 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
     ));
     d.paragraphs.push(format!(
         "拒不报告本人情况，经{}次书面告诫仍不改正的，或者逃避、拒绝接受检测{}次以上，擅自离开执行地所在县（市、区）{}次以上或者累计超过{}日的，属于严重违反{}协议，本办公室将依照{}的规定报告公安机关。",
-        ordinal_cn(threshold),
-        ordinal_cn(ctx.profile.serious_breach.tests.count),
-        ordinal_cn(ctx.profile.serious_breach.departures.count),
-        ordinal_cn(ctx.profile.serious_breach.departures.days_over as u32),
+        count_cn(threshold),
+        count_cn(ctx.profile.serious_breach.tests.count),
+        count_cn(ctx.profile.serious_breach.departures.count),
+        count_cn(ctx.profile.serious_breach.departures.days_over as u32),
         prog,
         ground_text(&["report_duty".to_string()], p.measure)
     ));
