@@ -178,7 +178,8 @@ pub fn build(req: &Request, ctx: &BuildContext, number: &str) -> Document {
     }
 }
 
-fn town_of_unit(reg: &Register, unit: &str) -> Option<String> {
+/// The 乡镇(街道) of a 村(社区) (or of a town named as a unit), from the register.
+pub fn town_of_unit(reg: &Register, unit: &str) -> Option<String> {
     reg.persons
         .iter()
         .find(|p| p.unit == unit || p.town == unit)

@@ -175,7 +175,12 @@ pub fn count_cn(n: u32) -> String {
 
 /// The value of a Chinese numeral up to 九十九 (十五 → 15, 二十三 → 23), None otherwise.
 pub fn parse_small_cn(s: &str) -> Option<u32> {
-    let digit = |c: char| "〇一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32);
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|p| p as u32)
+    };
     let chars: Vec<char> = s.chars().collect();
     match chars.as_slice() {
         ['十'] => Some(10),

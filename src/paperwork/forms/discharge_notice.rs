@@ -16,7 +16,8 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Even
         programme(p)
     ));
     d.paragraphs.push(format!(
-        "根据《戒毒条例》第二十三条的规定，现决定解除你的{}。",
+        "根据{}的规定，现决定解除你的{}。",
+        ground_text(&["discharge".to_string()], p.measure),
         programme(p)
     ));
     d.seal = format!("{}（印章）", ctx.office.discharge_police_for(Some(p)));

@@ -38,7 +38,8 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Even
         "执行期间，接受检测{tests}次（阳性{positive}次），面对面谈话{talks}次，完成评估{evals}次。"
     ));
     d.paragraphs.push(format!(
-        "根据《戒毒条例》第二十三条的规定，建议依法解除其{}，并出具解除{}通知书。",
+        "根据{}的规定，建议依法解除其{}，并出具解除{}通知书。",
+        ground_text(&["discharge".to_string()], p.measure),
         programme(p),
         programme(p)
     ));

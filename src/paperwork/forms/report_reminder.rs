@@ -42,5 +42,8 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Even
             p.measure
         )
     ));
-    d.seal = d.office.clone();
+    if let Some(contact) = ctx.office.contact_line() {
+        d.paragraphs.push(format!("本办公室{contact}。"));
+    }
+    d.seal = ctx.office.seal_for(who.town);
 }

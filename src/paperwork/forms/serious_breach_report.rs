@@ -86,5 +86,5 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
         "根据{}的规定，特此报告，请依法处理。",
         ground_text(&plan.citations, p.measure)
     ));
-    d.seal = d.office.clone();
+    d.seal = ctx.office.seal_for(who.town);
 }

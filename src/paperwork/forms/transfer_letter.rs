@@ -20,7 +20,8 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Even
         moved
     ));
     d.paragraphs.push(format!(
-        "根据《戒毒条例》第二十二条的规定，现将其{}档案材料移交你处，请督促其自执行地变更之日起十五日内报到并重新签订协议，执行期限连续计算。",
+        "根据{}的规定，现将其{}档案材料移交你处，请督促其自执行地变更之日起十五日内报到并重新签订协议，执行期限连续计算。",
+        ground_text(&["transfer".to_string()], p.measure),
         programme(p)
     ));
     d.tables.push(DataTable {

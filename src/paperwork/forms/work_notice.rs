@@ -47,5 +47,6 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, unit: &str, event: &Event) {
         size: 11.0,
         ruled: false,
     });
-    d.seal = d.office.clone();
+    let town = super::super::build::town_of_unit(ctx.register, unit).unwrap_or_default();
+    d.seal = ctx.office.seal_for(&town);
 }
