@@ -508,16 +508,35 @@ fn prepare(
         },
     );
     opts.upper_dates = select.upper_dates;
-    opts.ledger = Some(
-        select
-            .ledger
-            .clone()
-            .unwrap_or_else(|| rehabdocs::paperwork::ledger::Ledger::default_path(register)),
-    );
+    opts.ledger = Some(ledger_path(register, select, &profile));
     if !select.embedded_fonts_only {
         opts.use_system_fonts(&profile);
     }
     Ok((report, profile, opts))
+}
+
+/// The office's ledger: `--ledger`, else the profile's `office.ledger` (relative to the
+/// register's folder), else 文号台帐.csv beside the register.
+fn ledger_path(register: &std::path::Path, select: &DocSelection, profile: &Profile) -> PathBuf {
+    if let Some(path) = &select.ledger {
+        return path.clone();
+    }
+    match profile.office.ledger.as_deref().map(str::trim) {
+        Some(p) if !p.is_empty() => {
+            let p = PathBuf::from(p);
+            if p.is_relative() {
+                let folder = if register.is_dir() {
+                    register
+                } else {
+                    register.parent().unwrap_or(std::path::Path::new(""))
+                };
+                folder.join(p)
+            } else {
+                p
+            }
+        }
+        _ => rehabdocs::paperwork::ledger::Ledger::default_path(register),
+    }
 }
 
 /// How `generate` writes its batch.

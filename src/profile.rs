@@ -122,6 +122,10 @@ pub struct OfficeSettings {
     /// The office's phone, printed on notices served on a person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// The office's ledger of document numbers (文号台帐); a relative path is taken from the
+    /// register's folder. Default `文号台帐.csv` beside the register; `--ledger` overrides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<String>,
 }
 
 /// A setting the law fixes: the profile must keep exactly the statutory value.

@@ -298,6 +298,33 @@ fn the_cli_keeps_the_ledger_beside_the_register_or_where_told() {
     assert_eq!(numbers_in(&other).len(), 1);
     assert_eq!(numbers_in(&ledger).len(), 1);
 
+    // The profile's office.ledger, relative to the register's folder.
+    std::fs::create_dir(office.path().join("共用")).unwrap();
+    let profile = office.path().join("本县.yaml");
+    std::fs::write(
+        &profile,
+        "extends: standard\nname: 本县\noffice:\n  ledger: 共用/文号.csv\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rehabdocs"))
+        .arg("generate")
+        .arg(&register)
+        .arg("-o")
+        .arg(office.path().join("丁"))
+        .args(["--form", "agreement", "--as-of", "2025-12-31"])
+        .args(["--embedded-fonts-only", "--person", &ids[1]])
+        .arg("--profile")
+        .arg(&profile)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(numbers_in(&office.path().join("共用/文号.csv")).len(), 1);
+    assert_eq!(numbers_in(&ledger).len(), 1);
+
     // preview reads the ledger, never writes it.
     let before = std::fs::read(&ledger).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_rehabdocs"))
