@@ -25,7 +25,7 @@ mod prelude {
         or_blank, person_cells, programme, term_end, term_has_ended, BuildContext, PersonRef,
         BLANK, DEFAULT_TERM_MONTHS,
     };
-    pub use super::super::chinese::{count_cn, date_cn, ordinal_cn};
+    pub use super::super::chinese::{date_cn, ordinal_cn};
     pub use super::super::documents::ground_text;
     pub use super::super::due;
     pub use super::super::plan::{quarter_bounds, Event};
