@@ -416,6 +416,66 @@ fn p113_silence_after_two_written_warnings_is_reported_listing_them() {
 }
 
 #[test]
+fn after_two_written_warnings_from_the_ledger_the_report_replaces_a_third_warning() {
+    let mut b = B::new();
+    let i = compliant_person(&mut b, "O2", "2025-01-01", "2025-06-30");
+    // No self-report in May and June; two warnings issued by the office (its ledger) before.
+    b.r.contacts.retain(|c| {
+        !(c.person == i && c.kind == ContactKind::SelfReport && c.date >= d("2025-05-01"))
+    });
+    let issued: Vec<Issued> = [
+        ("城禁告〔2025〕1号", "2025-03-02"),
+        ("城禁告〔2025〕2号", "2025-04-02"),
+    ]
+    .iter()
+    .map(|(number, date)| Issued {
+        form: "warning_letter".into(),
+        person: "O2".into(),
+        event: format!("告诫@{date}"),
+        number: number.to_string(),
+        date: Some(d(date)),
+    })
+    .collect();
+    let r = b.done();
+    let due = plan_with(
+        r.clone(),
+        vec![],
+        &Profile::standard(),
+        "2025-06-30",
+        &issued,
+        &[],
+        &[],
+    );
+    assert_eq!(due.forms_of("O2"), vec!["serious_breach_report"]);
+    let report = match &due.events[0] {
+        Event::Report(r) => r,
+        e => panic!("{e:?}"),
+    };
+    assert_eq!(report.ground, ReportGround::SeriousBreach);
+    let numbers: Vec<_> = report
+        .warnings
+        .iter()
+        .filter_map(|w| w.number.clone())
+        .collect();
+    assert_eq!(numbers, ["城禁告〔2025〕1号", "城禁告〔2025〕2号"]);
+    // After one warning only, the second warning is given.
+    let due = plan_with(
+        r,
+        vec![],
+        &Profile::standard(),
+        "2025-06-30",
+        &issued[..1],
+        &[],
+        &[],
+    );
+    assert_eq!(due.forms_of("O2"), vec!["warning_letter"]);
+    match &due.events[0] {
+        Event::Warn(w) => assert_eq!(w.nth, 2),
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
 fn p114_a_long_approved_leave_is_the_offices_and_p115_goes_to_the_office() {
     let mut b = B::new();
     let i = compliant_person(&mut b, "Q2", "2025-01-01", "2025-06-30");

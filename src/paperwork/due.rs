@@ -219,10 +219,25 @@ pub fn person_due(ctx: &BuildContext, i: usize, held: &mut Vec<Held>) -> Vec<Req
     let active = p.status_or_active() == Status::Active;
 
     // Reports to the police, one per ground.
-    let reports = if active {
+    let mut reports = if active {
         reports_due(ctx, i, &findings, held)
     } else {
         Vec::new()
+    };
+    // A warning letter, unless a report replaces it; and no third warning for failing to
+    // report after the written warnings the profile counts (the register's or the ledger's):
+    // the report takes its place.
+    let warning = if active && reports.is_empty() {
+        warning_due(ctx, i, &findings)
+    } else {
+        None
+    };
+    let warning = match warning {
+        Some(plan) if escalates(ctx, &plan) => {
+            reports.push(report_instead_of_warning(ctx, i, plan));
+            None
+        }
+        other => other,
     };
     let reminder_due = active
         && findings.iter().any(|f| {
@@ -238,13 +253,8 @@ pub fn person_due(ctx: &BuildContext, i: usize, held: &mut Vec<Held>) -> Vec<Req
             out.push(request(form, Event::Report(r.clone())));
         }
     }
-    // A warning letter, unless a report replaces it.
-    if active && reports.is_empty() {
-        if let (Some(plan), Some(form)) =
-            (warning_due(ctx, i, &findings), forms::get("warning_letter"))
-        {
-            out.push(request(form, Event::Warn(plan)));
-        }
+    if let (Some(plan), Some(form)) = (warning, forms::get("warning_letter")) {
+        out.push(request(form, Event::Warn(plan)));
     }
     // Scheduled and office forms the map makes due (not the staged ones above).
     for f in &findings {
@@ -515,6 +525,44 @@ fn warning_due(ctx: &BuildContext, i: usize, findings: &[&Finding]) -> Option<Wa
     })
 }
 
+/// Whether a warning due would be one more after the written warnings the profile counts
+/// (`serious_breach.warnings.count`, P113 on) for a failure to report one's situation: the
+/// facts then amount to a serious breach of the agreement (a local rule).
+fn escalates(ctx: &BuildContext, plan: &WarningPlan) -> bool {
+    let rule = &ctx.profile.serious_breach.warnings;
+    ctx.profile.enabled("P113")
+        && rule.count > 0
+        && plan.nth > rule.count
+        && plan.facts.iter().any(|f| f.kind == "self_report")
+}
+
+/// The report that replaces a warning [`escalates`] says is not to be given.
+fn report_instead_of_warning(ctx: &BuildContext, i: usize, plan: WarningPlan) -> ReportPlan {
+    let mut facts = plan.facts;
+    if let Some(last) = facts.iter().map(|f| f.date).max() {
+        facts.push(Fact {
+            date: last,
+            kind: "P113".into(),
+            text: format!(
+                "经{}次书面告诫后，仍不按协议规定向帮教小组报告本人情况",
+                super::chinese::count_cn(plan.nth - 1)
+            ),
+        });
+    }
+    ReportPlan {
+        ground: ReportGround::SeriousBreach,
+        facts,
+        citations: documents::documents_of("P113")
+            .iter()
+            .filter(|d| d.form == "serious_breach_report")
+            .flat_map(|d| d.ground.iter().cloned())
+            .collect(),
+        warnings: prior_warnings(ctx, i, ctx.as_of),
+        reminder: None,
+        statutory_deadline: None,
+    }
+}
+
 /// The reports to the police due for person `i`, one per ground, each only once its facts
 /// were not reported before (the ledger's earlier report of the same ground covers facts up
 /// to its date). A refusal to report in waits for the statutory deadline and, when the
@@ -722,7 +770,7 @@ fn breach_facts(ctx: &BuildContext, i: usize, f: &Finding) -> Vec<Fact> {
                 ctx.as_of.max(last),
                 format!(
                     "经{}次书面告诫后，仍不按协议规定向帮教小组报告本人情况",
-                    ctx.profile.serious_breach.warnings.count
+                    super::chinese::count_cn(ctx.profile.serious_breach.warnings.count)
                 ),
             )]
         }
