@@ -306,6 +306,9 @@ pub struct Leave {
     pub leave_date: NaiveDate,
     /// None while the person is still away.
     pub return_date: Option<NaiveDate>,
+    /// 准假至: the last day of the approved leave, when the register says; a return after it
+    /// is the person's breach, an approval longer than allowed the approver's.
+    pub approved_until: Option<NaiveDate>,
     pub destination: Option<String>,
     pub reason: Option<String>,
     pub approved: bool,

@@ -491,6 +491,42 @@ fn p114_a_long_approved_leave_is_the_offices_and_p115_goes_to_the_office() {
 }
 
 #[test]
+fn a_late_return_is_the_persons_and_a_long_approval_the_approvers() {
+    let mut b = B::new();
+    // Approved to 3 March (2 days), back on 6 March: the person's late return, warned.
+    let late = compliant_person(&mut b, "Q3", "2025-01-01", "2025-06-30");
+    b.leave(late, "2025-03-01", Some("2025-03-06"), true);
+    b.r.leaves.last_mut().unwrap().approved_until = Some(d("2025-03-03"));
+    // Approved for 7 days and back in time: the approver's, a work notice.
+    let long = compliant_person(&mut b, "Q4", "2025-01-01", "2025-06-30");
+    b.leave(long, "2025-03-01", Some("2025-03-08"), true);
+    b.r.leaves.last_mut().unwrap().approved_until = Some(d("2025-03-08"));
+    let due = due(b.done(), "2025-06-30");
+    assert_eq!(due.forms_of("Q3"), vec!["warning_letter"]);
+    let warn = due
+        .docs
+        .iter()
+        .zip(&due.events)
+        .find_map(|(d, e)| match e {
+            Event::Warn(w) if d.0 == "Q3" => Some(w),
+            _ => None,
+        })
+        .unwrap();
+    assert!(
+        warn.facts[0].text.contains("应于2025年3月3日返回"),
+        "{:?}",
+        warn.facts
+    );
+    assert!(warn.facts[0].text.contains("逾期3日"), "{:?}", warn.facts);
+    assert!(!due
+        .findings
+        .iter()
+        .any(|f| f.code == "P114" && f.person.as_deref() == Some("Q3")));
+    assert_eq!(due.forms_of("Q4"), vec!["work_notice"]);
+    assert_eq!(notice_to(&due, "Q4"), vec!["帮教小组"]);
+}
+
+#[test]
 fn p117_and_p118_are_information_only() {
     let mut b = B::new();
     let i = b.person("S1", "2025-01-01", |p| p.fixed_job = Some(false));

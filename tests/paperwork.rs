@@ -88,6 +88,7 @@ fn register() -> Register {
         person: 0,
         leave_date: d(2025, 6, 1),
         return_date: Some(d(2025, 6, 3)),
+        approved_until: None,
         destination: Some("市区".into()),
         reason: Some("探亲".into()),
         approved: true,

@@ -584,6 +584,7 @@ fn template_has_every_sheet_header_and_validation() {
                 "编号",
                 "离开日期",
                 "返回日期",
+                "准假至",
                 "去向",
                 "事由",
                 "是否批准",

@@ -469,6 +469,29 @@ fn warnable_facts(ctx: &BuildContext, i: usize, findings: &[&Finding]) -> Vec<Fa
             }
         }
     }
+    // A return after the approved date (准假至) is the person's own breach.
+    for l in reg.leaves_of(i) {
+        let Some(until) = l.approved_until else {
+            continue;
+        };
+        let late_until = l.return_date.unwrap_or(ctx.as_of);
+        if !l.approved || late_until <= until || !in_window(l.leave_date) {
+            continue;
+        }
+        let back = match l.return_date {
+            Some(r) => format!("{}返回，逾期{}日", cn_date(r), (r - until).num_days()),
+            None => format!("至今未返回，已逾期{}日", (ctx.as_of - until).num_days()),
+        };
+        facts.push(Fact {
+            date: add_days(until, 1),
+            kind: "late_return".into(),
+            text: format!(
+                "{}经批准请假离开，应于{}返回，{back}",
+                cn_date(l.leave_date),
+                cn_date(until)
+            ),
+        });
+    }
     if has("P107") {
         let rcx = crate::rules::Ctx::new(reg, ctx.profile, ctx.as_of);
         if let Some((_, short, _)) = short_periods(&rcx, i, EventKind::SelfReports) {

@@ -61,13 +61,17 @@ impl Builder {
         let leave_date = self.required_date(row, "离开日期", &s, true);
         // An unreadable 返回日期 would read as "still away": reject rather than guess.
         let return_date = self.date(row, "返回日期", &s, true);
+        // Likewise 准假至: unreadable, it could neither show a late return nor clear one.
+        let approved_until = self.date(row, "准假至", &s, true);
         let approved = self.required_enum(row, "是否批准", &YES_NO, &s, true);
-        let (leave_date, return_date, approved) = (leave_date?, return_date?, approved?);
+        let (leave_date, return_date, approved_until, approved) =
+            (leave_date?, return_date?, approved_until?, approved?);
         self.register.leaves.push(Leave {
             row: row.row,
             person,
             leave_date,
             return_date,
+            approved_until,
             destination: row.get("去向").text_value(),
             reason: row.get("事由").text_value(),
             approved,

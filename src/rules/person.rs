@@ -797,7 +797,8 @@ fn p113_warnings_ignored(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     );
 }
 
-/// P114: an approved leave (是否批准 = 是) longer than `leave.max_days`, counted as
+/// P114: an approved leave (是否批准 = 是) longer than `leave.max_days`: the approved
+/// period (离开日期 to 准假至) when the register gives 准假至, else the leave as taken,
 /// 返回日期 − 离开日期 (leaving on the 1st and returning on the 4th is 3 days: allowed with the
 /// standard 3; returning on the 5th is 4 days: flagged). A leave without 返回日期 runs to the
 /// window's end. Rests on the rows' 离开日期 and 返回日期 cells; a 告诫书 is due.
@@ -809,6 +810,22 @@ fn p114_long_leave(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let mut cells = Vec::new();
     for l in cx.register.leaves_of(i) {
         if !l.approved || l.leave_date < lo || l.leave_date > hi {
+            continue;
+        }
+        // What was approved: up to 准假至 when the register says (a return after it is the
+        // person's late return, not a long approval), else as taken.
+        if let Some(until) = l.approved_until {
+            let days = (until - l.leave_date).num_days();
+            if days > max {
+                parts.push(format!(
+                    "{}离开，批准至{}，共{}天",
+                    cn_date(l.leave_date),
+                    cn_date(until),
+                    days
+                ));
+                cells.push(cx.register.cell(Sheet::Leaves, l.row, "离开日期"));
+                cells.push(cx.register.cell(Sheet::Leaves, l.row, "准假至"));
+            }
             continue;
         }
         let back = l.return_date.unwrap_or(hi.max(l.leave_date));

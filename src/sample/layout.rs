@@ -279,6 +279,13 @@ pub const LEAVES: SheetLayout = SheetLayout {
         col("编号", true, TextId, 10.0, "人员表中的编号。"),
         col("离开日期", true, Date, 11.0, "离开执行地的日期。"),
         col("返回日期", false, Date, 11.0, "返回日期，未返回则空白。"),
+        col(
+            "准假至",
+            false,
+            Date,
+            11.0,
+            "经批准请假的，批准返回的日期；实际返回晚于此日的，属本人逾期返回。",
+        ),
         col("去向", false, Text, 14.0, "去往何地。"),
         col("事由", false, Text, 16.0, "请假事由。"),
         col(

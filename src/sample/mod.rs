@@ -307,6 +307,11 @@ fn fill_workbook(opts: &SampleOptions, workbook: &mut Workbook) -> Result<Filled
                     id,
                     Cell::Date(l.leave),
                     l.back.map(Cell::Date).unwrap_or(Cell::Empty),
+                    // An approved leave was approved as taken (its length is the approver's).
+                    match (l.approved, l.back) {
+                        (true, Some(back)) => Cell::Date(back),
+                        _ => Cell::Empty,
+                    },
                     Cell::Text(l.destination),
                     Cell::Text(l.reason),
                     Cell::Text(if l.approved { "是" } else { "否" }),

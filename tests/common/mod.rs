@@ -171,6 +171,7 @@ impl B {
             person: p,
             leave_date: d(from),
             return_date: to.map(d),
+            approved_until: None,
             destination: None,
             reason: None,
             approved,
