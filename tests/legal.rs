@@ -259,6 +259,36 @@ fn p105_too_few_tests_is_a_work_notice_to_the_police_station_not_a_warning() {
 }
 
 #[test]
+fn one_work_notice_per_addressee_and_unit_lists_every_person() {
+    let mut b = B::new();
+    for id in ["G2", "G3"] {
+        let i = b.person(id, "2024-01-01", |_| {});
+        b.compliant(i, "2024-01-01", "2025-01-31");
+    }
+    b.r.tests
+        .retain(|t| t.date >= d("2024-08-01") || t.date < d("2024-01-01"));
+    let due = due(b.done(), "2025-01-31");
+    let notices: Vec<_> = due
+        .docs
+        .iter()
+        .zip(&due.events)
+        .filter_map(|(doc, e)| match e {
+            Event::Notice(n) => Some((doc.0.clone(), n)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notices.len(), 1, "{:?}", due.docs);
+    let (about, notice) = &notices[0];
+    assert_eq!(
+        about, "东风社区",
+        "a notice about two persons is the unit's"
+    );
+    assert_eq!(notice.to.label(), "派出所");
+    let who: Vec<&str> = notice.items.iter().map(|i| i.about.as_str()).collect();
+    assert_eq!(who, ["G2 人员G2", "G3 人员G3"]);
+}
+
+#[test]
 fn p106_no_talk_is_a_work_notice_to_the_group() {
     let mut b = B::new();
     let i = compliant_person(&mut b, "H1", "2025-01-01", "2025-06-30");

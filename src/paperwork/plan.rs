@@ -211,6 +211,7 @@ pub fn plan(ctx: &BuildContext, opts: &PlanOptions) -> Result<Plan, PlanError> {
     } else {
         asked_requests(ctx, opts, &wanted, &selected, &mut out, &mut held);
     }
+    let out = merge_notices(out);
     let order = |f: &FormDef| {
         forms::all()
             .iter()
@@ -236,6 +237,36 @@ pub fn plan(ctx: &BuildContext, opts: &PlanOptions) -> Result<Plan, PlanError> {
         requests: keyed.into_iter().map(|k| k.4).collect(),
         held,
     })
+}
+
+/// One work notice per addressee and unit: the notices to the same 派出所, 专职社工, group
+/// leader or office about several persons of a unit become one (listing every item), so that
+/// an addressee gets one sheet, not one per person.
+fn merge_notices(requests: Vec<Request>) -> Vec<Request> {
+    let mut out: Vec<Request> = Vec::with_capacity(requests.len());
+    // (unit, addressee, its name) → index in `out` of the first notice.
+    let mut first: Vec<((String, String), usize)> = Vec::new();
+    for r in requests {
+        let Event::Notice(plan) = &r.event else {
+            out.push(r);
+            continue;
+        };
+        let key = (r.unit.clone(), plan.to_name.clone());
+        match first.iter().find(|(k, _)| *k == key) {
+            Some(&(_, at)) => {
+                if let Event::Notice(merged) = &mut out[at].event {
+                    merged.items.extend(plan.items.iter().cloned());
+                }
+                // A notice about several persons is the unit's.
+                out[at].person = None;
+            }
+            None => {
+                first.push((key, out.len()));
+                out.push(r);
+            }
+        }
+    }
+    out
 }
 
 /// The units with unit findings (U201–U204), among the selected units.
