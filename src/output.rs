@@ -148,9 +148,9 @@ pub fn render_text(report: &CheckReport) -> String {
     if due.is_empty() {
         out.push_str("应出具的文书：无\n");
     } else {
-        out.push_str("应出具的文书：\n");
+        out.push_str("检查发现涉及的文书（按发现计；实际出具时同一人同日的告诫合为一份，报告按法定事由合并，须先催告的先出具催告，数据有误的人员暂不出具，以 generate 为准）：\n");
         for (id, n) in due {
-            let _ = writeln!(out, "  {}：{} 份", form_label(id), n);
+            let _ = writeln!(out, "  {}：{} 项发现", form_label(id), n);
         }
     }
     out
