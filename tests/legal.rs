@@ -561,9 +561,24 @@ fn p117_and_p118_are_information_only() {
     let mut b = B::new();
     let i = b.person("S1", "2025-01-01", |p| p.fixed_job = Some(false));
     b.compliant(i, "2025-01-01", "2025-06-30");
+    // Discharged at the end of a full term with a total evaluation and no positive test.
+    let j = b.person("S2", "2022-01-01", |p| {
+        p.status = Some(Status::Discharged);
+        p.status_date = Some(d("2025-01-01"));
+    });
+    b.compliant(j, "2022-01-01", "2024-12-31");
+    b.eval(j, "2024-12-31", EvalPeriod::Total);
     let due = due(b.done(), "2025-06-30");
     assert!(due.findings.iter().any(|f| f.code == "P117"));
     assert!(due.forms_of("S1").is_empty());
+    let s2: Vec<&str> = due
+        .findings
+        .iter()
+        .filter(|f| f.person.as_deref() == Some("S2"))
+        .map(|f| f.code)
+        .collect();
+    assert_eq!(s2, ["P118"]);
+    assert!(due.forms_of("S2").is_empty());
 }
 
 #[test]
