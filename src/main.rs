@@ -598,6 +598,7 @@ fn held_text(held: &[rehabdocs::paperwork::due::Held]) -> String {
             h.unit, h.person_id, h.name, what
         ));
         for r in &h.reasons {
+            let r = rehabdocs::output::mask_resident_ids(r);
             out.push_str(&format!("    - {r}\n"));
         }
     }

@@ -18,6 +18,40 @@ const SEVERITIES: [Severity; 4] = [
     Severity::Info,
 ];
 
+/// Masks every resident ID in a text the program prints (18 characters: 17 digits and a
+/// digit or X; or a 15-digit old-style one): the region code and the last four stay,
+/// `110101********1234`.
+pub fn mask_resident_ids(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut k = 0;
+    while k < chars.len() {
+        let run = chars[k..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || **c == 'X' || **c == 'x')
+            .count();
+        let digits_before_last = chars[k..k + run.saturating_sub(1)]
+            .iter()
+            .all(char::is_ascii_digit);
+        let is_id = (run == 18
+            || (run == 15 && chars[k..k + run].iter().all(char::is_ascii_digit)))
+            && digits_before_last;
+        if is_id {
+            out.extend(&chars[k..k + 6]);
+            out.extend(std::iter::repeat_n('*', run - 10));
+            out.extend(&chars[k + run - 4..k + run]);
+            k += run;
+        } else if run > 0 {
+            out.extend(&chars[k..k + run]);
+            k += run;
+        } else {
+            out.push(chars[k]);
+            k += 1;
+        }
+    }
+    out
+}
+
 /// The Chinese name of a form id, for the summary (the id itself when unknown).
 pub fn form_label(id: &str) -> &str {
     crate::paperwork::forms::short_name(id)
@@ -264,4 +298,26 @@ pub fn render_json(report: &CheckReport) -> String {
     });
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resident_ids_are_masked_and_other_numbers_kept() {
+        assert_eq!(
+            mask_resident_ids("公民身份号码「350102199508179330」的校验位错误"),
+            "公民身份号码「350102********9330」的校验位错误"
+        );
+        assert_eq!(
+            mask_resident_ids("11010519491231002X"),
+            "110105********002X"
+        );
+        assert_eq!(mask_resident_ids("110105491231002"), "110105*****1002");
+        assert_eq!(
+            mask_resident_ids("电话13800000000，2025年"),
+            "电话13800000000，2025年"
+        );
+    }
 }

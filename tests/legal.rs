@@ -922,3 +922,35 @@ fn every_outgoing_document_speaks_like_an_official_document() {
     assert!(k2w.contains("2025年5月11日逃避接受检测"), "{k2w}");
     assert!(k2w.contains("第一次书面告诫"), "{k2w}");
 }
+
+#[test]
+fn generate_tells_the_clerk_who_is_held_back_with_the_cell_and_a_masked_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let register = dir.path().join("台帐.xlsx");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/sample.xlsx"),
+        &register,
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rehabdocs"))
+        .arg("generate")
+        .arg(&register)
+        .arg("-o")
+        .arg(dir.path().join("文书"))
+        .args(["--due", "--as-of", "2025-12-31", "--embedded-fonts-only"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("暂不出具"), "{text}");
+    // The sample's malformed ID: the cell is named, the number masked.
+    assert!(text.contains("人员!D30"), "{text}");
+    assert!(text.contains("350102********9330"), "{text}");
+    assert!(!text.contains("350102199508179330"), "{text}");
+    // A refusal report waits for the reminder's deadline: said, with the reason.
+    assert!(text.contains("催告"), "{text}");
+}
