@@ -170,7 +170,13 @@ fn agreement_warning_and_receipt_show_register_values_numbers_and_obligations() 
         agreement.contains("按照要求按时接受尿液检测"),
         "{agreement}"
     );
-    assert!(agreement.contains("一式两份"));
+    assert!(agreement.contains("一式三份"), "{agreement}");
+    assert!(agreement.contains("人员编号：P001"), "{agreement}");
+    // Hand signatures: names are never pre-printed where a party signs.
+    assert!(agreement.contains("乙方（签名）："), "{agreement}");
+    assert!(!agreement.contains("乙方（签名）：张三"), "{agreement}");
+    assert!(!agreement.contains("李组长"), "{agreement}");
+    assert!(agreement.contains("丙方（签名）："), "{agreement}");
 
     let letter = text_of(&file_of("warning_letter"));
     assert!(letter.contains("社区戒毒告诫书"), "{letter}");
@@ -194,6 +200,37 @@ fn agreement_warning_and_receipt_show_register_values_numbers_and_obligations() 
     assert!(manifest.contains("东禁协〔2025〕1号"), "{manifest}");
     assert_eq!(manifest.lines().count(), 4);
     assert!(text_of(&dir.path().join(MANIFEST_PDF)).contains("文书打印清单"));
+}
+
+#[test]
+fn an_agreement_is_dated_and_numbered_by_its_signing_never_by_the_day_it_is_printed() {
+    let mut reg = register();
+    // Signed in December 2024; another person's agreement not yet signed.
+    reg.persons[0].agreement_date = Some(d(2024, 12, 30));
+    reg.persons[0].household_address = Some("某省某县城关镇户籍街8号".into());
+    reg.persons[1].agreement_date = None;
+    let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
+    let mut o = opts(&["协议书"]);
+    o.ledger = ledger_in(&office);
+    let out = generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap();
+    let text = |id: &str| {
+        let row = out.rows.iter().find(|r| r.person_id == id).unwrap();
+        (row.number.clone(), text_of(&dir.path().join(&row.file)))
+    };
+    let (number, signed) = text("P001");
+    assert_eq!(number, "东禁协〔2024〕1号");
+    assert!(signed.contains("2024年12月30日"), "{signed}");
+    assert!(
+        signed.contains("户籍地址：某省某县城关镇户籍街8号"),
+        "{signed}"
+    );
+    let (number, unsigned) = text("P002");
+    assert_eq!(number, "东禁协〔2025〕1号");
+    // Not yet signed: blanks to date by hand, never the as-of date 2025年7月1日.
+    assert!(!unsigned.contains("2025年7月1日"), "{unsigned}");
+    assert!(unsigned.contains("年月日"), "{unsigned}");
+    assert!(unsigned.contains("户籍地址：________"), "{unsigned}");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! (清单.csv / 清单.pdf); the office's ledger (文号台帐.csv, beside the register) is updated
 //! under its lock.
 
-use super::build::{build, receipt_request, BuildContext};
+use super::build::{build, receipt_request, BuildContext, PersonRef};
 use super::chinese::date_cn;
 use super::due::{Held, Issued};
 use super::forms::IssuedFor;
@@ -222,10 +222,19 @@ pub fn prepare(
         let town = person
             .map(|p| p.town.clone())
             .unwrap_or_else(|| town_of(register, &req.unit));
+        // The number carries the year of the date the document bears.
+        let dated = person.and_then(|p| {
+            let who = PersonRef {
+                person: p,
+                index: req.person.unwrap_or_default(),
+                town: &town,
+            };
+            (req.form.entry().dated)(&ctx, &who, &req.event)
+        });
         let number = match &req.form.numbering {
             Some(_) => ledger.assign(
                 &opts.office.prefix_for(&town, &req.form.id),
-                opts.as_of.year(),
+                dated.unwrap_or(opts.as_of).year(),
                 &req.form.id,
                 person.map(|p| p.id.as_str()).unwrap_or(""),
                 &if req.form.issued_for == IssuedFor::Unit && person.is_none() {

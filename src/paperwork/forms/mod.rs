@@ -22,8 +22,8 @@ mod work_notice;
 /// What the form modules share.
 mod prelude {
     pub use super::super::build::{
-        or_blank, person_cells, programme, term_end, term_has_ended, BuildContext, PersonRef,
-        BLANK, DEFAULT_TERM_MONTHS,
+        or_blank, person_cells, programme, term_end, term_has_ended, town_of_unit, BuildContext,
+        PersonRef, BLANK, DEFAULT_TERM_MONTHS,
     };
     pub use super::super::chinese::{date_cn, ordinal_cn};
     pub use super::super::documents::ground_text;
@@ -62,11 +62,14 @@ pub struct FormEntry {
     /// Whether the form's ground holds for the person (Err: why not, in Chinese). A form that
     /// states facts the register does not support is refused, never printed.
     pub holds: fn(&BuildContext, &PersonRef, &Event) -> Result<(), String>,
+    /// The date the document bears when it is not the day it is made (an agreement signed
+    /// on the register's 协议签订日期): its number carries that year.
+    pub dated: fn(&BuildContext, &PersonRef, &Event) -> Option<chrono::NaiveDate>,
 }
 
 /// One line of [`FORMS`]: `form!(id, Person|Unit)` embeds `forms/id.yaml` and
 /// `templates/id.typ` and binds the module `id`'s `build`; `form!(id, Person, events, holds)`
-/// also binds the module's `events` and/or `holds` functions.
+/// also binds the module's `events`, `holds` and/or `dated` functions.
 macro_rules! form {
     ($id:ident, $kind:ident $(, $extra:ident)*) => {{
         #[allow(unused_mut)]
@@ -77,6 +80,7 @@ macro_rules! form {
             build: Builder::$kind($id::build),
             events: no_events,
             holds: always_holds,
+            dated: made_today,
         };
         $( form!(@bind entry, $id, $extra); )*
         entry
@@ -87,11 +91,14 @@ macro_rules! form {
     (@bind $entry:ident, $id:ident, holds) => {
         $entry.holds = $id::holds;
     };
+    (@bind $entry:ident, $id:ident, dated) => {
+        $entry.dated = $id::dated;
+    };
 }
 
 /// Every form, in catalogue order (the order of a person's documents in a batch).
 pub static FORMS: &[FormEntry] = &[
-    form!(agreement, Person),
+    form!(agreement, Person, dated),
     form!(test_commission, Unit),
     form!(warning_letter, Person),
     form!(quarterly_evaluation, Person, events, holds),
@@ -111,6 +118,11 @@ pub static FORMS: &[FormEntry] = &[
 /// A form that asserts nothing about the person's situation always holds.
 fn always_holds(_: &BuildContext, _: &PersonRef, _: &Event) -> Result<(), String> {
     Ok(())
+}
+
+/// A document bears the day it is made.
+fn made_today(_: &BuildContext, _: &PersonRef, _: &Event) -> Option<chrono::NaiveDate> {
+    None
 }
 
 fn no_events(_: &BuildContext, _: usize) -> Vec<Event> {
@@ -267,7 +279,7 @@ mod tests {
             assert!(crate::render::templates::exists(&f.template_path()));
         }
         assert_eq!(get("agreement").unwrap().title_for(true), "社区康复协议书");
-        assert_eq!(get("agreement").unwrap().copies, 2);
+        assert_eq!(get("agreement").unwrap().copies, 3);
     }
 
     #[test]

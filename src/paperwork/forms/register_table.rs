@@ -46,9 +46,15 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, unit: &str, _event: &Event) {
         size: 10.0,
         ruled: false,
     });
-    d.signatures = vec![Signature {
-        party: "制表：".into(),
-        name: d.office.clone(),
-        date: d.date.clone(),
-    }];
+    // Made and checked by hand, under the office's seal and the day it is printed.
+    d.signatures = ["制表人（签名）：", "审核人（签名）："]
+        .into_iter()
+        .map(|party| Signature {
+            party: party.into(),
+            name: String::new(),
+            date: String::new(),
+        })
+        .collect();
+    let town = town_of_unit(reg, unit).unwrap_or_default();
+    d.seal = ctx.office.seal_for(&town);
 }
