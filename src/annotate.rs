@@ -12,6 +12,7 @@
 
 use crate::check::CheckReport;
 use crate::finding::{Finding, Severity};
+use crate::output::Ids;
 use crate::rules::rule_info;
 use calamine::{open_workbook_auto, Data, DataRef, Reader, Xlsx};
 use chrono::NaiveDate;
@@ -42,14 +43,16 @@ struct SourceSheet {
 const MAX_LINKS: usize = 65_000;
 
 /// Writes the annotated copy of `report.register.source` to `out` (see the module doc).
-pub fn write_annotated(report: &CheckReport, out: &Path) -> Result<(), String> {
+/// The cells keep the register's values whole (it is the register's copy); the notes and
+/// the 问题清单 are the program's own words and show personal numbers as `ids` says.
+pub fn write_annotated(report: &CheckReport, out: &Path, ids: Ids) -> Result<(), String> {
     let source = Path::new(&report.register.source);
     let mut sheets = read_source(source)?;
     if source.is_dir() || is_csv(source) {
         dates_in_csv(report, &mut sheets);
     }
-    let bytes =
-        build(report, &sheets, out_dir(out)).map_err(|e| format!("无法生成标注工作簿: {e}"))?;
+    let bytes = build(report, &sheets, out_dir(out), ids)
+        .map_err(|e| format!("无法生成标注工作簿: {e}"))?;
     write_atomic(out, &bytes)
 }
 
@@ -402,12 +405,13 @@ fn write_val(
 }
 
 /// The note text of one cell: one line per finding.
-fn note_text(findings: &[&Finding]) -> String {
-    findings
+fn note_text(findings: &[&Finding], ids: Ids) -> String {
+    let text = findings
         .iter()
         .map(|f| format!("{} {}：{}", f.code, f.severity.label(), f.message))
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    ids.apply(&text)
 }
 
 /// The folder `out` is written in.
@@ -417,7 +421,12 @@ fn out_dir(out: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-fn build(report: &CheckReport, sheets: &[SourceSheet], dir: &Path) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    report: &CheckReport,
+    sheets: &[SourceSheet],
+    dir: &Path,
+    ids: Ids,
+) -> Result<Vec<u8>, XlsxError> {
     let reg = &report.register;
     let fmts = Formats::new();
     let mut wb = Workbook::new();
@@ -498,7 +507,7 @@ fn build(report: &CheckReport, sheets: &[SourceSheet], dir: &Path) -> Result<Vec
                 (None, None) => {}
             }
             if let Some(fs) = fs {
-                let note = Note::new(note_text(fs))
+                let note = Note::new(note_text(fs, ids))
                     .add_author_prefix(false)
                     .set_width(360)
                     .set_height(40 + 20 * fs.len() as u32);
@@ -507,7 +516,7 @@ fn build(report: &CheckReport, sheets: &[SourceSheet], dir: &Path) -> Result<Vec
         }
     }
 
-    write_issue_list(&mut wb, report, &fmts, &out_names, &mut taken)?;
+    write_issue_list(&mut wb, report, &fmts, &out_names, &mut taken, ids)?;
     write_summary(&mut wb, report, &fmts, &mut taken)?;
     wb.save_to_buffer()
 }
@@ -518,6 +527,7 @@ fn write_issue_list(
     fmts: &Formats,
     out_names: &HashMap<&str, String>,
     taken: &mut Vec<String>,
+    ids: Ids,
 ) -> Result<(), XlsxError> {
     let reg = &report.register;
     let name = safe_sheet_name("问题清单", taken);
@@ -566,7 +576,7 @@ fn write_issue_list(
                 ws.write_string(r, 4, &names)?;
             }
         }
-        ws.write_string(r, 5, &f.message)?;
+        ws.write_string(r, 5, ids.apply(&f.message))?;
         let docs: Vec<&str> = f.due.iter().map(|d| document_label(&d.0)).collect();
         ws.write_string(r, 6, docs.join("、"))?;
         if let Some(d) = f.due_date.and_then(|d| d.and_hms_opt(0, 0, 0)) {

@@ -11,7 +11,7 @@
 
 use crate::annotate::write_annotated;
 use crate::check::{check_loaded, CheckReport, Selection};
-use crate::output::{render_json, render_text};
+use crate::output::{render_json, render_text, Ids};
 use crate::paperwork::generate::{generate, GenerateError, GenerateOptions};
 use crate::paperwork::ledger::Ledger;
 use crate::paperwork::plan::PlanOptions;
@@ -92,12 +92,20 @@ pub fn run_demo(dir: &Path, force: bool) -> Result<DemoOutcome, String> {
     );
 
     let text_path = dir.join(CHECK_TEXT_FILE);
-    write_bytes_atomically(&text_path, true, render_text(&report).as_bytes())
-        .map_err(|e| e.to_string())?;
+    write_bytes_atomically(
+        &text_path,
+        true,
+        render_text(&report, Ids::Masked).as_bytes(),
+    )
+    .map_err(|e| e.to_string())?;
     files.push(("检查结果（文本）".to_string(), text_path));
     let json_path = dir.join(CHECK_JSON_FILE);
-    write_bytes_atomically(&json_path, true, render_json(&report).as_bytes())
-        .map_err(|e| e.to_string())?;
+    write_bytes_atomically(
+        &json_path,
+        true,
+        render_json(&report, Ids::Masked).as_bytes(),
+    )
+    .map_err(|e| e.to_string())?;
     files.push(("检查结果（JSON）".to_string(), json_path));
 
     let annotated = dir.join(ANNOTATED_FILE);
@@ -105,7 +113,7 @@ pub fn run_demo(dir: &Path, force: bool) -> Result<DemoOutcome, String> {
         fs::remove_file(&annotated)
             .map_err(|e| format!("无法替换 {}：{e}", annotated.display()))?;
     }
-    write_annotated(&report, &annotated)?;
+    write_annotated(&report, &annotated, Ids::Masked)?;
     files.push(("标注问题的台帐".to_string(), annotated));
 
     // Every document the findings make due, one file per document, with the manifest (清单);
@@ -165,7 +173,7 @@ pub fn run_demo(dir: &Path, force: bool) -> Result<DemoOutcome, String> {
 
 /// The lines the demo prints: the check's summary and where every file is.
 pub fn summary_text(outcome: &DemoOutcome) -> String {
-    let text = render_text(&outcome.report);
+    let text = render_text(&outcome.report, Ids::Masked);
     // The at-a-glance summary is the part of the text report after its separator.
     let summary = text
         .find("—— 汇总 ——")

@@ -4,7 +4,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use rehabdocs::check::{check_file, Selection};
 use rehabdocs::finding::Severity;
-use rehabdocs::output::{render_json, render_text};
+use rehabdocs::output::{render_json, render_text, Ids};
 use rehabdocs::paperwork::generate::{
     generate, preview, GenerateError, GenerateOptions, DEFAULT_VOLUME_DOCUMENTS,
 };
@@ -87,6 +87,9 @@ enum Command {
         /// Overwrite the --annotate file if it exists.
         #[arg(long)]
         force: bool,
+        /// Show resident IDs and phone numbers in full (default: masked, 110101********1234).
+        #[arg(long)]
+        show_ids: bool,
     },
     /// Year-end appraisal report per village/community (年终考核评估): PDF, XLSX and JSON.
     Report {
@@ -283,15 +286,15 @@ fn run_sample(args: SampleArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("错误: {e}");
+            eprintln!("错误：{}", Ids::Masked.apply(&e.to_string()));
             ExitCode::from(2)
         }
     }
 }
 
-/// Unusable input: one line on stderr, exit code 2.
+/// Unusable input: one line on stderr (personal numbers masked), exit code 2.
 fn unusable(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("错误：{message}");
+    eprintln!("错误：{}", Ids::Masked.apply(&message.to_string()));
     ExitCode::from(2)
 }
 
@@ -315,7 +318,9 @@ fn main() -> ExitCode {
             fail_on,
             annotate,
             force,
+            show_ids,
         } => {
+            let ids = if show_ids { Ids::Shown } else { Ids::Masked };
             if let Some(out) = &annotate {
                 if out.exists() && !force {
                     return unusable(format!("{} 已存在（加 --force 覆盖）", out.display()));
@@ -341,13 +346,13 @@ fn main() -> ExitCode {
                 Err(e) => return unusable(e),
             };
             if let Some(out) = &annotate {
-                if let Err(e) = rehabdocs::annotate::write_annotated(&report, out) {
+                if let Err(e) = rehabdocs::annotate::write_annotated(&report, out, ids) {
                     return unusable(e);
                 }
             }
             let text = match format {
-                Format::Text => render_text(&report),
-                Format::Json => render_json(&report),
+                Format::Text => render_text(&report, ids),
+                Format::Json => render_json(&report, ids),
             };
             let mut stdout = std::io::stdout().lock();
             if stdout.write_all(text.as_bytes()).is_err() {
@@ -375,7 +380,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("错误: {e}");
+                    eprintln!("错误：{}", Ids::Masked.apply(&e.to_string()));
                     ExitCode::from(2)
                 }
             }
@@ -402,7 +407,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("错误: {e}");
+                    eprintln!("错误：{}", Ids::Masked.apply(&e.to_string()));
                     ExitCode::from(2)
                 }
             }
@@ -425,7 +430,7 @@ fn main() -> ExitCode {
                         ExitCode::SUCCESS
                     }
                     Err(e) => {
-                        eprintln!("{e}");
+                        eprintln!("{}", Ids::Masked.apply(&e.to_string()));
                         ExitCode::from(2)
                     }
                 }
@@ -454,7 +459,7 @@ fn main() -> ExitCode {
         ) {
             Ok(()) => ExitCode::SUCCESS,
             Err(msg) => {
-                eprintln!("{msg}");
+                eprintln!("{}", Ids::Masked.apply(&msg));
                 ExitCode::from(2)
             }
         },
@@ -466,7 +471,7 @@ fn main() -> ExitCode {
         } => match run_preview(&register, &out, &select, scale) {
             Ok(()) => ExitCode::SUCCESS,
             Err(msg) => {
-                eprintln!("{msg}");
+                eprintln!("{}", Ids::Masked.apply(&msg));
                 ExitCode::from(2)
             }
         },
@@ -598,7 +603,7 @@ fn held_text(held: &[rehabdocs::paperwork::due::Held]) -> String {
             h.unit, h.person_id, h.name, what
         ));
         for r in &h.reasons {
-            let r = rehabdocs::output::mask_resident_ids(r);
+            let r = Ids::Masked.apply(r);
             out.push_str(&format!("    - {r}\n"));
         }
     }

@@ -18,10 +18,32 @@ const SEVERITIES: [Severity; 4] = [
     Severity::Info,
 ];
 
-/// Masks every resident ID in a text the program prints (18 characters: 17 digits and a
-/// digit or X; or a 15-digit old-style one): the region code and the last four stay,
-/// `110101********1234`.
-pub fn mask_resident_ids(text: &str) -> String {
+/// Whether the program's own prints (check results, summaries, errors, the 问题清单) show
+/// resident IDs and phone numbers in full (`--show-ids`) or masked (the default). The
+/// statutory documents and the register copy always keep them whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ids {
+    #[default]
+    Masked,
+    Shown,
+}
+
+impl Ids {
+    /// `text` as this setting prints it.
+    pub fn apply(self, text: &str) -> String {
+        match self {
+            Ids::Masked => mask_personal_numbers(text),
+            Ids::Shown => text.to_string(),
+        }
+    }
+}
+
+/// Masks the personal numbers in a text the program prints: a resident ID (18 characters, 17
+/// digits and a digit or X; or a 15-digit old-style one) keeps its region code and last four
+/// (`110101********1234`); any other run of 11 or more digits — a mobile number, an ID with
+/// digits missing or extra — keeps its first three (six from 14 digits on) and last four
+/// (`138****0000`). Shorter numbers (dates, counts, 文号, amounts) are kept.
+pub fn mask_personal_numbers(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut k = 0;
@@ -33,12 +55,10 @@ pub fn mask_resident_ids(text: &str) -> String {
         let digits_before_last = chars[k..k + run.saturating_sub(1)]
             .iter()
             .all(char::is_ascii_digit);
-        let is_id = (run == 18
-            || (run == 15 && chars[k..k + run].iter().all(char::is_ascii_digit)))
-            && digits_before_last;
-        if is_id {
-            out.extend(&chars[k..k + 6]);
-            out.extend(std::iter::repeat_n('*', run - 10));
+        let keep_head = if run >= 14 { 6 } else { 3 };
+        if run >= 11 && digits_before_last {
+            out.extend(&chars[k..k + keep_head]);
+            out.extend(std::iter::repeat_n('*', run - keep_head - 4));
             out.extend(&chars[k + run - 4..k + run]);
             k += run;
         } else if run > 0 {
@@ -92,8 +112,13 @@ fn person_heading(report: &CheckReport, id: &str) -> String {
     }
 }
 
-/// The text report: findings grouped by 村(社区), then person, then the summary.
-pub fn render_text(report: &CheckReport) -> String {
+/// The text report: findings grouped by 村(社区), then person, then the summary; personal
+/// numbers as `ids` says.
+pub fn render_text(report: &CheckReport, ids: Ids) -> String {
+    ids.apply(&render_text_full(report))
+}
+
+fn render_text_full(report: &CheckReport) -> String {
     let reg = &report.register;
     let mut out = String::new();
     let _ = writeln!(out, "台帐检查：{}", reg.source);
@@ -236,8 +261,12 @@ struct JsonReport<'a> {
 }
 
 /// The JSON report: `{"findings": [...], "summary": {...}, "rows": {...}}`, keys in a fixed
-/// order, rows keyed by the canonical sheet name.
-pub fn render_json(report: &CheckReport) -> String {
+/// order, rows keyed by the canonical sheet name; personal numbers as `ids` says.
+pub fn render_json(report: &CheckReport, ids: Ids) -> String {
+    ids.apply(&render_json_full(report))
+}
+
+fn render_json_full(report: &CheckReport) -> String {
     let reg = &report.register;
     let findings = report
         .findings
@@ -305,19 +334,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn resident_ids_are_masked_and_other_numbers_kept() {
+    fn resident_ids_and_phones_are_masked_and_other_numbers_kept() {
         assert_eq!(
-            mask_resident_ids("公民身份号码「350102199508179330」的校验位错误"),
+            mask_personal_numbers("公民身份号码「350102199508179330」的校验位错误"),
             "公民身份号码「350102********9330」的校验位错误"
         );
         assert_eq!(
-            mask_resident_ids("11010519491231002X"),
+            mask_personal_numbers("11010519491231002X"),
             "110105********002X"
         );
-        assert_eq!(mask_resident_ids("110105491231002"), "110105*****1002");
+        assert_eq!(mask_personal_numbers("110105491231002"), "110105*****1002");
+        // An ID with a digit lost, and a mobile number.
         assert_eq!(
-            mask_resident_ids("电话13800000000，2025年"),
-            "电话13800000000，2025年"
+            mask_personal_numbers("「11010519900307123」应为18位"),
+            "「110105*******7123」应为18位"
         );
+        assert_eq!(
+            mask_personal_numbers("电话13800001234，2025年3月1日，文号〔2025〕12号，经费1200000元"),
+            "电话138****1234，2025年3月1日，文号〔2025〕12号，经费1200000元"
+        );
+        assert_eq!(Ids::Shown.apply("13800001234"), "13800001234");
+        assert_eq!(Ids::default().apply("13800001234"), "138****1234");
     }
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rehabdocs::check::{check_file, CheckReport, Selection};
 use rehabdocs::finding::Severity;
 use rehabdocs::model::{Measure, Sex, Sheet, Status};
-use rehabdocs::output::{render_json, render_text};
+use rehabdocs::output::{render_json, render_text, Ids};
 use rehabdocs::profile::Profile;
 use rehabdocs::register::read_register;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
@@ -224,7 +224,7 @@ fn clean_workbook_has_no_findings() {
     assert_eq!(reg.tests_of(1).len(), 1);
     assert_eq!(reg.rows[&Sheet::Persons].read, 2);
     assert_eq!(reg.rows[&Sheet::Tests].used, 2);
-    assert!(render_text(&report).contains("未发现问题"));
+    assert!(render_text(&report, Ids::Shown).contains("未发现问题"));
 }
 
 /// A messy workbook: merged title row and a note row above the header, synonym headers
@@ -374,7 +374,7 @@ fn messy_workbook_reads_and_only_the_numeric_id_is_flagged() {
     assert_eq!(reg.rows[&Sheet::Leaves].used, 1);
     // A sheet that is not part of the register is named, an empty one is not.
     assert_eq!(reg.ignored_sheets, ["填表说明"]);
-    assert!(render_text(&report).contains("未读取的工作表：填表说明"));
+    assert!(render_text(&report, Ids::Shown).contains("未读取的工作表：填表说明"));
 
     let n1 = &reg.persons[0];
     // Names and units lose the spaces clerks pad them with.
@@ -526,7 +526,7 @@ fn every_data_check_fires_at_its_cell() {
         by("D010", "人员!D4").severity,
         rehabdocs::finding::Severity::Error
     );
-    let text = render_text(&report);
+    let text = render_text(&report, Ids::Shown);
     assert!(text.contains("【东村】"), "{text}");
     assert!(text.contains("P001 张三"), "{text}");
     assert!(
@@ -805,8 +805,11 @@ fn json_and_text_render_in_memory() {
     let path = dir.path().join("faulty.xlsx");
     faulty_workbook(&path);
     let report = check(&path);
-    assert_eq!(render_json(&report), render_json(&report));
-    let text = render_text(&report);
+    assert_eq!(
+        render_json(&report, Ids::Shown),
+        render_json(&report, Ids::Shown)
+    );
+    let text = render_text(&report, Ids::Shown);
     assert!(text.contains("检查人数：7"), "{text}");
     assert!(
         text.contains("问题：共 15（错误 12，严重违规 0，警告 3，提示 0）"),
@@ -992,7 +995,7 @@ fn event_staff_and_unit_sheets() {
     assert_eq!(reg.units[0].budget, Some(30000.0));
     assert_eq!(reg.staff.len(), 2);
     // Unit-level findings are listed under their unit, without a person heading.
-    let text = render_text(&report);
+    let text = render_text(&report, Ids::Shown);
     assert!(
         text.contains("【东村】\n  [D001 错误] 工作人员!E3  类型 为空"),
         "{text}"
@@ -1356,4 +1359,50 @@ fn formula_errors_are_named_as_such() {
         report.findings[0].message
     );
     assert_eq!(report.register.rows[&Sheet::Persons].used, 1);
+}
+
+#[test]
+fn personal_numbers_are_masked_in_what_check_prints_unless_asked_for() {
+    let dir = tempdir();
+    let faulty = dir.path().join("faulty.xlsx");
+    faulty_workbook(&faulty);
+    let mut bad_check = rid("19910101", "003");
+    let last = bad_check.pop().unwrap();
+    bad_check.push(if last == '0' { '1' } else { '0' });
+    let masked = format!("{}********{}", &bad_check[..6], &bad_check[14..]);
+    for format in ["text", "json"] {
+        let (_, out, _) = run_cli(&["check", &path_str(&faulty), "--format", format]);
+        assert!(out.contains("D003"), "{out}");
+        assert!(!out.contains(&bad_check), "{format}: {out}");
+        assert!(out.contains(&masked), "{format}: {out}");
+        let (_, out, _) = run_cli(&[
+            "check",
+            &path_str(&faulty),
+            "--format",
+            format,
+            "--show-ids",
+        ]);
+        assert!(out.contains(&bad_check), "{format} --show-ids: {out}");
+    }
+    // The annotated copy: the register's cell keeps the ID, the 问题清单 masks it.
+    let annotated = dir.path().join("标注.xlsx");
+    run_cli(&[
+        "check",
+        &path_str(&faulty),
+        "--annotate",
+        &path_str(&annotated),
+    ]);
+    let mut book = calamine::open_workbook_auto(&annotated).unwrap();
+    let cells = |book: &mut calamine::Sheets<_>, sheet: &str| -> String {
+        let range = calamine::Reader::worksheet_range(book, sheet).unwrap();
+        range
+            .rows()
+            .flat_map(|r| r.iter().map(|c| c.to_string()))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let issues = cells(&mut book, "问题清单");
+    assert!(issues.contains(&masked), "{issues}");
+    assert!(!issues.contains(&bad_check), "{issues}");
+    assert!(cells(&mut book, "人员").contains(&bad_check));
 }

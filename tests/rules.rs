@@ -5,6 +5,7 @@
 
 use rehabdocs::finding::{Finding, Severity};
 use rehabdocs::model::*;
+use rehabdocs::output::Ids;
 use rehabdocs::paperwork::documents;
 use rehabdocs::profile::{Profile, RuleOverride};
 use rehabdocs::rules::obligations::{obligations, Obligations};
@@ -919,9 +920,9 @@ fn annotated_workbook_marks_cells_and_lists_findings() {
     };
 
     let out = dir.path().join("标注.xlsx");
-    rehabdocs::annotate::write_annotated(&report, &out).unwrap();
+    rehabdocs::annotate::write_annotated(&report, &out, Ids::Shown).unwrap();
     let first = std::fs::read(&out).unwrap();
-    rehabdocs::annotate::write_annotated(&report, &out).unwrap();
+    rehabdocs::annotate::write_annotated(&report, &out, Ids::Shown).unwrap();
     assert_eq!(
         first,
         std::fs::read(&out).unwrap(),
@@ -1061,7 +1062,7 @@ fn annotated_workbook_from_a_folder_of_gbk_csv_files() {
         profile: "standard".into(),
     };
     let out = dir.path().join("out.xlsx");
-    rehabdocs::annotate::write_annotated(&report, &out).unwrap();
+    rehabdocs::annotate::write_annotated(&report, &out, Ids::Shown).unwrap();
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
     assert_eq!(book.sheet_names(), vec!["人员", "检测", "问题清单", "汇总"]);
     let people = book.worksheet_range("人员").unwrap();
@@ -1079,7 +1080,7 @@ fn annotated_workbook_from_a_folder_of_gbk_csv_files() {
     // A missing source is a clear error, not a panic.
     let mut gone = report.clone();
     gone.register.source = dir.path().join("nope.xlsx").to_string_lossy().into_owned();
-    let e = rehabdocs::annotate::write_annotated(&gone, &out).unwrap_err();
+    let e = rehabdocs::annotate::write_annotated(&gone, &out, Ids::Shown).unwrap_err();
     assert!(e.contains("nope.xlsx"), "{e}");
 }
 
