@@ -96,3 +96,81 @@ fn restrict_permissions(path: &Path) -> Result<(), OutputError> {
 fn restrict_permissions(_path: &Path) -> Result<(), OutputError> {
     Ok(())
 }
+
+/// Whether a text would start a formula when a spreadsheet opens it (OWASP CSV injection:
+/// `=`, `+`, `-`, `@`, tab, carriage return).
+pub fn starts_like_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// A CSV cell as written: one that would start a formula gets a leading `'`, so that a
+/// spreadsheet shows it as text. [`csv_cell_read`] undoes it.
+pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if starts_like_formula(text) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A cell of a CSV this program wrote, as it was before [`csv_cell`].
+pub fn csv_cell_read(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if starts_like_formula(rest) => rest,
+        _ => text,
+    }
+}
+
+/// Rows as a CSV file: UTF-8 with a BOM (so that Excel shows the Chinese), every cell
+/// written by [`csv_cell`]. Every CSV the program writes is made here.
+pub fn csv_bytes<R, C>(rows: R) -> Vec<u8>
+where
+    R: IntoIterator,
+    R::Item: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    for row in rows {
+        let cells: Vec<String> = row
+            .into_iter()
+            .map(|c| csv_cell(c.as_ref()).into_owned())
+            .collect();
+        // Writing to a Vec cannot fail.
+        let _ = writer.write_record(&cells);
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_would_start_a_formula_are_written_as_text_and_read_back_whole() {
+        let payloads = [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "@cmd|'/Ccalc'!A0",
+            "+1",
+            "-2",
+            "\t=1+1",
+            "\r=1",
+            "=SUM(1)镇",
+        ];
+        let bytes = csv_bytes([payloads.to_vec(), vec!["张三", "'quoted", "2025-03-01"]]);
+        let text = String::from_utf8(bytes).unwrap();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        for (cell, payload) in rows[0].iter().zip(payloads) {
+            assert!(cell.starts_with('\''), "{cell:?}");
+            assert_eq!(csv_cell_read(cell), payload);
+        }
+        assert_eq!(rows[1], ["张三", "'quoted", "2025-03-01"]);
+        assert_eq!(csv_cell_read("'quoted"), "'quoted");
+    }
+}

@@ -816,3 +816,74 @@ fn a_profile_redefining_a_serious_breach_is_rejected_with_the_article() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("第二十条"));
 }
+
+/// The cells of a CSV the program wrote, BOM removed.
+fn csv_cells(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    reader
+        .records()
+        .flat_map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+        .collect()
+}
+
+#[test]
+fn no_csv_cell_starts_a_formula_and_formula_prefixes_are_refused() {
+    let mut reg = register();
+    reg.persons[0].name = "=HYPERLINK(\"http://x\",\"y\")".into();
+    reg.persons[0].id = "@cmd|'/Ccalc'!A0".into();
+    reg.persons[1].unit = "+东风社区".into();
+    reg.persons[1].name = "\t=1+1".into();
+    let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
+    let mut o = opts(&["agreement"]);
+    o.ledger = ledger_in(&office);
+    let out = generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap();
+    assert_eq!(out.rows.len(), 2);
+    let mut cells = csv_cells(&dir.path().join(MANIFEST_CSV));
+    cells.extend(csv_cells(&office.path().join(LEDGER_FILE)));
+    assert!(
+        cells.iter().any(|c| c.starts_with("'=HYPERLINK")),
+        "{cells:?}"
+    );
+    assert!(cells.iter().any(|c| c.starts_with("'@cmd")), "{cells:?}");
+    for c in &cells {
+        assert!(
+            !c.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "a cell starts a formula: {c:?}"
+        );
+    }
+    // The ledger reads its own cells back whole: the same document keeps its number.
+    let again = tempfile::tempdir().unwrap();
+    let out2 = generate(&reg, &[], &Profile::standard(), again.path(), &o).unwrap();
+    let numbers = |rows: &[rehabdocs::paperwork::generate::ManifestRow]| {
+        rows.iter().map(|r| r.number.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(numbers(&out.rows), numbers(&out2.rows));
+
+    // A 文号 prefix that would start a formula — given, or from the town's first character —
+    // is refused before anything is written.
+    for (town, prefix) in [("东城镇", Some("=cmd|calc")), ("=SUM(1)镇", None)] {
+        let mut reg = register();
+        for p in &mut reg.persons {
+            p.town = town.into();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let office = tempfile::tempdir().unwrap();
+        let mut o = opts(&["agreement"]);
+        o.ledger = ledger_in(&office);
+        o.office = Office::from_profile(
+            &Default::default(),
+            OfficeFlags {
+                name: None,
+                prefix: prefix.map(str::to_string),
+            },
+        );
+        let err = generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap_err();
+        assert!(err.to_string().contains("会把它当作公式"), "{err}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert!(!office.path().join(LEDGER_FILE).exists());
+    }
+}

@@ -16,6 +16,7 @@ use crate::profile::Profile;
 use crate::render::batch::{merge, render_all, threads_for, Job};
 use crate::render::engine::{evict_caches, pdf_bytes, PdfUse, RenderError};
 use crate::render::fonts::{self, FontSet};
+use crate::write_file::{csv_bytes, starts_like_formula};
 use chrono::{Datelike, NaiveDate};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -159,6 +160,12 @@ pub enum GenerateError {
     Exists(Vec<String>),
     #[error("写入 {path} 失败: {msg}")]
     Io { path: String, msg: String },
+    #[error("文号前缀「{prefix}」以“{first}”开头，电子表格会把它当作公式：请用 --prefix 或配置 office.prefix 指定前缀，或改正乡镇(街道)名称「{town}」")]
+    FormulaPrefix {
+        prefix: String,
+        first: String,
+        town: String,
+    },
     /// Nothing to make; the persons and forms held back, with the reasons.
     #[error("没有需要生成的文书")]
     Nothing(Vec<Held>),
@@ -231,9 +238,21 @@ pub fn prepare(
             };
             (req.form.entry().dated)(&ctx, &who, &req.event)
         });
+        let prefix = opts.office.prefix_for(&town, &req.form.id);
+        if req.form.numbering.is_some() && starts_like_formula(&prefix) {
+            return Err(GenerateError::FormulaPrefix {
+                first: prefix
+                    .chars()
+                    .next()
+                    .map(|c| c.escape_debug().to_string())
+                    .unwrap_or_default(),
+                prefix: prefix.escape_debug().to_string(),
+                town: town.clone(),
+            });
+        }
         let number = match &req.form.numbering {
             Some(_) => ledger.assign(
-                &opts.office.prefix_for(&town, &req.form.id),
+                &prefix,
                 dated.unwrap_or(opts.as_of).year(),
                 &req.form.id,
                 person.map(|p| p.id.as_str()).unwrap_or(""),
@@ -388,20 +407,17 @@ impl ManifestRow {
 
 /// The manifest as CSV (UTF-8 with BOM): form id and title, then the detail columns.
 pub fn manifest_csv(rows: &[ManifestRow]) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(["文书", "标题"].iter().chain(&MANIFEST_DETAIL_COLUMNS));
-    for r in rows {
-        let _ = writer.write_record(
-            [r.form.clone(), r.title.clone()]
-                .into_iter()
-                .chain(r.details()),
-        );
-    }
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    if let Ok(bytes) = writer.into_inner() {
-        out.extend(bytes);
-    }
-    out
+    let header: Vec<String> = ["文书", "标题"]
+        .iter()
+        .chain(&MANIFEST_DETAIL_COLUMNS)
+        .map(|s| s.to_string())
+        .collect();
+    csv_bytes(std::iter::once(header).chain(rows.iter().map(|r| {
+        [r.form.clone(), r.title.clone()]
+            .into_iter()
+            .chain(r.details())
+            .collect::<Vec<String>>()
+    })))
 }
 
 /// One part of the printable manifest (landscape table): 序号 and title, then the detail

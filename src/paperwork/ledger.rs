@@ -18,7 +18,7 @@
 use crate::model::Register;
 use crate::paperwork::chinese::doc_number;
 use crate::register::values::{compact, parse_date_text};
-use crate::write_file::write_bytes_atomically;
+use crate::write_file::{csv_bytes, csv_cell_read, write_bytes_atomically};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{File, TryLockError};
@@ -165,9 +165,7 @@ impl Ledger {
                 continue;
             }
             let field = |c: usize| {
-                cols[c]
-                    .and_then(|i| record.get(i))
-                    .unwrap_or("")
+                csv_cell_read(cols[c].and_then(|i| record.get(i)).unwrap_or(""))
                     .trim()
                     .to_string()
             };
@@ -303,10 +301,9 @@ impl Ledger {
             .collect()
     }
 
-    /// The ledger as CSV (UTF-8 with BOM, so that Excel shows the Chinese correctly).
+    /// The ledger as CSV (UTF-8 with BOM, so that Excel shows the Chinese correctly; cells
+    /// that would start a formula written as text).
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut out = b"\xEF\xBB\xBF".to_vec();
-        let mut writer = csv::Writer::from_writer(Vec::new());
         let mut rows: Vec<Vec<String>> = vec![HEADER.iter().map(|s| s.to_string()).collect()];
         for e in &self.entries {
             rows.push(vec![
@@ -320,14 +317,7 @@ impl Ledger {
                 e.date.map(|d| d.to_string()).unwrap_or_default(),
             ]);
         }
-        for row in rows {
-            // Writing to a Vec cannot fail.
-            let _ = writer.write_record(&row);
-        }
-        if let Ok(bytes) = writer.into_inner() {
-            out.extend(bytes);
-        }
-        out
+        csv_bytes(rows)
     }
 
     /// Takes in the entries of an older ledger (one that a previous version kept inside an
