@@ -47,6 +47,7 @@ const MAX_LINKS: usize = 65_000;
 /// the 问题清单 are the program's own words and show personal numbers as `ids` says.
 pub fn write_annotated(report: &CheckReport, out: &Path, ids: Ids) -> Result<(), String> {
     let source = Path::new(&report.register.source);
+    crate::write_file::refuse_input(out, source).map_err(|e| e.to_string())?;
     let mut sheets = read_source(source)?;
     if source.is_dir() || is_csv(source) {
         dates_in_csv(report, &mut sheets);

@@ -177,9 +177,12 @@ enum Command {
         out: PathBuf,
         #[command(flatten)]
         select: DocSelection,
-        /// Pixels per point (2.0 ≈ 144 dpi).
-        #[arg(long, default_value_t = 2.0)]
+        /// Pixels per point, 0.5–8 (2.0 ≈ 144 dpi).
+        #[arg(long, default_value_t = 2.0, value_parser = preview_scale)]
         scale: f64,
+        /// Overwrite the output file if it exists.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -468,7 +471,8 @@ fn main() -> ExitCode {
             out,
             select,
             scale,
-        } => match run_preview(&register, &out, &select, scale) {
+            force,
+        } => match run_preview(&register, &out, &select, scale, force) {
             Ok(()) => ExitCode::SUCCESS,
             Err(msg) => {
                 eprintln!("{}", Ids::Masked.apply(&msg));
@@ -482,6 +486,14 @@ fn parse_as_of(s: &Option<String>) -> Result<chrono::NaiveDate, String> {
     match s {
         None => Ok(chrono::Local::now().date_naive()),
         Some(s) => parse_date_text(s).ok_or_else(|| format!("--as-of「{s}」不是可识别的日期")),
+    }
+}
+
+/// The preview's pixels per point: a number from 0.5 to 8 (a page at 8 is ~40 MB of pixels).
+fn preview_scale(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if (0.5..=8.0).contains(&v) => Ok(v),
+        _ => Err(format!("「{text}」不是 0.5 到 8 之间的数")),
     }
 }
 
@@ -615,14 +627,17 @@ fn run_preview(
     out: &std::path::Path,
     select: &DocSelection,
     scale: f64,
+    force: bool,
 ) -> Result<(), String> {
+    rehabdocs::write_file::refuse_input(out, register).map_err(|e| e.to_string())?;
+    rehabdocs::write_file::check_overwrite(out, force).map_err(|e| e.to_string())?;
     let (report, profile, opts) = prepare(register, select, false)?;
     if select.forms.len() != 1 || select.persons.len() > 1 {
         return Err("预览需要一个 --form，最多一个 --person".to_string());
     }
     let png = preview(&report.register, &report.findings, &profile, &opts, scale)
         .map_err(|e| e.to_string())?;
-    std::fs::write(out, png).map_err(|e| format!("写入 {} 失败: {e}", out.display()))?;
+    rehabdocs::write_file::write_bytes_atomically(out, force, &png).map_err(|e| e.to_string())?;
     println!("已写入 {}", out.display());
     Ok(())
 }

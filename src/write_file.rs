@@ -21,6 +21,26 @@ pub enum OutputError {
     Invalid(String),
 }
 
+/// Whether two paths name one file (false when either does not exist).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Fails when `out` is the input file `input`: the program never writes over its input,
+/// not even with `--force`.
+pub fn refuse_input(out: &Path, input: &Path) -> Result<(), OutputError> {
+    if same_file(out, input) {
+        return Err(OutputError::Invalid(format!(
+            "{} 是输入的台帐文件，不能被覆盖：请换一个输出文件名",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Fails with [`OutputError::Exists`] when `path` exists and `force` is false.
 pub fn check_overwrite(path: &Path, force: bool) -> Result<(), OutputError> {
     if !force && path.exists() {

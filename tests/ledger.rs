@@ -343,6 +343,51 @@ fn the_cli_keeps_the_ledger_beside_the_register_or_where_told() {
     );
     assert_eq!(std::fs::read(&ledger).unwrap(), before);
 
+    // The preview: scale 0.5–8 or a Chinese error; never over an existing file without
+    // --force, never over the register even with it; owner-only.
+    let png = office.path().join("预览.png");
+    let preview = |out: &Path, extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_rehabdocs"))
+            .arg("preview")
+            .arg(&register)
+            .arg("-o")
+            .arg(out)
+            .args(["--form", "agreement", "--as-of", "2025-12-31"])
+            .args(["--embedded-fonts-only", "--person", &ids[1]])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    for scale in ["inf", "1e300", "1000", "0", "-1", "NaN"] {
+        let out = preview(&office.path().join("x.png"), &[&format!("--scale={scale}")]);
+        assert_eq!(out.status.code(), Some(2), "--scale={scale}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("不是 0.5 到 8 之间的数"), "{said}");
+    }
+    let first = std::fs::read(&png).unwrap();
+    let out = preview(&png, &["--scale=1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert_eq!(std::fs::read(&png).unwrap(), first);
+    let out = preview(&png, &["--scale=1", "--force"]);
+    assert!(out.status.success());
+    assert_ne!(
+        std::fs::read(&png).unwrap(),
+        first,
+        "overwritten with --force"
+    );
+    let register_bytes = std::fs::read(&register).unwrap();
+    let out = preview(&register, &["--force"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不能被覆盖"));
+    assert_eq!(std::fs::read(&register).unwrap(), register_bytes);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&png).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
     // The register itself is never taken for the ledger.
     let out = generate_into("丙", &ids[0], Some(&register));
     assert_eq!(out.status.code(), Some(2));

@@ -16,7 +16,7 @@ use crate::profile::Profile;
 use crate::render::batch::{merge, render_all, threads_for, Job};
 use crate::render::engine::{evict_caches, pdf_bytes, PdfUse, RenderError};
 use crate::render::fonts::{self, FontSet};
-use crate::write_file::{csv_bytes, starts_like_formula};
+use crate::write_file::{csv_bytes, same_file, starts_like_formula};
 use chrono::{Datelike, NaiveDate};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -645,14 +645,6 @@ pub fn generate(
         written,
         ledger: ledger_path,
     })
-}
-
-/// Whether two paths name one file (false when either does not exist).
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
 }
 
 /// One file name per document, made unique with `_2`, `_3`, ... where two would clash.
