@@ -67,9 +67,14 @@ fn claim_folder(dir: &Path, force: bool) -> Result<(), String> {
             ));
         }
     }
-    fs::create_dir_all(dir).map_err(|e| format!("无法创建文件夹 {}：{e}", dir.display()))?;
-    fs::write(dir.join(MARKER), "rehabdocs demo output; safe to delete\n")
-        .map_err(|e| format!("无法写入 {}：{e}", dir.display()))
+    crate::write_file::create_private_dir_all(dir)
+        .map_err(|e| format!("无法创建文件夹 {}：{e}", dir.display()))?;
+    write_bytes_atomically(
+        &dir.join(MARKER),
+        true,
+        b"rehabdocs demo output; safe to delete\n",
+    )
+    .map_err(|e| format!("无法写入 {}：{e}", dir.display()))
 }
 
 /// Runs the demo into `dir`.

@@ -21,6 +21,42 @@ pub enum OutputError {
     Invalid(String),
 }
 
+/// Creates `dir` and its missing parents owner-only (0700 on Unix); folders that exist are
+/// left as they are.
+pub fn create_private_dir_all(dir: &Path) -> Result<(), OutputError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes `bytes` to a new file `path` created owner-only (0600 on Unix), flushed to disk;
+/// fails if `path` exists. For files staged in a run's own private folder and renamed into
+/// place later; a final file goes through [`write_bytes_atomically`].
+pub fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let io = |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut file = opts.open(path).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.sync_all().map_err(io)
+}
+
 /// Whether two paths name one file (false when either does not exist).
 pub fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {

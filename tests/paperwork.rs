@@ -887,3 +887,66 @@ fn no_csv_cell_starts_a_formula_and_formula_prefixes_are_refused() {
         assert!(!office.path().join(LEDGER_FILE).exists());
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn every_file_generate_writes_is_owner_only_and_two_runs_on_one_folder_both_finish() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let reg = register();
+    let root = tempfile::tempdir().unwrap();
+    let out_dir = root.path().join("文书");
+    let office = tempfile::tempdir().unwrap();
+    let mut o = opts(&["agreement", "warning_letter"]);
+    o.ledger = ledger_in(&office);
+    o.merge = false;
+    let out = generate(&reg, &[], &Profile::standard(), &out_dir, &o).unwrap();
+    assert_eq!(mode(&out_dir), 0o700);
+    let mut files = 0;
+    for e in std::fs::read_dir(&out_dir).unwrap().flatten() {
+        assert!(
+            e.path().is_file(),
+            "only the documents and the manifest stay: {e:?}"
+        );
+        assert_eq!(mode(&e.path()), 0o600, "{:?}", e.path());
+        files += 1;
+    }
+    assert_eq!(
+        files,
+        out.rows.len() + 2,
+        "documents, 清单.csv and 清单.pdf"
+    );
+    assert_eq!(mode(&office.path().join(LEDGER_FILE)), 0o600);
+
+    // Two runs at once into one folder, each with its own ledger: neither removes the other's
+    // staging folder; both finish.
+    let shared = root.path().join("共用");
+    let runs: Vec<_> = ["甲", "乙"]
+        .into_iter()
+        .map(|name| {
+            let reg = reg.clone();
+            let shared = shared.clone();
+            let ledger_dir = root.path().join(name);
+            std::thread::spawn(move || {
+                std::fs::create_dir_all(&ledger_dir).unwrap();
+                let mut o = opts(&["agreement"]);
+                o.ledger = Some(ledger_dir.join(LEDGER_FILE));
+                o.force = true;
+                generate(&reg, &[], &Profile::standard(), &shared, &o).map(|_| ())
+            })
+        })
+        .collect();
+    for r in runs {
+        r.join().unwrap().unwrap();
+    }
+    // A killed run's staging folder (its lock free) is cleaned by the next run.
+    let stale = shared.join(".rehabdocs-tmp-1-1");
+    std::fs::create_dir(&stale).unwrap();
+    std::fs::write(stale.join(".lock"), b"").unwrap();
+    std::fs::write(stale.join("0.pdf.part"), b"half").unwrap();
+    let mut o = opts(&["agreement"]);
+    o.ledger = Some(root.path().join("甲").join(LEDGER_FILE));
+    o.force = true;
+    generate(&reg, &[], &Profile::standard(), &shared, &o).unwrap();
+    assert!(!stale.exists());
+}

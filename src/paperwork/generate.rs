@@ -16,7 +16,10 @@ use crate::profile::Profile;
 use crate::render::batch::{merge, render_all, threads_for, Job};
 use crate::render::engine::{evict_caches, pdf_bytes, PdfUse, RenderError};
 use crate::render::fonts::{self, FontSet};
-use crate::write_file::{csv_bytes, same_file, starts_like_formula};
+use crate::write_file::{
+    create_private_dir_all, csv_bytes, same_file, starts_like_formula, write_new_private,
+    OutputError,
+};
 use chrono::{Datelike, NaiveDate};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -169,6 +172,13 @@ pub enum GenerateError {
     /// Nothing to make; the persons and forms held back, with the reasons.
     #[error("没有需要生成的文书")]
     Nothing(Vec<Held>),
+}
+
+fn out_err(path: &Path, e: OutputError) -> GenerateError {
+    GenerateError::Io {
+        path: path.display().to_string(),
+        msg: e.to_string(),
+    }
 }
 
 fn io_err(path: &Path, e: std::io::Error) -> GenerateError {
@@ -470,26 +480,37 @@ struct Staged {
     files: Vec<(PathBuf, PathBuf)>,
     /// Files of an earlier run this batch replaces, removed after the renames.
     stale: Vec<PathBuf>,
+    /// Held while the run lives (see [`clean_stale`]).
+    lock: std::fs::File,
 }
 
 impl Staged {
+    /// A staging folder of this run's own (owner-only), locked for as long as the run lives
+    /// so that another run can tell it from a killed run's leftovers.
     fn new(out_dir: &Path) -> Result<Staged, GenerateError> {
-        let dir = out_dir.join(format!("{TMP_PREFIX}{}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
-        }
-        std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        let dir = out_dir.join(format!("{TMP_PREFIX}{}-{nanos}", std::process::id()));
+        create_private_dir_all(&dir).map_err(|e| out_err(&dir, e))?;
+        let lock = std::fs::File::create(dir.join(STAGING_LOCK)).map_err(|e| io_err(&dir, e))?;
+        lock.try_lock().map_err(|e| GenerateError::Io {
+            path: dir.display().to_string(),
+            msg: e.to_string(),
+        })?;
         Ok(Staged {
             out_dir: out_dir.to_path_buf(),
             dir,
             files: Vec::new(),
             stale: Vec::new(),
+            lock,
         })
     }
 
     fn write(&self, bytes: &[u8]) -> Result<PathBuf, GenerateError> {
         let tmp = self.dir.join(format!("extra-{}.part", self.files.len()));
-        std::fs::write(&tmp, bytes).map_err(|e| io_err(&tmp, e))?;
+        write_new_private(&tmp, bytes).map_err(|e| out_err(&tmp, e))?;
         Ok(tmp)
     }
 
@@ -509,22 +530,43 @@ impl Staged {
         for old in &self.stale {
             let _ = std::fs::remove_file(old);
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
+        self.abandon();
         Ok(written)
     }
 
     fn abandon(self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+        let Staged { dir, lock, .. } = self;
+        drop(lock);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
-/// Removes temporary directories left by killed runs.
+/// The lock file inside a run's staging folder.
+const STAGING_LOCK: &str = ".lock";
+
+/// Removes staging folders left by killed runs: a folder whose lock nobody holds (its run
+/// is gone), or an old one without a lock file (from an earlier version, or a run killed
+/// before it made its lock). A live run's folder is never touched.
 fn clean_stale(out_dir: &Path) {
-    if let Ok(entries) = std::fs::read_dir(out_dir) {
-        for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
-                let _ = std::fs::remove_dir_all(e.path());
-            }
+    let Ok(entries) = std::fs::read_dir(out_dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if !e.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
+            continue;
+        }
+        let dir = e.path();
+        let dead = match std::fs::File::open(dir.join(STAGING_LOCK)) {
+            Ok(lock) => lock.try_lock().is_ok(),
+            Err(_) => e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(600)),
+        };
+        if dead {
+            let _ = std::fs::remove_dir_all(&dir);
         }
     }
 }
@@ -557,7 +599,7 @@ pub fn generate(
 ) -> Result<GenerateOutcome, GenerateError> {
     let ledger_path = opts.ledger.clone().ok_or(LedgerError::Missing)?;
     Ledger::check_path(&ledger_path, Path::new(&register.source))?;
-    std::fs::create_dir_all(out_dir).map_err(|e| io_err(out_dir, e))?;
+    create_private_dir_all(out_dir).map_err(|e| out_err(out_dir, e))?;
     let _lock = Ledger::lock(&ledger_path, opts.ledger_wait)?;
     // Under the lock: a run into the same folder with the same ledger is not half-way.
     clean_stale(out_dir);
@@ -785,7 +827,7 @@ fn stage_files(
             let doc = &block.docs[k];
             let bytes = pdf_bytes(&document, &ident_of(doc), opts.as_of, PdfUse::Archive)?;
             let tmp = dir.join(format!("{}.pdf.part", block.first + k));
-            std::fs::write(&tmp, bytes)
+            write_new_private(&tmp, &bytes)
                 .map_err(|e| RenderError::Input(format!("写入 {} 失败: {e}", tmp.display())))?;
             Ok((tmp, document.pages().len()))
         },

@@ -1,7 +1,6 @@
 //! Writing the report files into a folder, atomically (temporary file + rename), never
 //! overwriting without `force`, owner-only permissions.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 /// A file that could not be written; the message is Chinese and names the file.
@@ -30,7 +29,7 @@ pub fn write_report(
     files: &ReportFiles,
     force: bool,
 ) -> Result<Vec<PathBuf>, WriteError> {
-    fs::create_dir_all(dir)
+    crate::write_file::create_private_dir_all(dir)
         .map_err(|e| WriteError(format!("无法创建输出目录 {}: {e}", dir.display())))?;
     if !force {
         for (name, _) in &files.files {
