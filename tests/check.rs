@@ -1406,3 +1406,28 @@ fn personal_numbers_are_masked_in_what_check_prints_unless_asked_for() {
     assert!(!issues.contains(&bad_check), "{issues}");
     assert!(cells(&mut book, "人员").contains(&bad_check));
 }
+
+#[test]
+fn dates_excel_never_had_or_out_of_range_are_d002_saying_so() {
+    let dir = tempdir();
+    let path = dir.path().join("dates.xlsx");
+    let mut phantom = person_row("P001", "男", O(rid("19900101", "001")));
+    // 决定日期: Excel's serial day 60, "1900-02-29".
+    phantom[8] = N(60.0);
+    let mut far = person_row("P002", "男", O(rid("19900101", "003")));
+    far[8] = S("2101-01-01");
+    write_xlsx(
+        &path,
+        &[sheet("人员", vec![header(&PERSON_HEADER), phantom, far])],
+    );
+    let report = check(&path);
+    let d002: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "D002")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(d002.len(), 2, "{d002:?}");
+    assert!(d002[0].contains("Excel 不存在的日期"), "{d002:?}");
+    assert!(d002[1].contains("超出范围"), "{d002:?}");
+}

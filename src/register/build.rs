@@ -173,13 +173,13 @@ impl Builder {
         match date_of(row.get(field)) {
             DateCell::Empty => Ok(None),
             DateCell::Date(d) => Ok(Some(d)),
-            DateCell::Bad(shown) => {
+            DateCell::Bad(shown, why) => {
                 let tail = if rejected { "，本行未使用" } else { "" };
                 self.report(
                     "D002",
                     subject,
                     row.cell(field),
-                    format!("{field}「{shown}」不是可识别的日期（可写 2025-03-01、2025/3/1、2025年3月1日 或 20250301）{tail}"),
+                    format!("{field}「{shown}」{}{tail}", why.text()),
                 );
                 Err(Rejected)
             }

@@ -172,7 +172,10 @@ pub fn excel_serial_date(serial: f64) -> Option<NaiveDate> {
         return None;
     }
     let days = serial.floor() as i64;
-    // Excel counts the non-existent 1900-02-29 (serial 60).
+    // Excel counts the non-existent 1900-02-29 (serial 60): no date at all.
+    if days == EXCEL_PHANTOM_SERIAL {
+        return None;
+    }
     let base = if days < 60 {
         NaiveDate::from_ymd_opt(1899, 12, 31)?
     } else {
@@ -181,12 +184,21 @@ pub fn excel_serial_date(serial: f64) -> Option<NaiveDate> {
     base.checked_add_signed(chrono::Duration::days(days))
 }
 
+/// Excel's serial day 60, the 1900-02-29 that never was.
+const EXCEL_PHANTOM_SERIAL: i64 = 60;
+
 const MIN_YEAR: i32 = 1900;
 const MAX_YEAR: i32 = 2100;
 
 /// A date typed as text: 2025-03-01, 2025/3/1, 2025.3.1, 2025年3月1日, 20250301 (full-width
 /// digits and stray spaces allowed; a trailing time of day is ignored).
 pub fn parse_date_text(raw: &str) -> Option<NaiveDate> {
+    parse_date_text_any_year(raw).filter(|d| (MIN_YEAR..=MAX_YEAR).contains(&d.year()))
+}
+
+/// [`parse_date_text`] without the 1900–2100 bound (to tell an out-of-range date from text
+/// that is no date).
+fn parse_date_text_any_year(raw: &str) -> Option<NaiveDate> {
     let folded: String = raw.chars().map(fold_char).collect();
     let mut s = folded.trim();
     // "2025-03-01 00:00:00" or "2025-03-01T00:00:00": drop the time.
@@ -240,9 +252,6 @@ pub fn parse_date_text(raw: &str) -> Option<NaiveDate> {
 
 fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
     let y: i32 = y.parse().ok()?;
-    if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
-        return None;
-    }
     NaiveDate::from_ymd_opt(y, m.parse().ok()?, d.parse().ok()?)
 }
 
@@ -251,26 +260,58 @@ fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
 pub enum DateCell {
     Empty,
     Date(NaiveDate),
-    /// Not a date; holds what the cell showed.
-    Bad(String),
+    /// Not a usable date; holds what the cell showed and why.
+    Bad(String, BadDate),
+}
+
+/// Why a date cell holds no usable date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadDate {
+    /// Not a date in any form the reader knows.
+    Unreadable,
+    /// A date before 1900-01-01 or after 2100-12-31.
+    OutOfRange,
+    /// Excel's serial day 60, "1900-02-29", which never was.
+    ExcelPhantom,
+}
+
+impl BadDate {
+    /// What is wrong, for a clerk.
+    pub fn text(self) -> &'static str {
+        match self {
+            BadDate::Unreadable => {
+                "不是可识别的日期（可写 2025-03-01、2025/3/1、2025年3月1日 或 20250301）"
+            }
+            BadDate::OutOfRange => "超出范围（应在1900年1月1日至2100年12月31日之间）",
+            BadDate::ExcelPhantom => "是 Excel 不存在的日期（1900年2月29日）",
+        }
+    }
 }
 
 /// Reads a date cell: a real date, an Excel serial number or text.
 pub fn date_of(slot: &Slot) -> DateCell {
+    let bad = |why| DateCell::Bad(slot.shown(), why);
     let d = match slot.kind {
         Kind::Empty => return DateCell::Empty,
         Kind::Date => slot.date,
         // 20250301 typed into a number cell, or an Excel serial day.
         Kind::Number if (19_000_101.0..=21_001_231.0).contains(&slot.num) => {
-            parse_date_text(&number_text(slot.num))
+            parse_date_text_any_year(&number_text(slot.num))
+        }
+        Kind::Number if slot.num.floor() as i64 == EXCEL_PHANTOM_SERIAL => {
+            return bad(BadDate::ExcelPhantom)
+        }
+        Kind::Number if slot.num.is_finite() && slot.num >= 2_958_466.0 => {
+            return bad(BadDate::OutOfRange)
         }
         Kind::Number => excel_serial_date(slot.num),
-        Kind::Text => parse_date_text(&slot.text),
+        Kind::Text => parse_date_text_any_year(&slot.text),
         Kind::Bool | Kind::Error => None,
     };
     match d {
         Some(d) if (MIN_YEAR..=MAX_YEAR).contains(&d.year()) => DateCell::Date(d),
-        _ => DateCell::Bad(slot.shown()),
+        Some(_) => bad(BadDate::OutOfRange),
+        None => bad(BadDate::Unreadable),
     }
 }
 
@@ -559,9 +600,31 @@ mod tests {
         slot.set(CellIn::Number(45717.0));
         assert_eq!(date_of(&slot), DateCell::Date(d(2025, 3, 1)));
         slot.set(CellIn::Number(20251301.0));
-        assert_eq!(date_of(&slot), DateCell::Bad("20251301".into()));
+        assert_eq!(
+            date_of(&slot),
+            DateCell::Bad("20251301".into(), BadDate::Unreadable)
+        );
         slot.set(CellIn::Number(-5.0));
-        assert_eq!(date_of(&slot), DateCell::Bad("-5".into()));
+        assert_eq!(
+            date_of(&slot),
+            DateCell::Bad("-5".into(), BadDate::Unreadable)
+        );
+        // Excel's 1900-02-29, and dates outside 1900–2100, written as text or numbers.
+        slot.set(CellIn::Number(60.0));
+        assert_eq!(
+            date_of(&slot),
+            DateCell::Bad("60".into(), BadDate::ExcelPhantom)
+        );
+        slot.set(CellIn::Text("2101-01-01"));
+        assert_eq!(
+            date_of(&slot),
+            DateCell::Bad("2101-01-01".into(), BadDate::OutOfRange)
+        );
+        slot.set(CellIn::Number(1_000_000.0));
+        assert_eq!(
+            date_of(&slot),
+            DateCell::Bad("1000000".into(), BadDate::OutOfRange)
+        );
     }
 
     #[test]
@@ -569,6 +632,8 @@ mod tests {
         assert_eq!(excel_serial_date(45717.0), Some(d(2025, 3, 1)));
         assert_eq!(excel_serial_date(1.0), Some(d(1900, 1, 1)));
         assert_eq!(excel_serial_date(61.0), Some(d(1900, 3, 1)));
+        assert_eq!(excel_serial_date(59.0), Some(d(1900, 2, 28)));
+        assert_eq!(excel_serial_date(60.0), None);
         assert_eq!(excel_serial_date(-3.0), None);
     }
 
