@@ -1431,3 +1431,31 @@ fn dates_excel_never_had_or_out_of_range_are_d002_saying_so() {
     assert!(d002[0].contains("Excel 不存在的日期"), "{d002:?}");
     assert!(d002[1].contains("超出范围"), "{d002:?}");
 }
+
+#[test]
+fn control_characters_and_impossible_terms_are_d009_at_their_cells() {
+    let dir = tempdir();
+    let path = dir.path().join("odd.xlsx");
+    let mut header_row = header(&PERSON_HEADER);
+    header_row.push(S("期限(月)"));
+    header_row.push(S("现住址"));
+    let mut nul = person_row("P001", "男", O(rid("19900101", "001")));
+    nul[1] = S("张\u{0}三");
+    nul.push(S("36"));
+    nul.push(S("城关镇\n东村1号"));
+    let mut long = person_row("P002", "男", O(rid("19900101", "003")));
+    long.push(S("99999999"));
+    long.push(E);
+    write_xlsx(&path, &[sheet("人员", vec![header_row, nul, long])]);
+    let report = check(&path);
+    assert_eq!(
+        code_cells(&report),
+        pairs(&[("D009", "人员!B2"), ("D009", "人员!O3")])
+    );
+    assert!(
+        report.findings[0].message.contains("\\0"),
+        "{}",
+        report.findings[0].message
+    );
+    assert!(report.findings[1].message.contains("1 至 120"));
+}

@@ -162,6 +162,23 @@ impl Builder {
         );
     }
 
+    /// D009 when the text of `field` holds a control character other than a tab or line
+    /// break (NUL, ESC, …: no font prints them); the finding shows it escaped (\0).
+    pub fn no_control_characters(&mut self, row: &Row<'_>, field: &str, subject: &Subject) {
+        let slot = row.get(field);
+        let unprintable = |c: char| c.is_control() && !c.is_whitespace();
+        if slot.kind != Kind::Text || !slot.text.chars().any(unprintable) {
+            return;
+        }
+        let shown: String = slot.text.chars().flat_map(char::escape_debug).collect();
+        self.report(
+            "D009",
+            subject,
+            row.cell(field),
+            format!("{field}「{shown}」含有无法打印的控制字符，请删去后再生成文书"),
+        );
+    }
+
     /// Reads a date; `Ok(None)` when empty, `Err` (after D002) when unreadable.
     pub fn date(
         &mut self,

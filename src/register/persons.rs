@@ -84,18 +84,21 @@ impl Builder {
             .flatten();
         let term = row.get("期限(月)");
         if !term.is_empty() {
-            match parse_count(term).filter(|m| *m > 0) {
+            match parse_count(term).filter(|m| (1..=MAX_TERM_MONTHS).contains(m)) {
                 Some(m) => p.term_months = m,
                 None => self.report(
                     "D009",
                     &subject,
                     row.cell("期限(月)"),
                     format!(
-                        "期限(月)「{}」应为正整数月数（空白按 {DEFAULT_TERM_MONTHS} 个月计）",
+                        "期限(月)「{}」应为 1 至 {MAX_TERM_MONTHS} 之间的整数月数（空白按 {DEFAULT_TERM_MONTHS} 个月计）",
                         term.shown()
                     ),
                 ),
             }
+        }
+        for field in PRINTED_FIELDS {
+            self.no_control_characters(row, field, &subject);
         }
         p.status = self
             .enumerated(row, "状态", &STATUSES, &subject, false)
@@ -170,6 +173,23 @@ impl Builder {
         }
     }
 }
+
+/// The longest term (months) a register may give: the law sets three years (禁毒法 art. 33,
+/// 48); anything past ten years is a typing error, not a term.
+const MAX_TERM_MONTHS: u32 = 120;
+
+/// The person's fields that the documents print: a control character in one of them would
+/// stop the batch at rendering, so it is a D009 at its cell first (the person is then held
+/// back like every person with a data error).
+const PRINTED_FIELDS: [&str; 7] = [
+    "姓名",
+    "户籍地址",
+    "现住址",
+    "决定机关",
+    "决定书文号",
+    "乡镇(街道)",
+    "村(社区)",
+];
 
 /// 帮教小组成员: names separated by 、 , ; or spaces.
 pub fn split_names(s: &str) -> Vec<String> {
