@@ -95,8 +95,9 @@ enum Command {
     Report {
         /// This year's register (.xlsx/.xls/.ods, CSV file or folder of CSV files).
         register: std::path::PathBuf,
-        /// The year appraised (1 January – 31 December; figures as of 31 December).
-        #[arg(long)]
+        /// The year appraised, 2000–2100 (1 January – 31 December; figures as of 31
+        /// December).
+        #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
         year: i32,
         /// Output folder (created if missing).
         #[arg(short = 'o', long = "out")]

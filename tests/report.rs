@@ -1146,6 +1146,20 @@ fn the_report_command_writes_three_files_and_compares_with_last_year() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("找不到文件"));
+    // A year outside 2000–2100 is refused before anything is written.
+    for year in ["0", "-1", "1999", "2101"] {
+        let out_dir = dir.path().join(format!("年{year}"));
+        let bad = std::process::Command::new(env!("CARGO_BIN_EXE_rehabdocs"))
+            .arg("report")
+            .arg(dir.path().join("不存在.xlsx"))
+            .arg(format!("--year={year}"))
+            .arg("-o")
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        assert_eq!(bad.status.code(), Some(2), "--year={year}");
+        assert!(!out_dir.exists());
+    }
 }
 
 /// Renders every page of the bundled sample's report to PNG (written under
