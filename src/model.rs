@@ -514,6 +514,15 @@ fn ranges_by_person<T>(
 }
 
 impl Register {
+    /// The register's file (or folder) name without its folder: what outputs show, so that
+    /// they never depend on where the register lies.
+    pub fn source_name(&self) -> String {
+        std::path::Path::new(&self.source)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.source.clone())
+    }
+
     /// Sorts every event list by (person, date, row) and builds the per-person index.
     /// Call once after reading or building a register in memory.
     pub fn finalize(&mut self) {

@@ -121,7 +121,7 @@ pub fn render_text(report: &CheckReport, ids: Ids) -> String {
 fn render_text_full(report: &CheckReport) -> String {
     let reg = &report.register;
     let mut out = String::new();
-    let _ = writeln!(out, "台帐检查：{}", reg.source);
+    let _ = writeln!(out, "台帐检查：{}", reg.source_name());
     let _ = writeln!(
         out,
         "检查基准日 {}，配置 {}",

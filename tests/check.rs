@@ -1459,3 +1459,19 @@ fn control_characters_and_impossible_terms_are_d009_at_their_cells() {
     );
     assert!(report.findings[1].message.contains("1 至 120"));
 }
+
+#[test]
+fn outputs_name_the_register_file_never_its_folder() {
+    let dir = tempdir();
+    let path = dir.path().join("东城镇台帐.xlsx");
+    clean_workbook(&path);
+    let report = check(&path);
+    let folder = dir.path().to_string_lossy().to_string();
+    for text in [
+        render_text(&report, Ids::Shown),
+        render_json(&report, Ids::Shown),
+    ] {
+        assert!(!text.contains(&folder), "{text}");
+    }
+    assert!(render_text(&report, Ids::Shown).contains("台帐检查：东城镇台帐.xlsx"));
+}

@@ -162,7 +162,7 @@ pub struct Report {
     pub title: String,
     pub year: i32,
     pub period: Period,
-    /// The register file.
+    /// The register's file name (never its folder: outputs do not depend on where it lies).
     pub source: String,
     pub profile: String,
     pub scheme: String,
@@ -364,7 +364,7 @@ pub fn build_report(
         title: title_for(&town_names, year),
         year,
         period,
-        source: register.source.clone(),
+        source: register.source_name(),
         profile: profile.name.clone(),
         scheme: scheme.name.clone(),
         scheme_basis: scheme.basis.clone(),

@@ -169,13 +169,6 @@ fn unit_label(u: &UnitReport, single_town: bool) -> String {
     }
 }
 
-fn file_name(path: &str) -> String {
-    std::path::Path::new(path)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.to_string())
-}
-
 fn towns_table(r: &Report) -> Table {
     let compare = r.compared_with.is_some();
     let mut header: Vec<String> = [
@@ -640,7 +633,7 @@ pub fn pdf_data(r: &Report) -> PdfData {
             "考核单位".to_string(),
             format!("{}个村（社区）", r.units.len()),
         ),
-        ("台帐文件".to_string(), file_name(&r.source)),
+        ("台帐文件".to_string(), r.source.clone()),
         ("考核方案".to_string(), r.scheme.clone()),
         ("规则配置".to_string(), r.profile.clone()),
         ("数据截至".to_string(), chinese_date(r.period.as_of)),
