@@ -794,11 +794,55 @@ fn source_text(name_or_file: &str, base: Option<&Path>) -> Result<(String, Strin
             bundled_names().join("、")
         ));
     }
+    let meta = std::fs::metadata(&path)
+        .map_err(|e| format!("无法读取配置文件 {}: {e}", path.display()))?;
+    if !meta.is_file() || meta.len() > MAX_PROFILE_BYTES {
+        return Err(format!(
+            "配置文件 {} 不是普通文件或超过 {} KB",
+            path.display(),
+            MAX_PROFILE_BYTES / 1024
+        ));
+    }
     let bytes =
         std::fs::read(&path).map_err(|e| format!("无法读取配置文件 {}: {e}", path.display()))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| format!("配置文件 {} 不是 UTF-8 编码", path.display()))?;
+    if let Some(line) = too_deep(&text) {
+        return Err(format!(
+            "配置文件 {} 第 {line} 行嵌套超过 {MAX_PROFILE_DEPTH} 层，不是有效的配置",
+            path.display()
+        ));
+    }
     Ok((path.display().to_string(), text))
+}
+
+/// The largest profile file read (the bundled ones are a few KB).
+const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
+/// The deepest nesting a profile may have (the real ones nest four or five levels).
+const MAX_PROFILE_DEPTH: usize = 32;
+
+/// The first line where a profile nests deeper than [`MAX_PROFILE_DEPTH`], by brackets
+/// (`[[[…`, `{{{…`) or by indentation (two spaces or `- ` a level), checked before parsing so
+/// that a hostile file cannot make the parser recurse for seconds.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut brackets = 0usize;
+    for (k, line) in text.lines().enumerate() {
+        let indent = line.chars().take_while(|c| matches!(c, ' ' | '-')).count();
+        if indent / 2 > MAX_PROFILE_DEPTH {
+            return Some(k + 1);
+        }
+        for c in line.chars() {
+            match c {
+                '[' | '{' => brackets += 1,
+                ']' | '}' => brackets = brackets.saturating_sub(1),
+                _ => {}
+            }
+            if brackets > MAX_PROFILE_DEPTH {
+                return Some(k + 1);
+            }
+        }
+    }
+    None
 }
 
 fn yaml_error(label: &str, e: &serde_norway::Error) -> String {

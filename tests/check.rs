@@ -1475,3 +1475,39 @@ fn outputs_name_the_register_file_never_its_folder() {
     }
     assert!(render_text(&report, Ids::Shown).contains("台帐检查：东城镇台帐.xlsx"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_device_or_a_deeply_nested_profile_is_refused_before_reading() {
+    let dir = tempdir();
+    let zero = dir.path().join("台帐.xlsx");
+    std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+    let (code, _, err) = run_cli(&["check", &path_str(&zero)]);
+    assert_eq!(code, 2);
+    assert!(err.contains("不是普通文件"), "{err}");
+    let csv = dir.path().join("人员.csv");
+    std::os::unix::fs::symlink("/dev/zero", &csv).unwrap();
+    let (code, _, err) = run_cli(&["check", &path_str(&csv)]);
+    assert_eq!(code, 2);
+    assert!(err.contains("不是普通文件"), "{err}");
+
+    let clean = dir.path().join("clean.xlsx");
+    clean_workbook(&clean);
+    for yaml in [
+        format!(
+            "name: x\nrules: {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
+        (0..200)
+            .map(|k| format!("{}a{k}:\n", "  ".repeat(k)))
+            .collect::<String>(),
+    ] {
+        let profile = dir.path().join("深.yaml");
+        std::fs::write(&profile, yaml).unwrap();
+        let (code, _, err) =
+            run_cli(&["check", &path_str(&clean), "--profile", &path_str(&profile)]);
+        assert_eq!(code, 2);
+        assert!(err.contains("嵌套超过"), "{err}");
+    }
+}

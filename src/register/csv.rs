@@ -85,6 +85,7 @@ impl SheetSource for CsvSource {
         let Some((_, path)) = self.files.iter().find(|(n, _)| n == name) else {
             return Err(ReadError(format!("找不到 CSV 文件「{name}」")));
         };
+        super::checked_input(path)?;
         let bytes = std::fs::read(path)
             .map_err(|e| ReadError(format!("无法读取 {}：{e}", path.display())))?;
         let text = decode(&bytes);

@@ -68,6 +68,7 @@ pub fn read_register(path: &Path) -> Result<ReadOutcome, ReadError> {
     if !path.exists() {
         return Err(ReadError(format!("找不到文件：{}", path.display())));
     }
+    checked_input(path)?;
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -174,6 +175,31 @@ fn stream_sheet(
         return Err(e);
     }
     Ok(assembler.header.take())
+}
+
+/// The largest register file read (a city's register with every event is a few tens of MB).
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Ok when `path` is a regular file (through symlinks) of at most [`MAX_INPUT_BYTES`]: a
+/// device, a pipe or a runaway file is refused before a byte is read.
+pub fn checked_input(path: &Path) -> Result<(), ReadError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| ReadError(format!("无法读取 {}：{e}", path.display())))?;
+    if !meta.is_file() {
+        return Err(ReadError(format!(
+            "{} 不是普通文件（是设备、管道或其他特殊文件），不能作为台帐读取",
+            path.display()
+        )));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(ReadError(format!(
+            "{} 有 {} MB，超过台帐文件的上限 {} MB：请确认选对了文件",
+            path.display(),
+            meta.len() / (1024 * 1024),
+            MAX_INPUT_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(())
 }
 
 fn read_source(
