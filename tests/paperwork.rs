@@ -455,10 +455,14 @@ fn a_merged_batch_comes_in_volumes_that_keep_each_person_whole_with_a_manifest_i
     let csv = std::fs::read_to_string(dir.path().join(MANIFEST_CSV)).unwrap();
     assert_eq!(csv.lines().count(), out.rows.len() + 1);
 
-    // A later run with one manifest file removes the stale volumes, keeps the numbers.
+    // A later run replaces the manifest only with --force; with one manifest file it removes
+    // the stale volumes and keeps the numbers.
     let mut again = opts(&["agreement", "registration_form"]);
     again.merge = true;
     again.ledger = ledger_in(&office);
+    let refused = generate(&reg, &[], &Profile::standard(), dir.path(), &again).unwrap_err();
+    assert!(refused.to_string().contains("清单.csv"), "{refused}");
+    again.force = true;
     let rerun = generate(&reg, &[], &Profile::standard(), dir.path(), &again).unwrap();
     assert!(dir.path().join(MANIFEST_PDF).exists());
     assert!(!dir.path().join("清单_第1册.pdf").exists());
@@ -949,4 +953,25 @@ fn every_file_generate_writes_is_owner_only_and_two_runs_on_one_folder_both_fini
     o.force = true;
     generate(&reg, &[], &Profile::standard(), &shared, &o).unwrap();
     assert!(!stale.exists());
+}
+
+#[test]
+fn a_name_too_long_for_a_file_is_refused_before_anything_is_written() {
+    let mut reg = register();
+    reg.persons[0].name = "张".repeat(300);
+    let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
+    let mut o = opts(&["agreement"]);
+    o.ledger = ledger_in(&office);
+    let err = generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap_err();
+    let said = err.to_string();
+    assert!(
+        said.contains("文件名") && said.chars().count() < 200,
+        "{said}"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    assert!(
+        !office.path().join(LEDGER_FILE).exists(),
+        "no number consumed"
+    );
 }

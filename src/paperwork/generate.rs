@@ -28,6 +28,8 @@ use std::path::{Path, PathBuf};
 pub const MANIFEST_CSV: &str = "清单.csv";
 /// See [`MANIFEST_CSV`].
 pub const MANIFEST_PDF: &str = "清单.pdf";
+/// The longest file name written (bytes; file systems take 255).
+const MAX_FILE_NAME_BYTES: usize = 200;
 /// Documents per merged PDF (合订册) unless the run says otherwise. Each volume is rendered,
 /// exported and written before the next one is laid out, so a run's memory is bounded by one
 /// volume, not by the batch: 500 one-page notices with their receipts are a ream of paper.
@@ -163,6 +165,8 @@ pub enum GenerateError {
     Exists(Vec<String>),
     #[error("写入 {path} 失败: {msg}")]
     Io { path: String, msg: String },
+    #[error("文件名「{0}…」过长或以“-”开头，无法写入：请缩短台帐中的村(社区)、编号或姓名")]
+    BadFileName(String),
     #[error("文号前缀「{prefix}」以“{first}”开头，电子表格会把它当作公式：请用 --prefix 或配置 office.prefix 指定前缀，或改正乡镇(街道)名称「{town}」")]
     FormulaPrefix {
         prefix: String,
@@ -636,9 +640,20 @@ pub fn generate(
     } else {
         unique_names(&docs)
     };
+    // A name no file system takes fails here, before anything is written or numbered.
+    if let Some(bad) = names
+        .iter()
+        .find(|n| n.len() > MAX_FILE_NAME_BYTES || n.starts_with('-'))
+    {
+        let shown: String = bad.chars().take(40).collect();
+        return Err(GenerateError::BadFileName(shown));
+    }
     if !opts.force {
         let mut targets: Vec<&String> = names.iter().collect();
         targets.dedup();
+        // The manifest of an earlier run is not replaced without --force either.
+        let manifest = [MANIFEST_CSV.to_string(), MANIFEST_PDF.to_string()];
+        targets.extend(manifest.iter());
         let existing: Vec<String> = targets
             .into_iter()
             .filter(|n| out_dir.join(n).exists())
