@@ -1511,3 +1511,25 @@ fn a_device_or_a_deeply_nested_profile_is_refused_before_reading() {
         assert!(err.contains("嵌套超过"), "{err}");
     }
 }
+
+#[test]
+fn a_column_named_twice_is_a_finding_at_the_second_header_cell() {
+    let dir = tempdir();
+    let path = dir.path().join("dup.xlsx");
+    let mut header_row = header(&PERSON_HEADER);
+    header_row.push(S("报到时间"));
+    let mut row = person_row("P001", "男", O(rid("19900101", "001")));
+    row.push(S("2025-02-01"));
+    write_xlsx(&path, &[sheet("人员", vec![header_row, row])]);
+    let report = check(&path);
+    assert_eq!(code_cells(&report), pairs(&[("D009", "人员!O1")]));
+    assert!(
+        report.findings[0]
+            .message
+            .contains("「报到日期」列重复（第K列与第O列）"),
+        "{}",
+        report.findings[0].message
+    );
+    // Read from the first column.
+    assert_eq!(report.register.persons[0].report_date, Some(d(2025, 1, 5)));
+}

@@ -426,6 +426,9 @@ pub struct HeaderMatch {
     pub header_row: u32,
     /// Per field of [`fields`]: its column, if present.
     pub columns: Vec<Option<u32>>,
+    /// Columns naming a field another column named first: (field index, column). Read from
+    /// the first; each repeat is a finding.
+    pub repeated: Vec<(usize, u32)>,
 }
 
 impl HeaderMatch {
@@ -434,11 +437,14 @@ impl HeaderMatch {
     pub fn of_row(sheet: Sheet, row: u32, cells: &[(u32, String)]) -> HeaderMatch {
         let defs = fields(sheet);
         let mut columns = vec![None; defs.len()];
+        let mut repeated = Vec::new();
         for (col, text) in cells {
             if let Some(canon) = canonical_column(text) {
                 if let Some(i) = defs.iter().position(|f| f.name == canon) {
                     if columns[i].is_none() {
                         columns[i] = Some(*col);
+                    } else {
+                        repeated.push((i, *col));
                     }
                 }
             }
@@ -446,6 +452,7 @@ impl HeaderMatch {
         HeaderMatch {
             header_row: row,
             columns,
+            repeated,
         }
     }
 

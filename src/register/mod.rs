@@ -24,8 +24,8 @@ pub mod values;
 pub mod workbook;
 
 use crate::finding::Finding;
-use crate::model::{Register, Sheet, SheetLayout};
-use build::{Builder, SheetRows};
+use crate::model::{column_letters, CellRef, Register, Sheet, SheetLayout};
+use build::{Builder, SheetRows, Subject};
 use headers::{fields, sheet_by_headers, sheet_by_name, HeaderMatch};
 use rows::{CellSink, HeaderPeek, SheetAssembler};
 use std::collections::BTreeMap;
@@ -242,6 +242,25 @@ fn read_source(
         }
         if let Some(h) = header {
             let defs = fields(*sheet);
+            for &(field, col) in &h.repeated {
+                let first = h.columns[field].unwrap_or(col);
+                builder.report(
+                    "D009",
+                    &Subject::default(),
+                    CellRef {
+                        sheet: *sheet,
+                        row: h.header_row,
+                        col,
+                    },
+                    format!(
+                        "「{}」列重复（第{}列与第{}列），只读取了第{}列：请删去或改名重复的列",
+                        defs[field].name,
+                        column_letters(first),
+                        column_letters(col),
+                        column_letters(first)
+                    ),
+                );
+            }
             let layout = builder.register.layouts.entry(*sheet).or_default();
             layout.header_row = h.header_row;
             layout.columns = defs
