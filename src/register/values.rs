@@ -355,6 +355,11 @@ pub fn id_check_char(first17: &[u8]) -> char {
 pub fn check_resident_id(slot: &Slot) -> Option<IdCheck> {
     match slot.kind {
         Kind::Empty => None,
+        Kind::Error => Some(IdCheck::Malformed {
+            id: "公式错误".to_string(),
+            reason: "不是号码：单元格是公式错误（如 #VALUE!、#REF!），请按证件以文本格式重新录入"
+                .to_string(),
+        }),
         Kind::Number => {
             if slot.num.abs() >= 1e15 || slot.num.fract() != 0.0 {
                 Some(IdCheck::LostDigits {
@@ -609,6 +614,12 @@ mod tests {
             date_of(&slot),
             DateCell::Bad("-5".into(), BadDate::Unreadable)
         );
+        // A formula error where an ID belongs says so, not "应为18位，实为0位".
+        slot.set(CellIn::Error);
+        match check_resident_id(&slot) {
+            Some(IdCheck::Malformed { reason, .. }) => assert!(reason.contains("公式错误")),
+            other => panic!("{other:?}"),
+        }
         // Excel's 1900-02-29, and dates outside 1900–2100, written as text or numbers.
         slot.set(CellIn::Number(60.0));
         assert_eq!(
