@@ -115,7 +115,43 @@ where
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
+    remove_stale_temps(path);
     result
+}
+
+/// How old a temporary file of another run must be to count as left by a killed run: no
+/// single file takes this long to write.
+const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes the temporary files that killed runs left beside `path` (`.{name}.tmp{pid}`, an
+/// hour old or more).
+fn remove_stale_temps(path: &Path) {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let prefix = format!(".{name}.tmp");
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let is_temp = file
+            .strip_prefix(&prefix)
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= STALE_TEMP_AGE);
+        if is_temp && old {
+            let _ = fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Writes `bytes` to `path` atomically: the temporary file is created owner-only from the
@@ -200,6 +236,32 @@ where
 #[cfg(test)]
 mod csv_tests {
     use super::*;
+
+    #[test]
+    fn a_killed_runs_old_temporary_file_is_removed_a_fresh_one_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("报告.xlsx");
+        let old = dir.path().join(".报告.xlsx.tmp4242");
+        let fresh = dir.path().join(".报告.xlsx.tmp4343");
+        let other = dir.path().join(".其他.xlsx.tmp4242");
+        for p in [&old, &fresh, &other] {
+            fs::write(p, b"half").unwrap();
+        }
+        let hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        for p in [&old, &other] {
+            fs::File::options()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_modified(hours_ago)
+                .unwrap();
+        }
+        write_bytes_atomically(&out, false, b"done").unwrap();
+        assert_eq!(fs::read(&out).unwrap(), b"done");
+        assert!(!old.exists());
+        assert!(fresh.exists(), "another run may still be writing it");
+        assert!(other.exists(), "another file's");
+    }
 
     #[test]
     fn cells_that_would_start_a_formula_are_written_as_text_and_read_back_whole() {
