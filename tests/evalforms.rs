@@ -1,0 +1,173 @@
+//! The evaluation and term-end forms as a clerk signs, serves and files them: the total
+//! evaluation (its years follow the term, room for the group's and the town's opinions), the
+//! quarterly evaluation (only that quarter's problems, in words), the discharge proposal (the
+//! evaluations' conclusions), the discharge notice (公民身份号码, 抄送 below the seal), the
+//! transfer letter (the statutory 15 days and a 回执) and the test commission (a testing body,
+//! persons counted once, a term and a fee). Each rendered for a 社区戒毒 and a 社区康复 person;
+//! text extracted from the PDFs.
+
+mod common;
+use common::*;
+
+use rehabdocs::check::{check_loaded, Selection};
+use rehabdocs::model::*;
+use rehabdocs::paperwork::generate::{generate, GenerateOptions};
+use rehabdocs::paperwork::ledger::LEDGER_FILE;
+use rehabdocs::paperwork::plan::PlanOptions;
+use rehabdocs::paperwork::Office;
+use rehabdocs::profile::Profile;
+use std::path::{Path, PathBuf};
+
+/// The text of a PDF with all whitespace removed (extractors put spaces between glyphs).
+fn text_of(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The text of each page of a PDF, whitespace removed.
+fn pages_of(path: &Path) -> Vec<String> {
+    let bytes = std::fs::read(path).unwrap();
+    pdf_extract::extract_text_from_mem_by_pages(&bytes)
+        .unwrap()
+        .into_iter()
+        .map(|t| t.chars().filter(|c| !c.is_whitespace()).collect())
+        .collect()
+}
+
+/// Documents rendered from a register: (form, 编号 or unit, file).
+struct Rendered {
+    _dir: tempfile::TempDir,
+    docs: Vec<(String, String, PathBuf)>,
+}
+
+impl Rendered {
+    fn file(&self, form: &str, who: &str) -> &Path {
+        self.docs
+            .iter()
+            .find(|(f, w, _)| f == form && w == who)
+            .map(|(_, _, p)| p.as_path())
+            .unwrap_or_else(|| panic!("no {form} for {who}: {:?}", self.docs))
+    }
+    fn text(&self, form: &str, who: &str) -> String {
+        text_of(self.file(form, who))
+    }
+}
+
+/// Checks the register as of `as_of` and renders `forms` for `persons` (empty: everyone).
+fn render_with(
+    r: Register,
+    forms: &[&str],
+    persons: &[&str],
+    as_of: &str,
+    office: Office,
+    quarter: Option<(i32, u8)>,
+) -> Rendered {
+    let as_of = d(as_of);
+    let profile = Profile::standard();
+    let report = check_loaded(r, vec![], &profile, as_of, &Selection::default());
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let mut o = GenerateOptions::new(
+        PlanOptions {
+            forms: forms.iter().map(|s| s.to_string()).collect(),
+            persons: persons.iter().map(|s| s.to_string()).collect(),
+            quarter,
+            ..PlanOptions::default()
+        },
+        as_of,
+    );
+    o.office = office;
+    o.ledger = Some(dir.path().join(LEDGER_FILE));
+    let out = generate(&report.register, &report.findings, &profile, &out_dir, &o).unwrap();
+    let docs = out
+        .rows
+        .iter()
+        .map(|row| {
+            let who = if row.person_id.is_empty() {
+                row.unit.clone()
+            } else {
+                row.person_id.clone()
+            };
+            (row.form.clone(), who, out_dir.join(&row.file))
+        })
+        .collect::<Vec<(String, String, PathBuf)>>();
+    // To look at the pages: EVALFORMS_KEEP=/some/dir keeps a copy of every PDF there.
+    if let Ok(keep) = std::env::var("EVALFORMS_KEEP") {
+        std::fs::create_dir_all(&keep).unwrap();
+        for (_, _, f) in &docs {
+            std::fs::copy(f, Path::new(&keep).join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    Rendered { _dir: dir, docs }
+}
+
+fn render(r: Register, forms: &[&str], as_of: &str) -> Rendered {
+    render_with(r, forms, &[], as_of, Office::default(), None)
+}
+
+/// The office's name for the 城关镇 of the builder.
+fn office_name() -> String {
+    Office::default().name_for("城关镇")
+}
+
+// ------------------------------------------------------------------ 总评估表
+
+#[test]
+fn the_total_evaluation_has_the_years_of_the_term_and_room_for_the_opinions() {
+    let mut b = B::new();
+    // 社区康复 for 24 months, ended 2025-02-28; 社区戒毒 for 36 months, ended 2025-02-28.
+    let r2 = b.person("R2", "2023-03-01", |p| {
+        p.measure = Some(Measure::Rehab);
+        p.term_months = 24;
+    });
+    b.compliant(r2, "2023-03-01", "2025-02-28");
+    let r3 = b.person("R3", "2022-03-01", |_| {});
+    b.compliant(r3, "2022-03-01", "2025-02-28");
+    b.eval(r3, "2025-02-28", EvalPeriod::Total);
+    if let Some(e) = b.r.evaluations.last_mut() {
+        e.evaluator = Some("王评估".into());
+    }
+    let out = render(b.done(), &["total_evaluation"], "2025-06-30");
+
+    let two = out.text("total_evaluation", "R2");
+    assert!(two.contains("社区康复人员期满总评估表"), "{two}");
+    assert!(!two.contains("三年"), "a two-year term: {two}");
+    assert!(two.contains("两年"), "{two}");
+    assert!(two.contains("第一年") && two.contains("第二年"), "{two}");
+    assert!(!two.contains("第三年"), "{two}");
+    assert!(two.contains("2024年3月1日至2025年2月28日"), "{two}");
+    // 24 monthly tests, all done.
+    assert!(two.contains("24/24"), "{two}");
+    assert!(
+        two.contains("□良好"),
+        "no total evaluation in the register: {two}"
+    );
+
+    let three = out.text("total_evaluation", "R3");
+    assert!(three.contains("社区戒毒人员三年总评估表"), "{three}");
+    assert!(
+        three.contains("第一年") && three.contains("第二年") && three.contains("第三年"),
+        "{three}"
+    );
+    assert!(!three.contains("第四年"), "{three}");
+    assert!(three.contains("36/36"), "{three}");
+    assert!(
+        three.contains("良好（2025年2月28日评估，评估人：王评估）"),
+        "{three}"
+    );
+
+    for text in [&two, &three] {
+        assert!(text.contains("帮教小组意见"), "{text}");
+        assert!(text.contains("乡镇（街道）意见"), "{text}");
+        assert!(text.contains("帮教小组组长（签名）"), "{text}");
+        // The seal line carries the office's full name.
+        assert!(
+            text.contains(&format!("{}（盖章）", office_name())),
+            "{text}"
+        );
+        assert!(!text.contains("乡镇（街道）（盖章）"), "{text}");
+        // Signed and dated by hand: no pre-printed group leader, no as-of date.
+        assert!(!text.contains("2025年6月30日"), "{text}");
+    }
+}
