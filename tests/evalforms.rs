@@ -171,3 +171,100 @@ fn the_total_evaluation_has_the_years_of_the_term_and_room_for_the_opinions() {
         assert!(!text.contains("2025年6月30日"), "{text}");
     }
 }
+
+// ------------------------------------------------------------------ 季度评估表
+
+/// Whether a text holds a cell reference (`人员!D7`) or a rule code (`P110`).
+fn internal_words(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut hits = Vec::new();
+    for (k, c) in chars.iter().enumerate() {
+        let next_is = |n: usize, f: fn(&char) -> bool| chars.get(k + n).is_some_and(f);
+        if *c == '!' && next_is(1, char::is_ascii_uppercase) {
+            hits.push(
+                chars[k.saturating_sub(2)..(k + 4).min(chars.len())]
+                    .iter()
+                    .collect(),
+            );
+        }
+        let starts_code = matches!(c, 'D' | 'P' | 'U')
+            && (k == 0 || !chars[k - 1].is_ascii_alphanumeric())
+            && (1..=3).all(|n| next_is(n, char::is_ascii_digit))
+            && !next_is(4, char::is_ascii_digit);
+        if starts_code {
+            hits.push(chars[k..k + 4].iter().collect());
+        }
+    }
+    hits
+}
+
+#[test]
+fn the_quarterly_evaluation_lists_only_its_quarters_problems_in_words() {
+    let mut b = B::new();
+    let k = b.person("Q1", "2024-10-01", |_| {});
+    b.compliant(k, "2024-10-01", "2025-06-30");
+    // First quarter: a refusal and February without a talk.
+    b.test(k, "2025-02-11", TestResult::Refused);
+    // Second quarter: an evasion, April without a talk, a departure without leave.
+    b.test(k, "2025-05-12", TestResult::Evaded);
+    b.leave(k, "2025-06-01", Some("2025-06-05"), false);
+    let r = b.person("Q2", "2024-10-01", |p| p.measure = Some(Measure::Rehab));
+    b.compliant(r, "2024-10-01", "2025-06-30");
+    b.r.contacts.retain(|c| {
+        let month = c.date.format("%Y-%m").to_string();
+        !(c.person == k
+            && c.kind == ContactKind::FaceToFace
+            && (month == "2025-02" || month == "2025-04"))
+            && !(c.person == r && c.kind == ContactKind::SelfReport && month == "2025-05")
+    });
+    let out = render_with(
+        b.done(),
+        &["quarterly_evaluation"],
+        &[],
+        "2025-07-10",
+        Office::default(),
+        Some((2025, 2)),
+    );
+
+    let detox = out.text("quarterly_evaluation", "Q1");
+    assert!(detox.contains("社区戒毒人员季度评估表"), "{detox}");
+    assert!(detox.contains("2025年第二季度"), "{detox}");
+    assert!(detox.contains("四、检查发现的问题（3项）"), "{detox}");
+    assert!(
+        detox.contains("2025年4月面对面谈话0次，少于应有的1次"),
+        "{detox}"
+    );
+    assert!(detox.contains("2025年5月12日逃避接受检测"), "{detox}");
+    assert!(
+        detox.contains("2025年6月1日未经批准擅自离开，2025年6月5日返回"),
+        "{detox}"
+    );
+    // Nothing of the first quarter, no rule codes, no cells.
+    assert!(!detox.contains("2025年2月"), "{detox}");
+    assert!(internal_words(&detox).is_empty(), "{detox}");
+    // Signed by hand: blank lines, no names printed.
+    assert!(detox.contains("帮教小组组长（签名）"), "{detox}");
+
+    let rehab = out.text("quarterly_evaluation", "Q2");
+    assert!(rehab.contains("社区康复人员季度评估表"), "{rehab}");
+    assert!(rehab.contains("四、检查发现的问题（1项）"), "{rehab}");
+    assert!(
+        rehab.contains("2025年5月本人报告0次，少于应有的2次"),
+        "{rehab}"
+    );
+    assert!(internal_words(&rehab).is_empty(), "{rehab}");
+    // The register's evaluation of the quarter: its conclusion, dated by the evaluator.
+    assert!(rehab.contains("评估结论：良好"), "{rehab}");
+    assert!(rehab.contains("2025年6月30日"), "{rehab}");
+
+    // The heading of the problems stays on the page of its table.
+    for (who, first) in [("Q1", "2025年4月面对面谈话"), ("Q2", "2025年5月本人报告")] {
+        let pages = pages_of(out.file("quarterly_evaluation", who));
+        let page = pages
+            .iter()
+            .find(|p| p.contains("四、检查发现的问题"))
+            .unwrap();
+        let at = page.find("四、检查发现的问题").unwrap();
+        assert!(page[at..].contains(first), "{who}: {page}");
+    }
+}
