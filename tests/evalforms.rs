@@ -268,3 +268,94 @@ fn the_quarterly_evaluation_lists_only_its_quarters_problems_in_words() {
         assert!(page[at..].contains(first), "{who}: {page}");
     }
 }
+
+// ------------------------------------------------------------------ 解除意见书, 解除通知书
+
+/// A 社区戒毒 person (36 months, total evaluation by 王评估, one quarter 一般) and a 社区康复
+/// person (24 months, no total evaluation), both ended by 2025-02-28.
+fn ended_terms() -> Register {
+    let mut b = B::new();
+    let e1 = b.person("E1", "2022-03-01", |p| {
+        p.resident_id = Some("110101199003071234".into());
+    });
+    b.compliant(e1, "2022-03-01", "2025-02-28");
+    b.eval(e1, "2025-02-28", EvalPeriod::Total);
+    let e2 = b.person("E2", "2023-03-01", |p| {
+        p.measure = Some(Measure::Rehab);
+        p.term_months = 24;
+        p.resident_id = Some("11010519491231002X".into());
+    });
+    b.compliant(e2, "2023-03-01", "2025-02-28");
+    for e in b.r.evaluations.iter_mut().filter(|e| e.person == e1) {
+        e.evaluator = Some("王评估".into());
+        if e.period
+            == (EvalPeriod::Quarter {
+                year: 2024,
+                quarter: 3,
+            })
+        {
+            e.conclusion = Conclusion::Fair;
+        }
+    }
+    b.done()
+}
+
+#[test]
+fn the_discharge_proposal_lists_every_evaluations_conclusion() {
+    let out = render(ended_terms(), &["discharge_proposal"], "2025-06-30");
+    let detox = out.text("discharge_proposal", "E1");
+    assert!(detox.contains("解除社区戒毒意见书"), "{detox}");
+    // The builder evaluates each quarter ended inside the term: 2022 Q1 … 2024 Q4.
+    assert!(
+        detox.contains("季度评估12次（良好11次、一般1次、较差0次）"),
+        "{detox}"
+    );
+    assert!(
+        detox.contains("期满总评估于2025年2月28日作出，结论为良好"),
+        "{detox}"
+    );
+    assert!(
+        detox.contains("2022年第二季度2022年6月30日良好王评估"),
+        "{detox}"
+    );
+    assert!(
+        detox.contains("2024年第三季度2024年9月30日一般王评估"),
+        "{detox}"
+    );
+    assert!(
+        detox.contains("期满总评估2025年2月28日良好王评估"),
+        "{detox}"
+    );
+    // The proposal comes after the evaluations, with the seal.
+    let table = detox.find("历次评估结论如下").unwrap();
+    assert!(detox[table..].contains("建议依法解除其社区戒毒"), "{detox}");
+
+    let rehab = out.text("discharge_proposal", "E2");
+    assert!(rehab.contains("解除社区康复意见书"), "{rehab}");
+    assert!(rehab.contains("台帐未记录总评估"), "{rehab}");
+    assert!(rehab.contains("2024年第四季度"), "{rehab}");
+    assert!(rehab.contains("《戒毒条例》第四十条"), "{rehab}");
+}
+
+#[test]
+fn the_discharge_notice_names_the_id_and_puts_the_copy_line_below_the_seal() {
+    let out = render(ended_terms(), &["discharge_notice"], "2025-06-30");
+    for (who, id, title) in [
+        ("E1", "110101199003071234", "解除社区戒毒通知书"),
+        ("E2", "11010519491231002X", "解除社区康复通知书"),
+    ] {
+        let text = out.text("discharge_notice", who);
+        assert!(text.contains(title), "{text}");
+        assert!(text.contains(&format!("（公民身份号码：{id}）")), "{text}");
+        assert!(text.contains("草稿"), "{text}");
+        let seal = text
+            .find("某县公安局（印章）")
+            .or_else(|| text.find("（印章）"));
+        let seal = seal.unwrap_or_else(|| panic!("{text}"));
+        let copy = text.find("抄送").unwrap_or_else(|| panic!("{text}"));
+        assert!(seal < copy, "抄送 below the seal and date: {text}");
+        assert!(text[copy..].contains(&office_name()), "{text}");
+        // The police date it when they issue it.
+        assert!(!text.contains("2025年6月30日"), "{text}");
+    }
+}
