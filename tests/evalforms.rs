@@ -359,3 +359,66 @@ fn the_discharge_notice_names_the_id_and_puts_the_copy_line_below_the_seal() {
         assert!(!text.contains("2025年6月30日"), "{text}");
     }
 }
+
+// ------------------------------------------------------------------ 变更执行地移交函
+
+#[test]
+fn the_transfer_letter_states_the_statutory_fifteen_days_and_carries_a_receipt() {
+    let mut b = B::new();
+    b.person("T1", "2024-03-01", |p| {
+        p.status = Some(Status::Transferred);
+        p.status_date = Some(d("2025-06-01"));
+        p.resident_id = Some("110101199003071234".into());
+    });
+    b.person("T2", "2024-03-01", |p| {
+        p.measure = Some(Measure::Rehab);
+        p.status = Some(Status::Transferred);
+        p.status_date = None;
+    });
+    let out = render(b.done(), &["transfer_letter"], "2025-06-30");
+    let detox = out.file("transfer_letter", "T1");
+    let text = text_of(detox);
+    assert!(!text.contains("规定期限"), "{text}");
+    assert!(text.contains("《戒毒条例》第二十二条的规定"), "{text}");
+    assert!(
+        text.contains("自执行地变更之日起十五日内（即最迟于2025年6月16日）到你处报到"),
+        "{text}"
+    );
+    assert!(text.contains("社区戒毒时间自报到之日起连续计算"), "{text}");
+    // The 回执 on a page of its own, after the letter's seal.
+    let pages = pages_of(detox);
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    assert!(pages[0].contains(&office_name()), "{}", pages[0]);
+    assert!(!pages[0].contains("接收单位"), "{}", pages[0]);
+    let receipt = &pages[1];
+    assert!(receipt.starts_with("回执"), "{receipt}");
+    assert!(
+        receipt.contains(&format!("{}：", office_name())),
+        "{receipt}"
+    );
+    assert!(
+        receipt.contains("移交材料已收到，该人员已于年月日到我处报到"),
+        "{receipt}"
+    );
+    assert!(
+        receipt.contains("人员T1（公民身份号码110101199003071234）"),
+        "{receipt}"
+    );
+    assert!(receipt.contains("接收单位（盖章）：年月日"), "{receipt}");
+
+    // 社区康复, no date of the change in the register: the days without a last day.
+    let rehab = text_of(out.file("transfer_letter", "T2"));
+    assert!(
+        rehab.contains("自执行地变更之日起十五日内到你处报到"),
+        "{rehab}"
+    );
+    assert!(
+        rehab.contains("社区康复时间自报到之日起连续计算"),
+        "{rehab}"
+    );
+    assert!(
+        rehab.contains("《戒毒条例》第二十二条、第三十七条"),
+        "{rehab}"
+    );
+    assert!(rehab.contains("回执"), "{rehab}");
+}
