@@ -422,3 +422,70 @@ fn the_transfer_letter_states_the_statutory_fifteen_days_and_carries_a_receipt()
     );
     assert!(rehab.contains("回执"), "{rehab}");
 }
+
+// ------------------------------------------------------------------ 尿检委托协议书
+
+#[test]
+fn the_test_commission_names_a_testing_body_counts_each_person_once_and_has_a_term_and_fee() {
+    let register = || {
+        let mut b = B::new();
+        let a1 = b.person("A1", "2025-01-01", |p| {
+            p.resident_id = Some("110101199003071234".into());
+        });
+        // A1 entered a second time under another 编号 (D005): one person.
+        b.person("A9", "2025-01-01", |p| {
+            p.resident_id = Some("110101199003071234".into());
+        });
+        // 社区康复, reported in.
+        b.person("A2", "2025-02-01", |p| p.measure = Some(Measure::Rehab));
+        // Never reported in; discharged; term over: none of them tested.
+        b.person("B1", "2025-03-01", |p| p.report_date = None);
+        b.person("C1", "2022-01-01", |p| {
+            p.status = Some(Status::Discharged);
+            p.status_date = Some(d("2024-12-31"));
+        });
+        b.person("C2", "2021-01-01", |_| {});
+        b.test(a1, "2025-03-10", TestResult::Negative);
+        b.r.tests[0].lab = Some("城关派出所".into());
+        b.test(a1, "2025-04-10", TestResult::Negative);
+        b.r.tests[1].lab = Some("城关镇卫生院".into());
+        b.done()
+    };
+    let out = render(register(), &["test_commission"], "2025-06-30");
+    let (_, _, file) = out
+        .docs
+        .iter()
+        .find(|(f, _, _)| f == "test_commission")
+        .unwrap();
+    let text = text_of(file);
+    assert!(text.contains("受托方（乙方）：城关镇卫生院"), "{text}");
+    assert!(!text.contains("派出所"), "{text}");
+    assert!(text.contains("现有2人"), "{text}");
+    assert!(
+        text.contains("委托期限：自本协议签订之日起至2025年12月31日止"),
+        "{text}"
+    );
+    assert!(text.contains("检测费用：每人次________元"), "{text}");
+    // Not signed yet: dated by hand.
+    assert!(!text.contains("2025年6月30日"), "{text}");
+
+    // A 派出所 given as the testing body is not a commissioned body: a line to fill.
+    let office = Office::from_profile(
+        &rehabdocs::profile::OfficeSettings {
+            testing_body: Some("城关派出所".into()),
+            ..Default::default()
+        },
+        rehabdocs::paperwork::OfficeFlags::default(),
+    );
+    let out = render_with(
+        register(),
+        &["test_commission"],
+        &[],
+        "2025-06-30",
+        office,
+        None,
+    );
+    let text = text_of(&out.docs[0].2);
+    assert!(text.contains("受托方（乙方）：________"), "{text}");
+    assert!(!text.contains("派出所"), "{text}");
+}
