@@ -1,6 +1,7 @@
 //! The form `quarterly_evaluation`: the data its template shows (see `forms/quarterly_evaluation.yaml`).
 
 use super::prelude::*;
+use chrono::Datelike;
 
 pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event) {
     let p = who.person;
@@ -106,13 +107,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
         size: 11.0,
         ruled: false,
     });
-    // The programme's findings in words (no rule codes; data findings are the clerk's, not
-    // the evaluation's).
-    let issues: Vec<String> = ctx
-        .findings_of(i)
-        .filter(|f| f.code.starts_with('P'))
-        .map(|f| f.message.clone())
-        .collect();
+    let issues = quarter_issues(ctx, i, start, end);
     d.tables.push(DataTable {
         caption: format!("四、检查发现的问题（{}项）", issues.len()),
         widths: vec![1.0],
@@ -125,24 +120,28 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
         size: 11.0,
         ruled: false,
     });
-    let conclusion = reg
+    // The register's evaluation of the quarter: its conclusion and the day it was made
+    // (the evaluator's date); else boxes to tick and dates by hand. Names are never
+    // pre-printed where a person signs.
+    let done = reg
         .evaluations_of(i)
         .iter()
-        .find(|e| e.period == crate::model::EvalPeriod::Quarter { year, quarter })
-        .map(|e| format!("评估结论：{}", e.conclusion.label()))
-        .unwrap_or_else(|| "评估结论：□良好　□一般　□较差".to_string());
-    d.closing.push(conclusion);
-    d.date = ctx.date(end.min(ctx.as_of).max(start));
+        .find(|e| e.period == crate::model::EvalPeriod::Quarter { year, quarter });
+    d.closing.push(match done {
+        Some(e) => format!("评估结论：{}", e.conclusion.label()),
+        None => "评估结论：□良好　□一般　□较差".to_string(),
+    });
+    d.date = String::new();
     d.signatures = vec![
         Signature {
-            party: "帮教小组（签名）：".into(),
-            name: p.group_leader.clone().unwrap_or_default(),
+            party: "帮教小组组长（签名）：".into(),
+            name: String::new(),
             date: String::new(),
         },
         Signature {
             party: "评估人（签名）：".into(),
-            name: p.social_worker.clone().unwrap_or_default(),
-            date: d.date.clone(),
+            name: String::new(),
+            date: done.map(|e| ctx.date(e.date)).unwrap_or_default(),
         },
     ];
 }
@@ -179,4 +178,97 @@ pub fn holds(ctx: &BuildContext, who: &PersonRef, event: &Event) -> Result<(), S
         )),
         Some(_) => Ok(()),
     }
+}
+
+/// What the check finds wrong in one quarter, in words a clerk and the person read (no rule
+/// codes, no cells): each test refused, evaded, missed or positive; each unapproved departure
+/// and late return; each month (or the schedule's calendar period) of the quarter short of
+/// the tests, talks or self-reports the profile asks for. Only facts dated in the quarter, and
+/// only the rules the profile keeps on.
+pub fn quarter_issues(
+    ctx: &BuildContext,
+    i: usize,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Vec<String> {
+    use crate::model::TestResult;
+    use crate::profile::EventKind;
+    use crate::rules::{schedule, window};
+    let reg = ctx.register;
+    let profile = ctx.profile;
+    let inside = |x: NaiveDate| x >= start && x <= end;
+    let mut issues: Vec<(NaiveDate, String)> = Vec::new();
+    for t in reg.tests_of(i).iter().filter(|t| inside(t.date)) {
+        let what = match t.result {
+            TestResult::Refused => "拒绝接受检测",
+            TestResult::Evaded => "逃避接受检测",
+            TestResult::NoShow => "未按通知接受检测",
+            TestResult::Positive => "检测结果呈阳性",
+            _ => continue,
+        };
+        issues.push((t.date, format!("{}{what}", ctx.date(t.date))));
+    }
+    for l in reg.leaves_of(i).iter().filter(|l| inside(l.leave_date)) {
+        let back = match l.return_date {
+            Some(r) => format!("，{}返回", ctx.date(r)),
+            None => "，至今未返回".to_string(),
+        };
+        if !l.approved {
+            issues.push((
+                l.leave_date,
+                format!("{}未经批准擅自离开{back}", ctx.date(l.leave_date)),
+            ));
+        } else if let (Some(until), Some(r)) = (l.approved_until, l.return_date) {
+            if r > until {
+                issues.push((
+                    l.leave_date,
+                    format!(
+                        "{}经批准离开，准假至{}，{}返回，逾期未归",
+                        ctx.date(l.leave_date),
+                        ctx.date(until),
+                        ctx.date(r)
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(w) = reg
+        .persons
+        .get(i)
+        .and_then(|p| window::programme_window(p, ctx.as_of))
+    {
+        for item in schedule::items_for(reg, i, profile) {
+            let kind = item.kind;
+            if kind == EventKind::Evaluations || !profile.enabled(kind.rule_code()) {
+                continue;
+            }
+            for pc in schedule::item_periods(reg, i, &item, &w, start, end) {
+                if pc.by_term_year
+                    || !pc.complete
+                    || !pc.is_short()
+                    || !inside(pc.start)
+                    || !inside(pc.end)
+                {
+                    continue;
+                }
+                let span = if pc.start.day() == 1 && pc.start.month() == pc.end.month() {
+                    format!("{}年{}月", pc.start.year(), pc.start.month())
+                } else {
+                    format!("{}至{}", ctx.date(pc.start), ctx.date(pc.end))
+                };
+                issues.push((
+                    pc.end,
+                    format!(
+                        "{span}{}{}次，少于应有的{}次",
+                        kind.label(),
+                        pc.done,
+                        pc.required
+                    ),
+                ));
+            }
+        }
+    }
+    issues.sort_by_key(|(d, _)| *d);
+    issues.dedup();
+    issues.into_iter().map(|(_, s)| s).collect()
 }
