@@ -497,3 +497,38 @@ fn the_leave_form_counts_days_as_p114_does_takes_a_third_partys_guarantee_and_re
         assert_eq!((row.copies, row.pages), (2, 1), "{row:?}");
     }
 }
+
+#[test]
+fn a_registration_form_with_long_values_and_dates_in_numerals_stays_on_one_sheet() {
+    let mut reg = register();
+    for p in &mut reg.persons {
+        p.birth_date = Some(d(1977, 12, 27));
+        p.decision_date = Some(d(2025, 12, 28));
+        p.served_date = Some(d(2025, 12, 29));
+        p.report_date = Some(d(2025, 12, 30));
+        p.agreement_date = Some(d(2025, 12, 30));
+        p.first_drug_use = Some(DateOrText::Date(d(2012, 11, 23)));
+        p.household_address =
+            Some("某某省某某市某某县某某镇某某村第十二村民小组二十三号附一号".into());
+        p.criminal_record = Some(
+            "2016年因吸食毒品被公安机关行政拘留十五日；2019年因盗窃罪被判处有期徒刑一年".into(),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
+    let mut o = opts(&["registration_form"], &office);
+    o.upper_dates = true;
+    o.as_of = d(2026, 1, 5);
+    let out = generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap();
+    for row in &out.rows {
+        assert_eq!(row.pages, 1, "{row:?}");
+        let text = text_of(&dir.path().join(&row.file));
+        for want in [
+            "一九七七年十二月二十七日",
+            "二〇一二年十一月二十三日",
+            "本表一式两份",
+        ] {
+            assert!(text.contains(want), "{want}: {text}");
+        }
+    }
+}
