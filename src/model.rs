@@ -194,6 +194,36 @@ pub struct Person {
     pub fixed_contact: Option<bool>,
     pub special_circumstances: Option<String>,
     pub methadone: Option<bool>,
+    /// The 信息登记表's background, each an optional column read as free text: 民族.
+    pub ethnicity: Option<String>,
+    /// 文化程度 (学历).
+    pub education: Option<String>,
+    /// 婚姻状况.
+    pub marital_status: Option<String>,
+    /// 职业.
+    pub occupation: Option<String>,
+    /// 工作单位 (就业单位).
+    pub employer: Option<String>,
+    /// 初次吸毒时间: a full date when the cell holds one, else its text (a year, 2015年3月).
+    pub first_drug_use: Option<DateOrText>,
+    /// 吸食毒品种类.
+    pub drugs: Option<String>,
+    /// 家属姓名 (or the guardian's, 监护人).
+    pub family_name: Option<String>,
+    /// 家属关系: the relative's relation to the person.
+    pub family_relation: Option<String>,
+    /// 家属电话.
+    pub family_phone: Option<String>,
+    /// 违法犯罪记录 (前科).
+    pub criminal_record: Option<String>,
+}
+
+/// A value that is a date when the register gives a full one, else the text as written
+/// (初次吸毒时间 is often only a year): never an error, never guessed into a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateOrText {
+    Date(NaiveDate),
+    Text(String),
 }
 
 impl Person {

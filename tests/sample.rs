@@ -640,7 +640,8 @@ fn template_has_every_sheet_header_and_validation() {
         .iter()
         .map(|c| c.to_string())
         .collect();
-    assert_eq!(header.len(), 29);
+    // The contract's 29 columns and the 信息登记表's 11 optional ones.
+    assert_eq!(header.len(), 40);
     for h in [
         "编号",
         "姓名",
@@ -655,6 +656,11 @@ fn template_has_every_sheet_header_and_validation() {
         "状态",
         "帮教小组成员",
         "药物维持治疗",
+        "民族",
+        "文化程度",
+        "初次吸毒时间",
+        "家属电话",
+        "违法犯罪记录",
     ] {
         assert!(header.contains(&h.to_string()), "{h}");
     }

@@ -166,6 +166,10 @@ pub struct Cell {
     pub rowspan: u32,
     /// Minimum height in mm (0: as tall as the text).
     pub height: u32,
+    /// Lines printed at the bottom right of the cell, under room to write: a signature line
+    /// and its hand date (年　月　日). Empty for most cells.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub foot: Vec<String>,
 }
 
 impl Cell {
@@ -177,6 +181,7 @@ impl Cell {
             colspan: 1,
             rowspan: 1,
             height: 0,
+            foot: Vec::new(),
         }
     }
     /// A value cell.
@@ -187,6 +192,7 @@ impl Cell {
             colspan: 1,
             rowspan: 1,
             height: 0,
+            foot: Vec::new(),
         }
     }
     /// A value cell of several lines.
@@ -197,6 +203,7 @@ impl Cell {
             colspan: 1,
             rowspan: 1,
             height: 0,
+            foot: Vec::new(),
         }
     }
     /// Spans `n` columns.
@@ -207,6 +214,16 @@ impl Cell {
     /// At least `mm` millimetres tall.
     pub fn tall(mut self, mm: u32) -> Cell {
         self.height = mm;
+        self
+    }
+    /// Spans `n` rows.
+    pub fn rows(mut self, n: u32) -> Cell {
+        self.rowspan = n;
+        self
+    }
+    /// Lines at the bottom right of the cell (a signature line, a hand date).
+    pub fn foot(mut self, lines: Vec<String>) -> Cell {
+        self.foot = lines;
         self
     }
 }
@@ -301,6 +318,7 @@ impl DocData {
         out.extend(self.notes.iter().map(String::as_str));
         for c in &self.cells {
             out.extend(c.text.iter().map(String::as_str));
+            out.extend(c.foot.iter().map(String::as_str));
         }
         for t in &self.tables {
             out.push(&t.caption);

@@ -2,8 +2,11 @@
 
 use super::build::{Builder, Rejected, Subject};
 use super::rows::Row;
-use super::values::{check_resident_id, parse_count, IdCheck, MEASURES, SEXES, STATUSES, YES_NO};
-use crate::model::Person;
+use super::values::{
+    check_resident_id, date_of, number_text, parse_count, parse_date_text, DateCell, IdCheck, Kind,
+    Slot, MEASURES, SEXES, STATUSES, YES_NO,
+};
+use crate::model::{DateOrText, Person};
 
 /// 期限(月) when the cell is empty.
 pub const DEFAULT_TERM_MONTHS: u32 = 36;
@@ -130,6 +133,20 @@ impl Builder {
             .ok()
             .flatten();
 
+        // The 信息登记表's background: free text, never an error (an empty or odd value is
+        // a line to fill on the form).
+        p.ethnicity = row.get("民族").text_value();
+        p.education = row.get("学历").text_value();
+        p.marital_status = row.get("婚姻状况").text_value();
+        p.occupation = row.get("职业").text_value();
+        p.employer = row.get("工作单位").text_value();
+        p.first_drug_use = date_or_text(row.get("初次吸毒时间"));
+        p.drugs = row.get("吸食毒品种类").text_value();
+        p.family_name = row.get("家属姓名").name_value();
+        p.family_relation = row.get("家属关系").text_value();
+        p.family_phone = row.get("家属电话").text_value();
+        p.criminal_record = row.get("违法犯罪记录").text_value();
+
         let index = self.register.persons.len();
         self.ids.insert(key, index);
         self.register.persons.push(p);
@@ -191,6 +208,29 @@ const PRINTED_FIELDS: [&str; 7] = [
     "村(社区)",
 ];
 
+/// A cell that is a full date when it holds one (a date cell, or text in a date form), else
+/// its text as written: a year (2015, typed as a number or text) or 2015年3月 stays text.
+pub fn date_or_text(slot: &Slot) -> Option<DateOrText> {
+    match slot.kind {
+        Kind::Empty | Kind::Error => None,
+        // A bare year typed as a number is a year, not an Excel serial day.
+        Kind::Number if (1900.0..=2100.0).contains(&slot.num) && slot.num.fract() == 0.0 => {
+            Some(DateOrText::Text(number_text(slot.num)))
+        }
+        Kind::Number | Kind::Date => match date_of(slot) {
+            DateCell::Date(d) => Some(DateOrText::Date(d)),
+            _ => slot.text_value().map(DateOrText::Text),
+        },
+        _ => {
+            let text = slot.text_value()?;
+            Some(match parse_date_text(&text) {
+                Some(d) => DateOrText::Date(d),
+                None => DateOrText::Text(text),
+            })
+        }
+    }
+}
+
 /// 帮教小组成员: names separated by 、 , ; or spaces.
 pub fn split_names(s: &str) -> Vec<String> {
     s.split(|c: char| matches!(c, '、' | ',' | ';' | '，' | '；' | '/') || c.is_whitespace())
@@ -198,4 +238,44 @@ pub fn split_names(s: &str) -> Vec<String> {
         .filter(|n| !n.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::register::values::CellIn;
+    use chrono::NaiveDate;
+
+    fn slot(v: CellIn) -> Slot {
+        let mut s = Slot::default();
+        s.set(v);
+        s
+    }
+
+    #[test]
+    fn first_use_is_a_date_only_when_the_cell_gives_a_full_one() {
+        let date = NaiveDate::from_ymd_opt(2015, 3, 1).unwrap();
+        assert_eq!(
+            date_or_text(&slot(CellIn::Date(date))),
+            Some(DateOrText::Date(date))
+        );
+        assert_eq!(
+            date_or_text(&slot(CellIn::Text("2015年3月1日"))),
+            Some(DateOrText::Date(date))
+        );
+        assert_eq!(
+            date_or_text(&slot(CellIn::Number(2015.0))),
+            Some(DateOrText::Text("2015".into()))
+        );
+        assert_eq!(
+            date_or_text(&slot(CellIn::Text(" 2015年3月 "))),
+            Some(DateOrText::Text("2015年3月".into()))
+        );
+        assert_eq!(
+            date_or_text(&slot(CellIn::Text("约十年前"))),
+            Some(DateOrText::Text("约十年前".into()))
+        );
+        assert_eq!(date_or_text(&slot(CellIn::Text("  "))), None);
+        assert_eq!(date_or_text(&slot(CellIn::Error)), None);
+    }
 }

@@ -6,10 +6,16 @@ use typst::syntax::{FileId, Source};
 
 /// The templates that belong to no form: (virtual path, text). The forms' own templates come
 /// from their table lines ([`crate::paperwork::forms::FORMS`]).
-static SHARED_TEMPLATES: &[(&str, &str)] = &[(
-    "/templates/style.typ",
-    include_str!("../../templates/style.typ"),
-)];
+static SHARED_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "/templates/style.typ",
+        include_str!("../../templates/style.typ"),
+    ),
+    (
+        "/templates/form-table.typ",
+        include_str!("../../templates/form-table.typ"),
+    ),
+];
 
 /// Every embedded template: (virtual path, text).
 fn all_templates() -> &'static [(String, &'static str)] {

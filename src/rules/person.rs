@@ -814,8 +814,8 @@ fn p114_long_leave(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
         }
         // What was approved: up to 准假至 when the register says (a return after it is the
         // person's late return, not a long approval), else as taken.
+        let days = leave_days(l, Some(hi)).unwrap_or(0);
         if let Some(until) = l.approved_until {
-            let days = (until - l.leave_date).num_days();
             if days > max {
                 parts.push(format!(
                     "{}离开，批准至{}，共{}天",
@@ -828,8 +828,6 @@ fn p114_long_leave(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
             }
             continue;
         }
-        let back = l.return_date.unwrap_or(hi.max(l.leave_date));
-        let days = (back - l.leave_date).num_days();
         if days > max {
             parts.push(format!(
                 "{}离开{}，共{}天",
@@ -857,6 +855,19 @@ fn p114_long_leave(cx: &Ctx, i: usize, out: &mut Vec<Finding>) {
             .cells(cells)
             .basis(cx.profile.leave.basis.clone()),
     );
+}
+
+/// The days of a leave as P114 counts them, the one count every document prints: up to
+/// 准假至 when the register gives it (the approved period), else up to 返回日期 (the leave as
+/// taken), else, for a person still away, up to `open_until` (the window's end) — None when
+/// the register gives no end and no `open_until` is given (a form leaves the days to fill).
+/// Days are the end minus 离开日期: leaving on the 1st and returning on the 4th is 3 days.
+pub fn leave_days(l: &crate::model::Leave, open_until: Option<NaiveDate>) -> Option<i64> {
+    let end = l
+        .approved_until
+        .or(l.return_date)
+        .or(open_until.map(|d| d.max(l.leave_date)))?;
+    Some((end - l.leave_date).num_days())
 }
 
 /// Whether the person is a woman: 性别 女, or else the 17th digit of a valid resident ID even.

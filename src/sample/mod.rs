@@ -8,6 +8,7 @@
 //! person's history at a time), so 20,000 people and a million event rows stay memory-flat.
 
 pub mod answers;
+pub mod background;
 pub mod dates;
 pub mod history;
 pub mod layout;
@@ -180,6 +181,12 @@ fn fill_workbook(opts: &SampleOptions, workbook: &mut Workbook) -> Result<Filled
             _ => Cell::Date(p.birth),
         };
         let opt_date = |d: Option<NaiveDate>| d.map(Cell::Date).unwrap_or(Cell::Empty);
+        let bg = background::build(p, i, opts.seed);
+        let first_use = match &bg.first_use {
+            Some(background::FirstUse::Date(d)) => Cell::Date(*d),
+            Some(background::FirstUse::Year(y)) => Cell::Text(y),
+            None => Cell::Empty,
+        };
         let yes_no = |b: bool| Cell::Text(if b { "是" } else { "否" });
         let row = persons.row(
             &[
@@ -212,6 +219,17 @@ fn fill_workbook(opts: &SampleOptions, workbook: &mut Workbook) -> Result<Filled
                 yes_no(p.fixed[2]),
                 p.special.map(Cell::Text).unwrap_or(Cell::Empty),
                 yes_no(p.methadone),
+                Cell::Text(bg.ethnicity),
+                Cell::Text(bg.education),
+                Cell::Text(bg.marital),
+                Cell::Text(bg.occupation),
+                Cell::Text(&bg.employer),
+                first_use,
+                Cell::Text(bg.drugs),
+                Cell::Text(&bg.family_name),
+                Cell::Text(bg.family_relation),
+                Cell::Text(&bg.family_phone),
+                Cell::Text(&bg.record),
             ],
             &f,
         )?;

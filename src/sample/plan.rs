@@ -42,6 +42,8 @@ const STREAM_GROUP: u64 = 3;
 /// Used by [`super::history`].
 pub const STREAM_HISTORY: u64 = 4;
 const STREAM_UNIT: u64 = 5;
+/// Used by [`super::background`].
+pub const STREAM_BACKGROUND: u64 = 6;
 
 /// One person of the sample.
 #[derive(Debug, Clone)]

@@ -105,7 +105,7 @@ pub static FORMS: &[FormEntry] = &[
     form!(total_evaluation, Person, holds),
     form!(serious_breach_report, Person),
     form!(report_reminder, Person),
-    form!(leave_approval, Person, events),
+    form!(leave_approval, Person, events, holds),
     form!(transfer_letter, Person, holds),
     form!(discharge_proposal, Person, holds),
     form!(discharge_notice, Person, holds),
