@@ -109,6 +109,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 列出全部文书：编号、简称、标题（社区戒毒／社区康复）及何时出具；--form 可填其中任一名称。
+    Forms,
     /// List every rule: code, severity, name, profile setting, and the documents each makes
     /// due, to whom, on which article (规则清单).
     Rules,
@@ -183,8 +185,9 @@ enum Command {
 /// Which documents, for whom, and how they are dated and numbered.
 #[derive(clap::Args)]
 struct DocSelection {
-    /// Form ids (agreement, warning_letter, quarterly_evaluation, ...).
-    #[arg(long = "form", num_args = 1..)]
+    /// 文书：简称、标题或编号均可（如 告诫书、社区康复协议书、agreement）；全部文书见
+    /// `rehabdocs forms`。
+    #[arg(long = "form", num_args = 1.., value_name = "文书")]
     forms: Vec<String>,
     /// Persons by 编号.
     #[arg(long = "person", num_args = 1..)]
@@ -406,6 +409,10 @@ fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
             }
+        }
+        Command::Forms => {
+            print!("{}", rehabdocs::paperwork::forms::list_text());
+            ExitCode::SUCCESS
         }
         Command::Rules => {
             print!("{}", rehabdocs::rules::catalogue_text());

@@ -630,22 +630,51 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// One file name per document, made unique with `_2`, `_3`, ... where two would clash.
-fn unique_names(docs: &[Document]) -> Vec<String> {
-    let mut used = std::collections::HashSet::new();
-    docs.iter()
-        .map(|doc| {
-            let base = doc.file_name();
-            let mut name = base.clone();
-            let mut n = 2;
-            while used.contains(&name) {
-                name = format!("{}_{n}.pdf", base.trim_end_matches(".pdf"));
-                n += 1;
+/// One file name per document ([`Document::stem`]): the event's label only where a person
+/// (or unit) has several documents of one form in the batch; a receipt of service named
+/// after the document it follows; names that would still clash (or clash once cut to
+/// [`super::MAX_FILE_NAME_BYTES`]) made unique with `_2`, `_3`, ...
+pub fn unique_names(docs: &[Document]) -> Vec<String> {
+    use std::collections::{HashMap, HashSet};
+    let owner = |d: &Document| (d.unit.clone(), d.person_id.clone(), d.form.clone());
+    let mut of_form: HashMap<(String, String, String), usize> = HashMap::new();
+    for doc in docs.iter().filter(|d| !d.is_receipt()) {
+        *of_form.entry(owner(doc)).or_default() += 1;
+    }
+    let mut used: HashSet<String> = HashSet::new();
+    let mut names: Vec<String> = Vec::with_capacity(docs.len());
+    for (k, doc) in docs.iter().enumerate() {
+        let stem = if doc.is_receipt() {
+            // The document served: the nearest one before it of the same person whose key
+            // the receipt's event names (a receipt follows its document).
+            let served = (0..k).rev().find(|&j| {
+                let d = &docs[j];
+                !d.is_receipt()
+                    && d.unit == doc.unit
+                    && d.person_id == doc.person_id
+                    && (doc.event == d.form || doc.event == format!("{}-{}", d.form, d.event))
+            });
+            match served {
+                Some(j) => format!(
+                    "{}_{}",
+                    names[j].strip_suffix(".pdf").unwrap_or(&names[j]),
+                    super::forms::short_name(&doc.form)
+                ),
+                None => doc.stem(true),
             }
-            used.insert(name.clone());
-            name
-        })
-        .collect()
+        } else {
+            doc.stem(of_form.get(&owner(doc)).copied().unwrap_or(0) > 1)
+        };
+        let mut name = super::fit_file_name(&stem, "");
+        let mut n = 2;
+        while used.contains(&name) {
+            name = super::fit_file_name(&stem, &format!("_{n}"));
+            n += 1;
+        }
+        used.insert(name.clone());
+        names.push(name);
+    }
+    names
 }
 
 /// Documents compiled per block in one file per document mode: their jobs (the JSON data
@@ -860,6 +889,7 @@ fn render_manifest_volume(
         name: String::new(),
         unit: String::new(),
         event: String::new(),
+        label: String::new(),
         number: String::new(),
         copies: 1,
         data,
@@ -961,10 +991,160 @@ mod tests {
             name: String::new(),
             unit: unit.into(),
             event: String::new(),
+            label: String::new(),
             number: String::new(),
             copies: 1,
             data: DocData::new("告诫书"),
         }
+    }
+
+    fn named(
+        form: &str,
+        unit: &str,
+        person: &str,
+        name: &str,
+        event: &str,
+        label: &str,
+    ) -> Document {
+        Document {
+            form: form.into(),
+            person_id: person.into(),
+            name: name.into(),
+            unit: unit.into(),
+            event: event.into(),
+            label: label.into(),
+            number: String::new(),
+            copies: 1,
+            data: DocData::new(""),
+        }
+    }
+
+    #[test]
+    fn file_names_are_chinese_with_a_readable_event_only_where_a_form_repeats() {
+        let receipt = |served: &str, event: &str, label: &str| {
+            let key = if event.is_empty() {
+                served.to_string()
+            } else {
+                format!("{served}-{event}")
+            };
+            named(
+                "receipt_of_service",
+                "北街村",
+                "SQ00008",
+                "张新建",
+                &key,
+                label,
+            )
+        };
+        let docs = [
+            named("agreement", "北街村", "SQ00008", "张新建", "", ""),
+            named(
+                "warning_letter",
+                "北街村",
+                "SQ00008",
+                "张新建",
+                "告诫@2025-07-01",
+                "2025-07-01",
+            ),
+            receipt("warning_letter", "告诫@2025-07-01", "告诫书_2025-07-01"),
+            named(
+                "quarterly_evaluation",
+                "北街村",
+                "SQ00008",
+                "张新建",
+                "2025Q1",
+                "2025年第1季度",
+            ),
+            named(
+                "quarterly_evaluation",
+                "北街村",
+                "SQ00008",
+                "张新建",
+                "2025Q2",
+                "2025年第2季度",
+            ),
+            named("discharge_notice", "北街村", "SQ00008", "张新建", "", ""),
+            receipt("discharge_notice", "", "解除通知书"),
+            named("work_notice", "北街村", "", "", "提醒-派出所", "派出所"),
+        ];
+        let names = unique_names(&docs);
+        assert_eq!(
+            names,
+            [
+                "北街村_SQ00008_张新建_协议书.pdf",
+                "北街村_SQ00008_张新建_告诫书.pdf",
+                "北街村_SQ00008_张新建_告诫书_送达回证.pdf",
+                "北街村_SQ00008_张新建_季度评估表_2025年第1季度.pdf",
+                "北街村_SQ00008_张新建_季度评估表_2025年第2季度.pdf",
+                "北街村_SQ00008_张新建_解除通知书.pdf",
+                "北街村_SQ00008_张新建_解除通知书_送达回证.pdf",
+                "北街村_工作提醒单.pdf",
+            ]
+        );
+        // Alone, a document names its event.
+        assert_eq!(
+            docs[2].file_name(),
+            "北街村_SQ00008_张新建_告诫书_2025-07-01_送达回证.pdf"
+        );
+        assert_eq!(
+            docs[1].file_name(),
+            "北街村_SQ00008_张新建_告诫书_2025-07-01.pdf"
+        );
+        for n in &names {
+            assert!(
+                !n.contains("warning") && !n.contains('@') && !n.contains("P1"),
+                "{n}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_or_hostile_names_are_cut_on_a_character_never_start_with_a_dash_and_stay_unique() {
+        let long = "很长的村名".repeat(30);
+        let docs = [
+            named(
+                "warning_letter",
+                &long,
+                "P1",
+                "张三",
+                "告诫@2025-07-01",
+                "2025-07-01",
+            ),
+            receipt_of(&long),
+            named("agreement", &long, "P1", "张三", "", ""),
+            named("agreement", &long, "P1", "张三", "", ""),
+            named("agreement", "-rf", "../P2", "--help", "", ""),
+        ];
+        let names = unique_names(&docs);
+        for n in &names {
+            assert!(n.len() <= crate::paperwork::MAX_FILE_NAME_BYTES, "{n}");
+            assert!(n.ends_with(".pdf"), "{n}");
+            assert!(!n.starts_with('-') && !n.starts_with('.'), "{n}");
+            assert!(!n.contains('/'), "{n}");
+        }
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        assert!(names[3].ends_with("_2.pdf"), "{names:?}");
+        assert_eq!(names[4], "rf_-P2_--help_协议书.pdf");
+        // A long unit keeps the person and the form in the name.
+        assert!(names[0].contains("_P1_张三_告诫书"), "{names:?}");
+        assert!(
+            names[1].ends_with("_P1_张三_告诫书_送达回证.pdf"),
+            "{names:?}"
+        );
+    }
+
+    fn receipt_of(unit: &str) -> Document {
+        named(
+            "receipt_of_service",
+            unit,
+            "P1",
+            "张三",
+            "warning_letter-告诫@2025-07-01",
+            "告诫书_2025-07-01",
+        )
     }
 
     #[test]
