@@ -160,9 +160,14 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = DEFAULT_VOLUME_DOCUMENTS as u32,
               value_parser = clap::value_parser!(u32).range(1..))]
         volume_size: u32,
-        /// With --merge: every document starts on an odd page (double-sided printing).
+        /// With --merge or --archive: every document starts on an odd page (double-sided
+        /// printing).
         #[arg(long)]
         duplex: bool,
+        /// 一人一档：把 --person 所指一名人员的整份档案合订为一个 PDF——档案封面、卷内目录（含各文书
+        /// 所在页号），以及期内依台帐可出具的全部文书；不能出具的文书在屏幕上列明原因。
+        #[arg(long, conflicts_with_all = ["merge", "due", "forms"])]
+        archive: bool,
         /// Overwrite existing files.
         #[arg(long)]
         force: bool,
@@ -446,6 +451,7 @@ fn main() -> ExitCode {
             merge,
             volume_size,
             duplex,
+            archive,
             force,
         } => match run_generate(
             &register,
@@ -456,6 +462,7 @@ fn main() -> ExitCode {
                 merge,
                 volume_size: volume_size as usize,
                 duplex,
+                archive,
                 force,
             },
         ) {
@@ -551,6 +558,7 @@ struct Batch {
     merge: bool,
     volume_size: usize,
     duplex: bool,
+    archive: bool,
     force: bool,
 }
 
@@ -561,10 +569,14 @@ fn run_generate(
     due: bool,
     batch: Batch,
 ) -> Result<(), String> {
+    if batch.archive && select.persons.len() != 1 {
+        return Err("错误：一人一档（--archive）需要用 --person 指定一名人员的编号".to_string());
+    }
     let (report, profile, mut opts) = prepare(register, select, due)?;
     opts.merge = batch.merge;
     opts.volume_size = batch.volume_size;
     opts.duplex = batch.duplex;
+    opts.archive = batch.archive;
     opts.force = batch.force;
     match generate(&report.register, &report.findings, &profile, out, &opts) {
         Ok(done) => {

@@ -4,6 +4,8 @@
 //! person has). A new form is its YAML, its template, its module and one line of [`FORMS`].
 
 mod agreement;
+mod archive_cover;
+mod archive_index;
 mod discharge_notice;
 mod discharge_proposal;
 mod leave_approval;
@@ -106,7 +108,11 @@ pub static FORMS: &[FormEntry] = &[
     form!(receipt_of_service, Person),
     form!(work_notice, Unit),
     form!(register_table, Unit),
+    form!(archive_cover, Person),
+    form!(archive_index, Person),
 ];
+
+pub use archive_index::{fill as fill_archive_index, IndexEntry};
 
 /// A form that asserts nothing about the person's situation always holds.
 fn always_holds(_: &BuildContext, _: &PersonRef, _: &Event) -> Result<(), String> {
