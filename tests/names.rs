@@ -474,3 +474,65 @@ fn an_archive_is_of_one_person() {
     let err = generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap_err();
     assert!(matches!(err, GenerateError::Archive(_)), "{err}");
 }
+
+#[test]
+fn an_archive_made_later_holds_the_warning_issued_earlier_with_its_number_and_date() {
+    let mut reg = register();
+    let dir = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
+    // 2025-07-01: the warning for the refusal of 2025-05-12 is issued.
+    let o = opts(&["告诫书"], &["SQ00008"], &office);
+    let first = generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap();
+    assert_eq!(first.rows[0].number, "东禁告〔2025〕1号");
+    // 2025-09-02: another refusal; the archive of 2025-10-15 holds both warnings in order.
+    reg.tests.push(Test {
+        row: 3,
+        person: 0,
+        date: d(2025, 9, 2),
+        method: Some("尿检".into()),
+        result: TestResult::Evaded,
+        lab: Some("东城镇卫生院".into()),
+        tester: None,
+        unannounced: false,
+    });
+    reg.finalize();
+    let ledger = std::fs::read_to_string(office.path().join(LEDGER_FILE)).unwrap();
+    let archive = tempfile::tempdir().unwrap();
+    let mut o = opts(&[], &["SQ00008"], &office);
+    o.as_of = d(2025, 10, 15);
+    o.archive = true;
+    let out = generate(&reg, &[], &Profile::standard(), archive.path(), &o).unwrap();
+    let warnings: Vec<_> = out
+        .rows
+        .iter()
+        .filter(|r| r.form == "warning_letter")
+        .collect();
+    assert_eq!(warnings.len(), 2, "{:?}", out.rows);
+    assert_eq!(warnings[0].number, "东禁告〔2025〕1号");
+    assert_eq!(warnings[1].number, "东禁告〔2025〕2号");
+    let pages = pages_of(&archive.path().join(&warnings[0].file));
+    let earlier = &pages[warnings[0].first_page - 1];
+    assert!(earlier.contains("2025年5月12日拒绝接受检测"), "{earlier}");
+    assert!(earlier.contains("2025年7月1日"), "its own date: {earlier}");
+    assert!(!earlier.contains("2025年9月2日"), "{earlier}");
+    let later = &pages[warnings[1].first_page - 1];
+    assert!(later.contains("2025年9月2日逃避接受检测"), "{later}");
+    assert!(later.contains("第二次书面告诫"), "{later}");
+    // Each with its receipt right after it; the old warning took no new number.
+    let after = |r: &rehabdocs::paperwork::generate::ManifestRow| {
+        let k = out.rows.iter().position(|x| x == r).unwrap();
+        out.rows[k + 1].form.clone()
+    };
+    assert_eq!(after(warnings[0]), "receipt_of_service");
+    assert_eq!(after(warnings[1]), "receipt_of_service");
+    let now = std::fs::read_to_string(office.path().join(LEDGER_FILE)).unwrap();
+    assert_eq!(
+        now.lines().filter(|l| l.contains("warning_letter")).count(),
+        ledger
+            .lines()
+            .filter(|l| l.contains("warning_letter"))
+            .count()
+            + 1,
+        "{now}"
+    );
+}

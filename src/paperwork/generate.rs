@@ -744,6 +744,9 @@ fn prepare_archive(
     let (Some(person), false) = (person, all.docs.is_empty()) else {
         return Ok(all);
     };
+    reissue_earlier(
+        register, findings, profile, opts, ledger, &person.id, &mut all,
+    );
     for quarter in term_quarters(person, opts.as_of) {
         let mut o = opts.clone();
         o.plan.forms = vec![QUARTERLY.to_string()];
@@ -757,6 +760,76 @@ fn prepare_archive(
         }
     }
     Ok(all)
+}
+
+/// Forms a document of which states the facts as of the day it was issued: a person's file
+/// holds every one the office issued (its ledger), not only the one due today.
+const ISSUED_FORMS: [&str; 3] = ["report_reminder", "warning_letter", "serious_breach_report"];
+
+/// Adds to a person's file the documents of [`ISSUED_FORMS`] the office's ledger records as
+/// issued before the as-of date, each made again as of its own date with its own number
+/// (with its receipt of service). Made against a copy of the ledger: a document the register
+/// no longer gives with that number is never numbered anew, but listed as held back, to be
+/// filed from the original.
+fn reissue_earlier(
+    register: &Register,
+    findings: &[Finding],
+    profile: &Profile,
+    opts: &GenerateOptions,
+    ledger: &Ledger,
+    person: &str,
+    all: &mut Prepared,
+) {
+    let mut earlier: Vec<(NaiveDate, super::ledger::LedgerEntry)> = ledger
+        .entries()
+        .iter()
+        .filter(|e| e.person == person && ISSUED_FORMS.contains(&e.form.as_str()))
+        .filter(|e| !all.docs.iter().any(|d| d.number == e.number))
+        .filter_map(|e| e.date.filter(|d| *d < opts.as_of).map(|d| (d, e.clone())))
+        .collect();
+    earlier.sort_by(|a, b| (a.0, a.1.seq).cmp(&(b.0, b.1.seq)));
+    for (date, entry) in earlier {
+        let mut o = opts.clone();
+        o.as_of = date;
+        o.plan.forms = vec![entry.form.clone()];
+        o.plan.quarter = None;
+        let mut scratch = ledger.clone();
+        scratch.set_issue_date(date);
+        let again = prepare(register, findings, profile, &o, &mut scratch)
+            .ok()
+            .and_then(|p| {
+                let at = p
+                    .docs
+                    .iter()
+                    .position(|d| d.form == entry.form && d.number == entry.number)?;
+                let end = if p.docs.get(at + 1).is_some_and(Document::is_receipt) {
+                    at + 2
+                } else {
+                    at + 1
+                };
+                Some(p.docs[at..end].to_vec())
+            });
+        match again {
+            Some(docs) => all.docs.extend(docs),
+            None => {
+                let p = register
+                    .person_index(person)
+                    .and_then(|i| register.persons.get(i));
+                all.held.push(Held {
+                    person_id: person.to_string(),
+                    name: p.map(|p| p.name.clone()).unwrap_or_default(),
+                    unit: p.map(|p| p.unit.clone()).unwrap_or_default(),
+                    form: entry.form.clone(),
+                    reasons: vec![format!(
+                        "{}出具的{}（{}）依现在的台帐已无法重现，请将原件归入档案",
+                        date_cn(date),
+                        super::forms::short_name(&entry.form),
+                        entry.number
+                    )],
+                });
+            }
+        }
+    }
 }
 
 /// The quarters of a person's term that have ended by `as_of`, from the quarter of the
@@ -802,7 +875,16 @@ fn archive_order(docs: Vec<Document>) -> Vec<Document> {
             _ => groups.push(vec![doc]),
         }
     }
-    groups.sort_by_key(|g| archive_rank(&g[0].form));
+    // Within a form, in time: by the date its event names (a warning's day, a leave's start,
+    // a report's last fact), else by the event (quarters).
+    let when = |d: &Document| -> String {
+        d.label
+            .rsplit('_')
+            .find(|w| NaiveDate::parse_from_str(w, "%Y-%m-%d").is_ok())
+            .unwrap_or(&d.label)
+            .to_string()
+    };
+    groups.sort_by_cached_key(|g| (archive_rank(&g[0].form), when(&g[0])));
     groups.into_iter().flatten().collect()
 }
 
