@@ -186,6 +186,11 @@ fn forms_are_asked_for_by_chinese_title_or_short_name_and_files_are_named_in_chi
     for f in &files {
         assert!(manifest.contains(f), "{manifest}");
     }
+    assert!(
+        manifest.contains("\n告诫书,社区戒毒告诫书,SQ00008,张新建,北街村,东禁告〔2025〕1号"),
+        "{manifest}"
+    );
+    assert!(!manifest.contains("warning_letter"), "{manifest}");
     for f in files_in(dir.path()) {
         assert!(!f.is_ascii(), "{f}");
         for bad in ["warning_letter", "receipt", "agreement", "@", "P1", "!"] {

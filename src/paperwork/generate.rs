@@ -384,15 +384,19 @@ impl ManifestRow {
     }
 }
 
-/// The manifest as CSV (UTF-8 with BOM): form id and title, then the detail columns.
+/// The manifest as CSV (UTF-8 with BOM): the form's short name (告诫书) and the document's
+/// title, then the detail columns.
 pub fn manifest_csv(rows: &[ManifestRow]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(["文书", "标题"].iter().chain(&MANIFEST_DETAIL_COLUMNS));
     for r in rows {
         let _ = writer.write_record(
-            [r.form.clone(), r.title.clone()]
-                .into_iter()
-                .chain(r.details()),
+            [
+                super::forms::short_name(&r.form).to_string(),
+                r.title.clone(),
+            ]
+            .into_iter()
+            .chain(r.details()),
         );
     }
     let mut out = b"\xEF\xBB\xBF".to_vec();
@@ -787,7 +791,7 @@ fn reissue_earlier(
         .filter(|e| !all.docs.iter().any(|d| d.number == e.number))
         .filter_map(|e| e.date.filter(|d| *d < opts.as_of).map(|d| (d, e.clone())))
         .collect();
-    earlier.sort_by(|a, b| (a.0, a.1.seq).cmp(&(b.0, b.1.seq)));
+    earlier.sort_by_key(|(date, e)| (*date, e.seq));
     for (date, entry) in earlier {
         let mut o = opts.clone();
         o.as_of = date;

@@ -33,7 +33,9 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Even
 /// ended (解除, 终止, 强制隔离戒毒, 变更执行地), else the term's end once passed; a file still
 /// open leaves the end to fill by hand.
 fn span(ctx: &BuildContext, p: &crate::model::Person) -> String {
-    let start = ctx.opt_date(p.report_date);
+    // Unknown dates are left to fill by hand on the ruled line.
+    let open = "　".repeat(6);
+    let start = p.report_date.map_or(open.clone(), |d| ctx.date(d));
     let closed = matches!(
         p.status_or_active(),
         Status::Discharged | Status::Terminated | Status::CompulsoryIsolation | Status::Transferred
@@ -41,8 +43,7 @@ fn span(ctx: &BuildContext, p: &crate::model::Person) -> String {
     let end = match (closed, p.status_date, term_end(p)) {
         (true, Some(d), _) => ctx.date(d),
         (_, _, Some(end)) if end < ctx.as_of => ctx.date(end),
-        // Still open: the ruled line is left to fill by hand.
-        _ => "　".repeat(6),
+        _ => open,
     };
     format!("{start}至{end}")
 }
