@@ -113,6 +113,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 列出全部文书：编号、简称、标题（社区戒毒／社区康复）及何时出具；--form 可填其中任一名称。
+    Forms,
     /// List every rule: code, severity, name, profile setting, and the documents each makes
     /// due, to whom, on which article (规则清单).
     Rules,
@@ -162,9 +164,14 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = DEFAULT_VOLUME_DOCUMENTS as u32,
               value_parser = clap::value_parser!(u32).range(1..))]
         volume_size: u32,
-        /// With --merge: every document starts on an odd page (double-sided printing).
+        /// With --merge or --archive: every document starts on an odd page (double-sided
+        /// printing).
         #[arg(long)]
         duplex: bool,
+        /// 一人一档：把 --person 所指一名人员的整份档案合订为一个 PDF——档案封面、卷内目录（含各文书
+        /// 所在页号），以及期内依台帐可出具的全部文书；不能出具的文书在屏幕上列明原因。
+        #[arg(long, conflicts_with_all = ["merge", "due", "forms"])]
+        archive: bool,
         /// Overwrite existing files.
         #[arg(long)]
         force: bool,
@@ -190,8 +197,9 @@ enum Command {
 /// Which documents, for whom, and how they are dated and numbered.
 #[derive(clap::Args)]
 struct DocSelection {
-    /// Form ids (agreement, warning_letter, quarterly_evaluation, ...).
-    #[arg(long = "form", num_args = 1..)]
+    /// 文书：简称、标题或编号均可（如 告诫书、社区康复协议书、agreement）；全部文书见
+    /// `rehabdocs forms`。
+    #[arg(long = "form", num_args = 1.., value_name = "文书")]
     forms: Vec<String>,
     /// Persons by 编号.
     #[arg(long = "person", num_args = 1..)]
@@ -416,6 +424,10 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Forms => {
+            print!("{}", rehabdocs::paperwork::forms::list_text());
+            ExitCode::SUCCESS
+        }
         Command::Rules => {
             print!("{}", rehabdocs::rules::catalogue_text());
             println!("\n各项发现应出具的文书（致送对象、法律依据）：");
@@ -448,6 +460,7 @@ fn main() -> ExitCode {
             merge,
             volume_size,
             duplex,
+            archive,
             force,
         } => match run_generate(
             &register,
@@ -458,6 +471,7 @@ fn main() -> ExitCode {
                 merge,
                 volume_size: volume_size as usize,
                 duplex,
+                archive,
                 force,
             },
         ) {
@@ -562,6 +576,7 @@ struct Batch {
     merge: bool,
     volume_size: usize,
     duplex: bool,
+    archive: bool,
     force: bool,
 }
 
@@ -572,10 +587,14 @@ fn run_generate(
     due: bool,
     batch: Batch,
 ) -> Result<(), String> {
+    if batch.archive && select.persons.len() != 1 {
+        return Err("错误：一人一档（--archive）需要用 --person 指定一名人员的编号".to_string());
+    }
     let (report, profile, mut opts) = prepare(register, select, due)?;
     opts.merge = batch.merge;
     opts.volume_size = batch.volume_size;
     opts.duplex = batch.duplex;
+    opts.archive = batch.archive;
     opts.force = batch.force;
     match generate(&report.register, &report.findings, &profile, out, &opts) {
         Ok(done) => {

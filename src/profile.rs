@@ -112,8 +112,8 @@ pub struct OfficeSettings {
     /// The number prefix (`东禁`); default the town's first character + `禁`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// Per form id, the prefix after the office's (`warning_letter: 告`), replacing the form
-    /// YAML's `numbering.prefix`.
+    /// Per form (id, short name or title: `warning_letter: 告`, `告诫书: 告`), the prefix after
+    /// the office's, replacing the form YAML's `numbering.prefix`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub form_prefixes: BTreeMap<String, String>,
     /// The office's address, printed on notices served on a person.
@@ -619,9 +619,9 @@ impl Profile {
     /// The `office:` section names only forms that exist.
     fn check_office(&self) -> Result<(), String> {
         for id in self.office.form_prefixes.keys() {
-            if crate::paperwork::forms::get(id).is_none() {
+            if crate::paperwork::forms::find(id).is_none() {
                 return Err(format!(
-                    "office.form_prefixes 中的 {id} 不是文书编号（可用：{}）",
+                    "office.form_prefixes 中的 {id} 不是文书（可用简称、标题或编号：{}）",
                     crate::paperwork::forms::choices()
                 ));
             }

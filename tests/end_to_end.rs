@@ -256,7 +256,7 @@ fn demo_writes_check_annotation_and_due_paperwork_deterministically() {
         .filter(|p| {
             p.starts_with("应出具文书")
                 && p.extension().is_some_and(|e| e == "pdf")
-                && p.to_string_lossy().contains("serious_breach_report")
+                && p.to_string_lossy().contains("_报告公安机关")
         })
         .collect();
     assert_eq!(

@@ -242,7 +242,7 @@ fn rare_name_character_renders_and_fonts_are_embedded() {
     o.plan.persons = vec!["P002".into()];
     o.ledger = ledger_in(&office);
     generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap();
-    let path = find(dir.path(), "registration_form");
+    let path = find(dir.path(), "信息登记表");
     let text = text_of(&path);
     assert!(text.contains("李㛃"), "{text}");
     assert!(text.contains("社区康复"));
@@ -614,7 +614,7 @@ fn office_font_on_the_machine_is_used_first_and_embedded_fonts_stay_the_fallback
     );
     assert_eq!(o.fonts.title, vec!["Noto Serif CJK SC".to_string()]);
     generate(&reg, &[], &Profile::standard(), dir.path(), &o).unwrap();
-    let path = find(dir.path(), "registration_form");
+    let path = find(dir.path(), "信息登记表");
     let bytes = std::fs::read(&path).unwrap();
     let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     assert!(has(b"RehabdocsTestFangSong"), "office font not used");
@@ -653,7 +653,7 @@ fn office_font_on_the_machine_is_used_first_and_embedded_fonts_stay_the_fallback
     e.plan.persons = vec!["P002".into()];
     e.ledger = ledger_in(&office);
     generate(&reg, &[], &Profile::standard(), plain.path(), &e).unwrap();
-    let bytes = std::fs::read(find(plain.path(), "registration_form")).unwrap();
+    let bytes = std::fs::read(find(plain.path(), "信息登记表")).unwrap();
     assert!(!bytes
         .windows(b"RehabdocsTestFangSong".len())
         .any(|w| w == b"RehabdocsTestFangSong"));

@@ -172,6 +172,7 @@ pub fn build(req: &Request, ctx: &BuildContext, number: &str) -> Document {
         name: person.map(|(_, p)| p.name.clone()).unwrap_or_default(),
         unit: req.unit.clone(),
         event: req.event.key(reg),
+        label: req.event.label(reg),
         number: number.to_string(),
         copies: form.copies,
         data: d,
@@ -207,6 +208,11 @@ pub fn receipt_request(doc: &Document, req: &Request) -> Option<Request> {
             event: doc.event.clone(),
             number: doc.number.clone(),
             title: doc.data.title.clone(),
+            label: if doc.label.is_empty() {
+                super::forms::short_name(&doc.form).to_string()
+            } else {
+                format!("{}_{}", super::forms::short_name(&doc.form), doc.label)
+            },
         },
     })
 }

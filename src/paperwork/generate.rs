@@ -60,6 +60,10 @@ pub struct GenerateOptions {
     pub duplex: bool,
     /// Overwrite existing files.
     pub force: bool,
+    /// 一人一档: the whole file of the one person of `plan.persons` as one PDF (cover, 卷内目录
+    /// with page numbers, every document of the term that holds); `plan.forms` and `merge`
+    /// are ignored.
+    pub archive: bool,
     /// Dates as 二〇二五年三月一日.
     pub upper_dates: bool,
     /// Role fonts handed to the templates.
@@ -90,6 +94,7 @@ impl GenerateOptions {
             manifest_volume_rows: MANIFEST_ROWS_PER_VOLUME,
             duplex: false,
             force: false,
+            archive: false,
             upper_dates: false,
             fonts: RoleFonts::embedded(),
             system_fonts: None,
@@ -176,6 +181,8 @@ pub enum GenerateError {
     /// Nothing to make; the persons and forms held back, with the reasons.
     #[error("没有需要生成的文书")]
     Nothing(Vec<Held>),
+    #[error("{0}")]
+    Archive(String),
 }
 
 fn out_err(path: &Path, e: OutputError) -> GenerateError {
@@ -419,7 +426,8 @@ impl ManifestRow {
     }
 }
 
-/// The manifest as CSV (UTF-8 with BOM): form id and title, then the detail columns.
+/// The manifest as CSV (UTF-8 with BOM): the form's short name (告诫书) and the document's
+/// title, then the detail columns.
 pub fn manifest_csv(rows: &[ManifestRow]) -> Vec<u8> {
     let header: Vec<String> = ["文书", "标题"]
         .iter()
@@ -427,7 +435,10 @@ pub fn manifest_csv(rows: &[ManifestRow]) -> Vec<u8> {
         .map(|s| s.to_string())
         .collect();
     csv_bytes(std::iter::once(header).chain(rows.iter().map(|r| {
-        [r.form.clone(), r.title.clone()]
+        [
+            super::forms::short_name(&r.form).to_string(),
+            r.title.clone(),
+        ]
             .into_iter()
             .chain(r.details())
             .collect::<Vec<String>>()
@@ -601,6 +612,13 @@ pub fn generate(
     out_dir: &Path,
     opts: &GenerateOptions,
 ) -> Result<GenerateOutcome, GenerateError> {
+    let archive_opts;
+    let opts = if opts.archive {
+        archive_opts = archive_options(opts)?;
+        &archive_opts
+    } else {
+        opts
+    };
     let ledger_path = opts.ledger.clone().ok_or(LedgerError::Missing)?;
     Ledger::check_path(&ledger_path, Path::new(&register.source))?;
     create_private_dir_all(out_dir).map_err(|e| out_err(out_dir, e))?;
@@ -616,19 +634,30 @@ pub fn generate(
     }
     ledger.reserve_register_numbers(register);
     ledger.set_issue_date(opts.as_of);
-    let Prepared { docs, held } = prepare(register, findings, profile, opts, &mut ledger)?;
+    let Prepared { docs, held } = if opts.archive {
+        prepare_archive(register, findings, profile, opts, &mut ledger)?
+    } else {
+        prepare(register, findings, profile, opts, &mut ledger)?
+    };
     if docs.is_empty() {
         return Err(GenerateError::Nothing(held));
     }
     let fonts = opts.font_set();
     check_glyphs(&docs, fonts)?;
+    let docs = if opts.archive {
+        archive_order(docs)
+    } else {
+        docs
+    };
     // File names are fixed before rendering; an existing file stops the run before any work.
     let volumes = if opts.merge {
         volumes(&docs, opts.volume_size)
     } else {
         Vec::new()
     };
-    let names: Vec<String> = if opts.merge {
+    let names: Vec<String> = if opts.archive {
+        vec![archive_name(&docs[0]); docs.len()]
+    } else if opts.merge {
         let mut names = Vec::with_capacity(docs.len());
         for (k, range) in volumes.iter().enumerate() {
             names.extend(std::iter::repeat_n(
@@ -669,7 +698,11 @@ pub fn generate(
         opts.threads
     };
     let mut staged = Staged::new(out_dir)?;
-    let result = render_and_stage(&docs, &names, &volumes, threads, opts, &mut staged);
+    let result = if opts.archive {
+        stage_archive(&docs, &names[0], threads, opts, &mut staged)
+    } else {
+        render_and_stage(&docs, &names, &volumes, threads, opts, &mut staged)
+    };
     let rows = match result {
         Ok(rows) => rows,
         Err(e) => {
@@ -704,22 +737,390 @@ pub fn generate(
     })
 }
 
-/// One file name per document, made unique with `_2`, `_3`, ... where two would clash.
-fn unique_names(docs: &[Document]) -> Vec<String> {
-    let mut used = std::collections::HashSet::new();
-    docs.iter()
-        .map(|doc| {
-            let base = doc.file_name();
-            let mut name = base.clone();
-            let mut n = 2;
-            while used.contains(&name) {
-                name = format!("{}_{n}.pdf", base.trim_end_matches(".pdf"));
-                n += 1;
+/// The forms that open a person's file, in this order (一人一档).
+const ARCHIVE_FIRST: [&str; 5] = [
+    "archive_cover",
+    "archive_index",
+    "registration_form",
+    "agreement",
+    "report_reminder",
+];
+/// The forms that close a person's file, in this order; every other form of a person goes
+/// between, in catalogue order.
+const ARCHIVE_LAST: [&str; 4] = [
+    "total_evaluation",
+    "transfer_letter",
+    "discharge_proposal",
+    "discharge_notice",
+];
+
+/// A form's place in a person's file.
+fn archive_rank(id: &str) -> usize {
+    if let Some(k) = ARCHIVE_FIRST.iter().position(|f| *f == id) {
+        return k;
+    }
+    if let Some(k) = ARCHIVE_LAST.iter().position(|f| *f == id) {
+        return 20_000 + k;
+    }
+    10_000
+        + super::forms::all()
+            .iter()
+            .position(|f| f.id == id)
+            .unwrap_or(9_999)
+}
+
+/// The forms of a person's file (一人一档), in file order: every form about one person, the
+/// receipts of service excepted (each follows the document it belongs to).
+pub fn archive_forms() -> Vec<String> {
+    let mut ids: Vec<&str> = super::forms::all()
+        .iter()
+        .filter(|f| matches!(f.entry().build, super::forms::Builder::Person(_)))
+        .filter(|f| f.id != "receipt_of_service")
+        .map(|f| f.id.as_str())
+        .collect();
+    ids.sort_by_key(|id| archive_rank(id));
+    ids.into_iter().map(str::to_string).collect()
+}
+
+/// The options of an archive run: one person, every form of the file.
+fn archive_options(opts: &GenerateOptions) -> Result<GenerateOptions, GenerateError> {
+    if opts.plan.persons.len() != 1 {
+        return Err(GenerateError::Archive(
+            "一人一档（--archive）需要用 --person 指定一名人员的编号".into(),
+        ));
+    }
+    let mut o = opts.clone();
+    // The quarterly evaluations are asked for quarter by quarter (see `prepare_archive`).
+    o.plan.forms = archive_forms()
+        .into_iter()
+        .filter(|f| f != QUARTERLY)
+        .collect();
+    o.plan.due = false;
+    o.merge = false;
+    Ok(o)
+}
+
+/// The quarterly evaluation: one per quarter of the term in a person's file.
+const QUARTERLY: &str = "quarterly_evaluation";
+
+/// The documents of a person's file: every form that holds for the person, and the
+/// quarterly evaluation of every quarter of the term ended by the as-of date.
+fn prepare_archive(
+    register: &Register,
+    findings: &[Finding],
+    profile: &Profile,
+    opts: &GenerateOptions,
+    ledger: &mut Ledger,
+) -> Result<Prepared, GenerateError> {
+    let mut all = prepare(register, findings, profile, opts, ledger)?;
+    let person = opts
+        .plan
+        .persons
+        .first()
+        .and_then(|id| register.person_index(id))
+        .and_then(|i| register.persons.get(i));
+    let (Some(person), false) = (person, all.docs.is_empty()) else {
+        return Ok(all);
+    };
+    reissue_earlier(
+        register, findings, profile, opts, ledger, &person.id, &mut all,
+    );
+    for quarter in term_quarters(person, opts.as_of) {
+        let mut o = opts.clone();
+        o.plan.forms = vec![QUARTERLY.to_string()];
+        o.plan.quarter = Some(quarter);
+        let more = prepare(register, findings, profile, &o, ledger)?;
+        all.docs.extend(more.docs);
+        for h in more.held {
+            if !all.held.contains(&h) {
+                all.held.push(h);
             }
-            used.insert(name.clone());
-            name
+        }
+    }
+    Ok(all)
+}
+
+/// Forms a document of which states the facts as of the day it was issued: a person's file
+/// holds every one the office issued (its ledger), not only the one due today.
+const ISSUED_FORMS: [&str; 3] = ["report_reminder", "warning_letter", "serious_breach_report"];
+
+/// Adds to a person's file the documents of [`ISSUED_FORMS`] the office's ledger records as
+/// issued before the as-of date, each made again as of its own date with its own number
+/// (with its receipt of service). Made against a copy of the ledger: a document the register
+/// no longer gives with that number is never numbered anew, but listed as held back, to be
+/// filed from the original.
+fn reissue_earlier(
+    register: &Register,
+    findings: &[Finding],
+    profile: &Profile,
+    opts: &GenerateOptions,
+    ledger: &Ledger,
+    person: &str,
+    all: &mut Prepared,
+) {
+    let mut earlier: Vec<(NaiveDate, super::ledger::LedgerEntry)> = ledger
+        .entries()
+        .iter()
+        .filter(|e| e.person == person && ISSUED_FORMS.contains(&e.form.as_str()))
+        .filter(|e| !all.docs.iter().any(|d| d.number == e.number))
+        .filter_map(|e| e.date.filter(|d| *d < opts.as_of).map(|d| (d, e.clone())))
+        .collect();
+    earlier.sort_by_key(|(date, e)| (*date, e.seq));
+    for (date, entry) in earlier {
+        let mut o = opts.clone();
+        o.as_of = date;
+        o.plan.forms = vec![entry.form.clone()];
+        o.plan.quarter = None;
+        let mut scratch = ledger.clone();
+        scratch.set_issue_date(date);
+        let again = prepare(register, findings, profile, &o, &mut scratch)
+            .ok()
+            .and_then(|p| {
+                let at = p
+                    .docs
+                    .iter()
+                    .position(|d| d.form == entry.form && d.number == entry.number)?;
+                let end = if p.docs.get(at + 1).is_some_and(Document::is_receipt) {
+                    at + 2
+                } else {
+                    at + 1
+                };
+                Some(p.docs[at..end].to_vec())
+            });
+        match again {
+            Some(docs) => all.docs.extend(docs),
+            None => {
+                let p = register
+                    .person_index(person)
+                    .and_then(|i| register.persons.get(i));
+                all.held.push(Held {
+                    person_id: person.to_string(),
+                    name: p.map(|p| p.name.clone()).unwrap_or_default(),
+                    unit: p.map(|p| p.unit.clone()).unwrap_or_default(),
+                    form: entry.form.clone(),
+                    reasons: vec![format!(
+                        "{}出具的{}（{}）依现在的台帐已无法重现，请将原件归入档案",
+                        date_cn(date),
+                        super::forms::short_name(&entry.form),
+                        entry.number
+                    )],
+                });
+            }
+        }
+    }
+}
+
+/// The quarters of a person's term that have ended by `as_of`, from the quarter of the
+/// report-in to the quarter the measure ended in (its 状态日期 when closed, else the term's
+/// end).
+fn term_quarters(p: &crate::model::Person, as_of: NaiveDate) -> Vec<(i32, u8)> {
+    use crate::model::Status;
+    let Some(start) = p.report_date else {
+        return Vec::new();
+    };
+    let closed = matches!(
+        p.status_or_active(),
+        Status::Discharged | Status::Terminated | Status::CompulsoryIsolation | Status::Transferred
+    );
+    let stop = match (closed, p.status_date) {
+        (true, Some(d)) => Some(d),
+        _ => super::build::term_end(p),
+    }
+    .map_or(as_of, |d| d.min(as_of));
+    let mut out = Vec::new();
+    let (mut year, mut quarter) = (start.year(), ((start.month() - 1) / 3 + 1) as u8);
+    while let Some((first, last)) = super::plan::quarter_bounds(year, quarter) {
+        if first > stop || last > as_of {
+            break;
+        }
+        out.push((year, quarter));
+        (year, quarter) = if quarter == 4 {
+            (year + 1, 1)
+        } else {
+            (year, quarter + 1)
+        };
+    }
+    out
+}
+
+/// The documents of a person's file in file order; a receipt of service stays after the
+/// document it belongs to.
+fn archive_order(docs: Vec<Document>) -> Vec<Document> {
+    let mut groups: Vec<Vec<Document>> = Vec::new();
+    for doc in docs {
+        match groups.last_mut() {
+            Some(group) if doc.is_receipt() => group.push(doc),
+            _ => groups.push(vec![doc]),
+        }
+    }
+    // Within a form, in time: by the date its event names (a warning's day, a leave's start,
+    // a report's last fact), else by the event (quarters).
+    let when = |d: &Document| -> String {
+        d.label
+            .rsplit('_')
+            .find(|w| NaiveDate::parse_from_str(w, "%Y-%m-%d").is_ok())
+            .unwrap_or(&d.label)
+            .to_string()
+    };
+    groups.sort_by_cached_key(|g| (archive_rank(&g[0].form), when(&g[0])));
+    groups.into_iter().flatten().collect()
+}
+
+/// The file name of a person's file: `{村(社区)}_{编号}_{姓名}_一人一档.pdf`.
+pub fn archive_name(doc: &Document) -> String {
+    let stem = [&doc.unit, &doc.person_id, &doc.name]
+        .iter()
+        .map(|p| super::safe_file_part(p))
+        .filter(|p| !p.is_empty())
+        .chain(["一人一档".to_string()])
+        .collect::<Vec<_>>()
+        .join("_");
+    super::fit_file_name(&stem, "")
+}
+
+/// A document as the 卷内目录 names it: its title; where the file holds several of its form,
+/// with its event (`社区戒毒人员季度评估表（2025年第1季度）`); a receipt with the document it
+/// belongs to (`送达回证（告诫书）`, `送达回证（告诫书，2025年7月1日）`). `repeated`: the file
+/// holds several documents of this form.
+fn archive_title(doc: &Document, repeated: bool) -> String {
+    let mut words: Vec<String> = doc
+        .label
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| match NaiveDate::parse_from_str(w, "%Y-%m-%d") {
+            Ok(d) => date_cn(d),
+            Err(_) => w.to_string(),
         })
-        .collect()
+        .collect();
+    if !repeated {
+        // A receipt keeps the document it belongs to; anything else needs no event.
+        words.truncate(usize::from(doc.is_receipt()));
+    }
+    if words.is_empty() {
+        doc.data.title.clone()
+    } else {
+        format!("{}（{}）", doc.data.title, words.join("，"))
+    }
+}
+
+/// 页号 of a document: its first page, or first and last.
+fn page_span(first: usize, pages: usize) -> String {
+    if pages <= 1 {
+        first.to_string()
+    } else {
+        format!("{first}-{}", first + pages - 1)
+    }
+}
+
+/// A person's file as one PDF: every document rendered, the 卷内目录 filled with the page
+/// each document starts on in the merged file (laid out again until its own length, which
+/// moves the pages after it, no longer changes), then merged and staged under `name`.
+fn stage_archive(
+    docs: &[Document],
+    name: &str,
+    threads: usize,
+    opts: &GenerateOptions,
+    staged: &mut Staged,
+) -> Result<Vec<ManifestRow>, GenerateError> {
+    let fail = |error: RenderError| GenerateError::Render {
+        file: name.to_string(),
+        error,
+    };
+    let fonts = opts.font_set();
+    let jobs: Vec<Job> = docs.iter().map(job_of).collect();
+    let mut pages = Vec::with_capacity(docs.len());
+    for r in render_all(fonts, &jobs, opts.as_of, threads) {
+        pages.push(r.map_err(fail)?);
+    }
+    drop(jobs);
+    if let Some(ix) = docs.iter().position(|d| d.form == "archive_index") {
+        let mut index = docs[ix].clone();
+        let mut settled = false;
+        for _ in 0..5 {
+            let list: Vec<&_> = pages.iter().collect();
+            let (_, starts) = merge(&list, "", opts.duplex);
+            let entries: Vec<super::forms::IndexEntry> = docs
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.form != "archive_cover" && d.form != "archive_index")
+                .map(|(k, d)| super::forms::IndexEntry {
+                    title: archive_title(d, docs.iter().filter(|e| e.form == d.form).count() > 1),
+                    number: d.number.clone(),
+                    date: d.data.date.clone(),
+                    pages: page_span(starts[k], pages[k].pages().len()),
+                })
+                .collect();
+            super::forms::fill_archive_index(&mut index.data, &entries);
+            let laid_out = crate::render::batch::render_job(fonts, &job_of(&index), opts.as_of)
+                .map_err(fail)?;
+            settled = laid_out.pages().len() == pages[ix].pages().len();
+            pages[ix] = laid_out;
+            if settled {
+                break;
+            }
+        }
+        if !settled {
+            return Err(fail(RenderError::Input("卷内目录的页号无法确定".into())));
+        }
+    }
+    let list: Vec<&_> = pages.iter().collect();
+    let (merged, starts) = merge(&list, "一人一档", opts.duplex);
+    let ident = format!("archive/{}/{}", opts.as_of, name);
+    let bytes = pdf_bytes(&merged, &ident, opts.as_of, PdfUse::Print).map_err(fail)?;
+    drop(merged);
+    staged.add(&bytes, staged.out_dir.join(name))?;
+    Ok(docs
+        .iter()
+        .enumerate()
+        .map(|(k, doc)| row_of(doc, pages[k].pages().len(), name, starts[k]))
+        .collect())
+}
+
+/// One file name per document ([`Document::stem`]): the event's label only where a person
+/// (or unit) has several documents of one form in the batch; a receipt of service named
+/// after the document it follows; names that would still clash (or clash once cut to
+/// [`super::MAX_FILE_NAME_BYTES`]) made unique with `_2`, `_3`, ...
+pub fn unique_names(docs: &[Document]) -> Vec<String> {
+    use std::collections::{HashMap, HashSet};
+    let owner = |d: &Document| (d.unit.clone(), d.person_id.clone(), d.form.clone());
+    let mut of_form: HashMap<(String, String, String), usize> = HashMap::new();
+    for doc in docs.iter().filter(|d| !d.is_receipt()) {
+        *of_form.entry(owner(doc)).or_default() += 1;
+    }
+    let mut used: HashSet<String> = HashSet::new();
+    let mut names: Vec<String> = Vec::with_capacity(docs.len());
+    for (k, doc) in docs.iter().enumerate() {
+        let stem = if doc.is_receipt() {
+            // The document served: the nearest one before it of the same person whose key
+            // the receipt's event names (a receipt follows its document).
+            let served = (0..k).rev().find(|&j| {
+                let d = &docs[j];
+                !d.is_receipt()
+                    && d.unit == doc.unit
+                    && d.person_id == doc.person_id
+                    && (doc.event == d.form || doc.event == format!("{}-{}", d.form, d.event))
+            });
+            match served {
+                Some(j) => format!(
+                    "{}_{}",
+                    names[j].strip_suffix(".pdf").unwrap_or(&names[j]),
+                    super::forms::short_name(&doc.form)
+                ),
+                None => doc.stem(true),
+            }
+        } else {
+            doc.stem(of_form.get(&owner(doc)).copied().unwrap_or(0) > 1)
+        };
+        let mut name = super::fit_file_name(&stem, "");
+        let mut n = 2;
+        while used.contains(&name) {
+            name = super::fit_file_name(&stem, &format!("_{n}"));
+            n += 1;
+        }
+        used.insert(name.clone());
+        names.push(name);
+    }
+    names
 }
 
 /// Documents compiled per block in one file per document mode: their jobs (the JSON data
@@ -934,6 +1335,7 @@ fn render_manifest_volume(
         name: String::new(),
         unit: String::new(),
         event: String::new(),
+        label: String::new(),
         number: String::new(),
         copies: 1,
         data,
@@ -1035,10 +1437,160 @@ mod tests {
             name: String::new(),
             unit: unit.into(),
             event: String::new(),
+            label: String::new(),
             number: String::new(),
             copies: 1,
             data: DocData::new("告诫书"),
         }
+    }
+
+    fn named(
+        form: &str,
+        unit: &str,
+        person: &str,
+        name: &str,
+        event: &str,
+        label: &str,
+    ) -> Document {
+        Document {
+            form: form.into(),
+            person_id: person.into(),
+            name: name.into(),
+            unit: unit.into(),
+            event: event.into(),
+            label: label.into(),
+            number: String::new(),
+            copies: 1,
+            data: DocData::new(""),
+        }
+    }
+
+    #[test]
+    fn file_names_are_chinese_with_a_readable_event_only_where_a_form_repeats() {
+        let receipt = |served: &str, event: &str, label: &str| {
+            let key = if event.is_empty() {
+                served.to_string()
+            } else {
+                format!("{served}-{event}")
+            };
+            named(
+                "receipt_of_service",
+                "北街村",
+                "SQ00008",
+                "张新建",
+                &key,
+                label,
+            )
+        };
+        let docs = [
+            named("agreement", "北街村", "SQ00008", "张新建", "", ""),
+            named(
+                "warning_letter",
+                "北街村",
+                "SQ00008",
+                "张新建",
+                "告诫@2025-07-01",
+                "2025-07-01",
+            ),
+            receipt("warning_letter", "告诫@2025-07-01", "告诫书_2025-07-01"),
+            named(
+                "quarterly_evaluation",
+                "北街村",
+                "SQ00008",
+                "张新建",
+                "2025Q1",
+                "2025年第1季度",
+            ),
+            named(
+                "quarterly_evaluation",
+                "北街村",
+                "SQ00008",
+                "张新建",
+                "2025Q2",
+                "2025年第2季度",
+            ),
+            named("discharge_notice", "北街村", "SQ00008", "张新建", "", ""),
+            receipt("discharge_notice", "", "解除通知书"),
+            named("work_notice", "北街村", "", "", "提醒-派出所", "派出所"),
+        ];
+        let names = unique_names(&docs);
+        assert_eq!(
+            names,
+            [
+                "北街村_SQ00008_张新建_协议书.pdf",
+                "北街村_SQ00008_张新建_告诫书.pdf",
+                "北街村_SQ00008_张新建_告诫书_送达回证.pdf",
+                "北街村_SQ00008_张新建_季度评估表_2025年第1季度.pdf",
+                "北街村_SQ00008_张新建_季度评估表_2025年第2季度.pdf",
+                "北街村_SQ00008_张新建_解除通知书.pdf",
+                "北街村_SQ00008_张新建_解除通知书_送达回证.pdf",
+                "北街村_工作提醒单.pdf",
+            ]
+        );
+        // Alone, a document names its event.
+        assert_eq!(
+            docs[2].file_name(),
+            "北街村_SQ00008_张新建_告诫书_2025-07-01_送达回证.pdf"
+        );
+        assert_eq!(
+            docs[1].file_name(),
+            "北街村_SQ00008_张新建_告诫书_2025-07-01.pdf"
+        );
+        for n in &names {
+            assert!(
+                !n.contains("warning") && !n.contains('@') && !n.contains("P1"),
+                "{n}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_or_hostile_names_are_cut_on_a_character_never_start_with_a_dash_and_stay_unique() {
+        let long = "很长的村名".repeat(30);
+        let docs = [
+            named(
+                "warning_letter",
+                &long,
+                "P1",
+                "张三",
+                "告诫@2025-07-01",
+                "2025-07-01",
+            ),
+            receipt_of(&long),
+            named("agreement", &long, "P1", "张三", "", ""),
+            named("agreement", &long, "P1", "张三", "", ""),
+            named("agreement", "-rf", "../P2", "--help", "", ""),
+        ];
+        let names = unique_names(&docs);
+        for n in &names {
+            assert!(n.len() <= crate::paperwork::MAX_FILE_NAME_BYTES, "{n}");
+            assert!(n.ends_with(".pdf"), "{n}");
+            assert!(!n.starts_with('-') && !n.starts_with('.'), "{n}");
+            assert!(!n.contains('/'), "{n}");
+        }
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        assert!(names[3].ends_with("_2.pdf"), "{names:?}");
+        assert_eq!(names[4], "rf_-P2_--help_协议书.pdf");
+        // A long unit keeps the person and the form in the name.
+        assert!(names[0].contains("_P1_张三_告诫书"), "{names:?}");
+        assert!(
+            names[1].ends_with("_P1_张三_告诫书_送达回证.pdf"),
+            "{names:?}"
+        );
+    }
+
+    fn receipt_of(unit: &str) -> Document {
+        named(
+            "receipt_of_service",
+            unit,
+            "P1",
+            "张三",
+            "warning_letter-告诫@2025-07-01",
+            "告诫书_2025-07-01",
+        )
     }
 
     #[test]

@@ -85,7 +85,15 @@ impl Office {
     /// The full number prefix of form `form_id` for `town`: the office's prefix, then
     /// `office.form_prefixes[form_id]` or the form YAML's `numbering.prefix` (东禁告).
     pub fn prefix_for(&self, town: &str, form_id: &str) -> String {
-        let form = match self.settings.form_prefixes.get(form_id) {
+        // A key may name the form as a clerk does (告诫书) or by its id.
+        let own = self.settings.form_prefixes.get(form_id).or_else(|| {
+            self.settings
+                .form_prefixes
+                .iter()
+                .find(|(k, _)| forms::find(k).is_some_and(|f| f.id == form_id))
+                .map(|(_, v)| v)
+        });
+        let form = match own {
             Some(p) => p.trim().to_string(),
             None => forms::get(form_id)
                 .and_then(|f| f.numbering.as_ref())
@@ -345,9 +353,12 @@ pub struct Document {
     pub name: String,
     /// 村(社区), or the town for town-level documents.
     pub unit: String,
-    /// The event the document is about (`告诫:7`, `2025Q1`, `P110@检测!E9`); "" for one per
+    /// The event's stable key (`告诫@2025-03-01`, `2025Q1`; the ledger's); "" for one per
     /// person or unit.
     pub event: String,
+    /// The event as a file name shows it (`2025-03-01`, `2025年第1季度`); for a receipt of
+    /// service, the document it belongs to (`告诫书_2025-03-01`).
+    pub label: String,
     /// 文号; "" when the form has none.
     pub number: String,
     /// Copies to print.
@@ -355,34 +366,78 @@ pub struct Document {
     pub data: DocData,
 }
 
+/// The longest file name a document gets, in bytes: file systems allow 255, and archive
+/// tools and copies (`… (2).pdf`) need some room.
+pub const MAX_FILE_NAME_BYTES: usize = 200;
+
+/// The form whose documents are named after the document they belong to.
+const RECEIPT_FORM: &str = "receipt_of_service";
+
 impl Document {
-    /// The file name of the document's PDF: `{unit}_{编号}_{姓名}_{form}[_{event}].pdf`,
-    /// with characters unsafe in file names replaced.
+    /// The file name of the document's PDF, in the words a clerk uses:
+    /// `{村(社区)}_{编号}_{姓名}_{简称}_{事项}.pdf` (`北街村_SQ00008_张新建_告诫书_2025-03-01.pdf`);
+    /// a receipt of service is named after the document it belongs to
+    /// (`…_告诫书_2025-03-01_送达回证.pdf`). At most [`MAX_FILE_NAME_BYTES`] bytes, never
+    /// starting with `-` or `.`. A batch drops the 事项 where a person has one document of the
+    /// form (see `generate`).
     pub fn file_name(&self) -> String {
-        let mut parts: Vec<&str> = Vec::new();
-        if !self.unit.is_empty() {
-            parts.push(&self.unit);
-        }
-        if !self.person_id.is_empty() {
-            parts.push(&self.person_id);
-        }
-        if !self.name.is_empty() {
-            parts.push(&self.name);
-        }
-        parts.push(&self.form);
-        let event = safe_file_part(&self.event);
-        let mut name = parts
-            .iter()
-            .map(|p| safe_file_part(p))
-            .collect::<Vec<_>>()
-            .join("_");
-        if !event.is_empty() {
-            name.push('_');
-            name.push_str(&event);
-        }
-        name.push_str(".pdf");
-        name
+        fit_file_name(&self.stem(true), "")
     }
+
+    /// The file name without `.pdf` and before fitting; `with_label`: the event's label
+    /// (`2025-03-01`, `2025年第1季度`) follows the form's short name. A receipt always names
+    /// the document it belongs to.
+    pub fn stem(&self, with_label: bool) -> String {
+        // Each part is cut on its own, so that a long name leaves room for the form.
+        let part = |s: &str| cut_bytes(&safe_file_part(s), MAX_PART_BYTES).to_string();
+        let mut parts: Vec<String> = [&self.unit, &self.person_id, &self.name]
+            .iter()
+            .map(|p| part(p))
+            .filter(|p| !p.is_empty())
+            .collect();
+        let short = part(forms::short_name(&self.form));
+        let label = safe_file_part(&self.label);
+        if self.form == RECEIPT_FORM {
+            if !label.is_empty() {
+                parts.push(label);
+            }
+            parts.push(short);
+        } else {
+            parts.push(short);
+            if with_label && !label.is_empty() {
+                parts.push(label);
+            }
+        }
+        parts.join("_")
+    }
+
+    /// Whether the document is a receipt of service (named after its document).
+    pub fn is_receipt(&self) -> bool {
+        self.form == RECEIPT_FORM
+    }
+}
+
+/// The most bytes one part of a file name (unit, 编号, name, form) keeps.
+const MAX_PART_BYTES: usize = 45;
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+fn cut_bytes(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// `stem` + `suffix` + `.pdf` in at most [`MAX_FILE_NAME_BYTES`] bytes: the stem is cut on a
+/// character boundary; a name never starts with `-` (read as an option) or `.` (hidden).
+pub fn fit_file_name(stem: &str, suffix: &str) -> String {
+    let tail = format!("{suffix}.pdf");
+    let stem = stem.trim_start_matches(|c: char| c == '-' || c == '.' || c.is_whitespace());
+    let cut = cut_bytes(stem, MAX_FILE_NAME_BYTES.saturating_sub(tail.len()))
+        .trim_end_matches(|c: char| c == '.' || c == '_' || c.is_whitespace());
+    let cut = if cut.is_empty() { "文书" } else { cut };
+    format!("{cut}{tail}")
 }
 
 /// Replaces characters that are unsafe in file names on Windows or Unix by `-`.
@@ -459,6 +514,18 @@ mod tests {
         assert_eq!(own.seal_for("东城镇"), "东城镇禁毒委员会办公室");
         assert_eq!(own.prefix_for("东城镇", "warning_letter"), "城禁诫");
         assert_eq!(own.prefix_for("东城镇", "agreement"), "城禁协");
+        let by_short_name = Office::from_profile(
+            &OfficeSettings {
+                form_prefixes: [("协议书".to_string(), "议".to_string())].into(),
+                ..OfficeSettings::default()
+            },
+            OfficeFlags::default(),
+        );
+        assert_eq!(by_short_name.prefix_for("东城镇", "agreement"), "东禁议");
+        assert_eq!(
+            by_short_name.prefix_for("东城镇", "warning_letter"),
+            "东禁告"
+        );
         let flagged = Office::from_profile(
             &settings,
             OfficeFlags {

@@ -28,6 +28,9 @@ pub enum Event {
         event: String,
         number: String,
         title: String,
+        /// The served document as a file name names it: its short name and, when it has
+        /// one, its event label (`告诫书_2025-03-01`).
+        label: String,
     },
 }
 
@@ -55,6 +58,38 @@ impl Event {
                     format!("{form}-{event}")
                 }
             }
+        }
+    }
+
+    /// The event as a clerk reads it in a file name: a date (`2025-03-01`), a quarter
+    /// (`2025年第1季度`), a ground and date, an addressee; never a rule code or a cell. ""
+    /// for one document per person or unit.
+    #[allow(unreachable_patterns)]
+    pub fn label(&self, register: &Register) -> String {
+        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        match self {
+            Event::None => String::new(),
+            Event::Warn(w) => day(w.date),
+            Event::Report(r) => match r.last_fact() {
+                Some(d) => format!("{}_{}", r.ground.key(), day(d)),
+                None => r.ground.key().to_string(),
+            },
+            Event::Notice(n) => {
+                let name = n.to_name.trim();
+                if name.is_empty() || name.contains('_') {
+                    n.to.label().to_string()
+                } else {
+                    name.to_string()
+                }
+            }
+            Event::Quarter { year, quarter } => format!("{year}年第{quarter}季度"),
+            Event::Leave(i) => match register.leaves.get(*i) {
+                Some(l) => day(l.leave_date),
+                None => String::new(),
+            },
+            Event::Served { label, .. } => label.clone(),
+            // An event without a label of its own: its key, which names no cell.
+            _ => self.key(register),
         }
     }
 }
@@ -89,7 +124,7 @@ pub struct PlanOptions {
 /// Why a plan cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
-    #[error("未知的文书: {0}（可选: {1}）")]
+    #[error("未知的文书：{0}（可选：{1}；各文书何时出具见 rehabdocs forms）")]
     UnknownForm(String, String),
     #[error("台帐中没有编号为 {0} 的人员")]
     UnknownPerson(String),

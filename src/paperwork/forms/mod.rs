@@ -4,6 +4,8 @@
 //! person has). A new form is its YAML, its template, its module and one line of [`FORMS`].
 
 mod agreement;
+mod archive_cover;
+mod archive_index;
 mod discharge_notice;
 mod discharge_proposal;
 mod leave_approval;
@@ -113,7 +115,11 @@ pub static FORMS: &[FormEntry] = &[
     form!(receipt_of_service, Person),
     form!(work_notice, Unit),
     form!(register_table, Unit),
+    form!(archive_cover, Person),
+    form!(archive_index, Person),
 ];
+
+pub use archive_index::{fill as fill_archive_index, IndexEntry};
 
 /// A form that asserts nothing about the person's situation always holds.
 fn always_holds(_: &BuildContext, _: &PersonRef, _: &Event) -> Result<(), String> {
@@ -161,6 +167,10 @@ pub struct FormDef {
     pub title_rehab: Option<String>,
     /// The short name a clerk uses (告诫书), in summaries and labels.
     pub short: String,
+    /// When the form is due, in one short Chinese sentence for clerks (`rehabdocs forms`);
+    /// forms made only on request say so (按需出具).
+    #[serde(default)]
+    pub due: String,
     pub issued_for: IssuedFor,
     /// Copies to print (一式两份 → 2).
     #[serde(default = "one")]
@@ -265,6 +275,29 @@ pub fn choices() -> String {
         .join("、")
 }
 
+/// The forms as `rehabdocs forms` lists them: per form its id, short name, title (both
+/// wordings where they differ) and when it is due.
+pub fn list_text() -> String {
+    let mut out = String::from("文书清单（--form 可填编号、简称或标题，如 --form 告诫书）：\n");
+    for (k, f) in all().iter().enumerate() {
+        out.push_str(&format!("\n{}. {}（{}）\n", k + 1, f.short, f.id));
+        match f.title_rehab.as_deref().filter(|t| *t != f.title) {
+            Some(rehab) => out.push_str(&format!(
+                "   标题：{}（社区戒毒）／{}（社区康复）\n",
+                f.title, rehab
+            )),
+            None => out.push_str(&format!("   标题：{}\n", f.title)),
+        }
+        let due = if f.due.trim().is_empty() {
+            "按需出具"
+        } else {
+            f.due.trim()
+        };
+        out.push_str(&format!("   何时出具：{due}\n"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,6 +313,21 @@ mod tests {
         }
         assert_eq!(get("agreement").unwrap().title_for(true), "社区康复协议书");
         assert_eq!(get("agreement").unwrap().copies, 3);
+    }
+
+    #[test]
+    fn every_form_says_when_it_is_due_and_the_list_shows_it() {
+        let list = list_text();
+        for f in all() {
+            assert!(!f.due.trim().is_empty(), "forms/{}.yaml: no due", f.id);
+            assert!(list.contains(&format!("{}（{}）", f.short, f.id)), "{list}");
+            assert!(list.contains(&f.title), "{list}");
+            assert!(list.contains(f.due.trim()), "{list}");
+            if let Some(rehab) = &f.title_rehab {
+                assert!(list.contains(&format!("{rehab}（社区康复）")), "{list}");
+            }
+        }
+        assert!(list.contains("按需出具：本人请假外出时"), "{list}");
     }
 
     #[test]
