@@ -456,14 +456,16 @@ fn a_rehab_persons_archive_and_the_cover_and_index_alone_use_the_rehab_wording()
     let alone = tempfile::tempdir().unwrap();
     for (id, measure) in [("SQ00008", "社区戒毒"), ("SQ00009", "社区康复")] {
         let o = opts(&["档案封面", "卷内目录"], &[id], &office);
-        let out = generate(&reg, &[], &Profile::standard(), alone.path(), &o).unwrap();
+        // A folder each: the manifest of one run is not replaced by the next.
+        let dir = alone.path().join(id);
+        let out = generate(&reg, &[], &Profile::standard(), &dir, &o).unwrap();
         let cover = out.rows.iter().find(|r| r.form == "archive_cover").unwrap();
-        let text = text_of(&alone.path().join(&cover.file));
+        let text = text_of(&dir.join(&cover.file));
         assert!(text.contains(&format!("{measure}人员档案")), "{text}");
         assert!(text.contains(id), "{text}");
         let index = out.rows.iter().find(|r| r.form == "archive_index").unwrap();
         assert!(index.file.ends_with("_卷内目录.pdf"), "{}", index.file);
-        let text = text_of(&alone.path().join(&index.file));
+        let text = text_of(&dir.join(&index.file));
         assert!(text.contains("卷内目录"), "{text}");
         assert!(text.contains("15"), "blank rows numbered: {text}");
     }

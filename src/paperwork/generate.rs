@@ -439,9 +439,9 @@ pub fn manifest_csv(rows: &[ManifestRow]) -> Vec<u8> {
             super::forms::short_name(&r.form).to_string(),
             r.title.clone(),
         ]
-            .into_iter()
-            .chain(r.details())
-            .collect::<Vec<String>>()
+        .into_iter()
+        .chain(r.details())
+        .collect::<Vec<String>>()
     })))
 }
 
