@@ -326,7 +326,7 @@ fn the_transfer_application_states_the_change_date_and_the_fifteen_working_days(
         "城关镇社区戒毒(康复)工作办公室（盖章）",
         "十五个工作日内完成审批",
         "《戒毒条例》第二十二条",
-        "自执行地变更之日起十五日内",
+        "应自变更之日起十五日内到变更后的执行地报到",
     ] {
         assert!(t1.contains(want), "{want}: {t1}");
     }

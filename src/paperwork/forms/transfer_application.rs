@@ -27,15 +27,12 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
         Cell::value(or_blank(&p.resident_id)).span(3),
         Cell::label("措施类型"),
         Cell::value(prog),
-        Cell::label("报到日期"),
-        Cell::value(ctx.opt_date(p.report_date)),
         Cell::label("期限"),
         Cell::value(format!(
             "自{}起至{}止",
             ctx.opt_date(p.report_date),
             ctx.opt_date(term_end(p))
-        ))
-        .span(3),
+        )),
         Cell::label("原执行地"),
         Cell::value(format!("{}{}", who.town, p.unit)).span(3),
         Cell::label("户籍地址"),
@@ -52,7 +49,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
             "申请人（签名）：　　　　　　　　年　　月　　日".into(),
         ])
         .span(3)
-        .tall(38),
+        .tall(20),
         Cell::label("帮教小组意见"),
         Cell::lines(vec![
             String::new(),
@@ -60,7 +57,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
             "帮教小组组长（签名）：　　　　　年　　月　　日".into(),
         ])
         .span(3)
-        .tall(28),
+        .tall(15),
         Cell::label("审批意见"),
         Cell::lines(vec![
             "□同意变更　□不同意变更".into(),
@@ -69,14 +66,13 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
             "　　　　　　　　　　　　　　　　年　　月　　日".into(),
         ])
         .span(3)
-        .tall(34),
+        .tall(20),
         Cell::label("执行地变更日期"),
-        Cell::value(moved),
-        Cell::label("接收地报到"),
         Cell::value(format!(
-            "自变更之日起{}日内",
+            "{moved}（应自变更之日起{}日内到变更后的执行地报到）",
             crate::paperwork::chinese::count_cn(TRANSFER_REPORT_DAYS)
-        )),
+        ))
+        .span(3),
         Cell::label("移交情况"),
         Cell::lines(vec![
             "档案材料移交日期：　　　　年　　月　　日".into(),
@@ -87,9 +83,8 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
     d.notes.insert(
         0,
         format!(
-            "依据：{}。{prog}人员应当自执行地变更之日起{}日内到变更后的执行地报到，期限连续计算，并重新签订协议。",
-            ground_text(&["transfer".to_string()], p.measure),
-            crate::paperwork::chinese::count_cn(TRANSFER_REPORT_DAYS)
+            "依据：{}（执行期限连续计算，到变更后的执行地报到后重新签订协议）。",
+            ground_text(&["transfer".to_string()], p.measure)
         ),
     );
 }
