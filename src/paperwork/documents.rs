@@ -6,7 +6,7 @@
 //! `rehabdocs rules` prints it beside the rule catalogue.
 
 use crate::finding::{DueDocument, Finding};
-use crate::model::Measure;
+use crate::model::{Measure, Status};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -119,12 +119,22 @@ pub struct Citation {
     pub rehab: Option<String>,
 }
 
+/// The documents a person's 状态 makes due once its 状态日期 is filled in.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusDocs {
+    pub documents: Vec<DueDoc>,
+}
+
 /// The whole map.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentMap {
     pub findings: BTreeMap<String, FindingDocs>,
     pub facts: BTreeMap<String, FactDocs>,
+    /// Keyed by the 状态 as the register writes it (中止, 终止, 已变更执行地).
+    #[serde(default)]
+    pub statuses: BTreeMap<String, StatusDocs>,
     /// Cited by a 社区康复 document that cites an article without a `rehab` text.
     pub rehab_by_reference: String,
     pub citations: BTreeMap<String, Citation>,
@@ -145,6 +155,7 @@ pub fn map() -> &'static DocumentMap {
         Err(_) => EMPTY.get_or_init(|| DocumentMap {
             findings: BTreeMap::new(),
             facts: BTreeMap::new(),
+            statuses: BTreeMap::new(),
             rehab_by_reference: String::new(),
             citations: BTreeMap::new(),
         }),
@@ -159,6 +170,15 @@ pub fn for_code(code: &str) -> Option<&'static FindingDocs> {
 /// The documents `code` makes due, in map order.
 pub fn documents_of(code: &str) -> &'static [DueDoc] {
     for_code(code)
+        .map(|e| e.documents.as_slice())
+        .unwrap_or(&[])
+}
+
+/// The documents a person's 状态 makes due (with its 状态日期), in map order.
+pub fn documents_of_status(status: Status) -> &'static [DueDoc] {
+    map()
+        .statuses
+        .get(status.label())
         .map(|e| e.documents.as_slice())
         .unwrap_or(&[])
 }
@@ -306,7 +326,12 @@ mod tests {
             .findings
             .values()
             .flat_map(|e| e.documents.iter().flat_map(|d| d.ground.iter()))
-            .chain(m.facts.values().flat_map(|f| f.ground.iter()));
+            .chain(m.facts.values().flat_map(|f| f.ground.iter()))
+            .chain(
+                m.statuses
+                    .values()
+                    .flat_map(|e| e.documents.iter().flat_map(|d| d.ground.iter())),
+            );
         for key in grounds {
             assert!(m.citations.contains_key(key), "citation {key}");
         }
@@ -316,6 +341,24 @@ mod tests {
                 assert!(!d.ground.is_empty(), "{} has a ground", d.form);
             }
             assert!(!e.documents.is_empty() || !e.note.is_empty());
+        }
+        let labels: Vec<&str> = [
+            Status::Active,
+            Status::Discharged,
+            Status::Suspended,
+            Status::Terminated,
+            Status::CompulsoryIsolation,
+            Status::Transferred,
+        ]
+        .iter()
+        .map(|s| s.label())
+        .collect();
+        for (status, e) in &m.statuses {
+            assert!(labels.contains(&status.as_str()), "状态 {status}");
+            for d in &e.documents {
+                assert!(super::super::forms::get(&d.form).is_some(), "{}", d.form);
+                assert!(!d.ground.is_empty(), "{} has a ground", d.form);
+            }
         }
         for c in m.citations.values() {
             assert!(

@@ -276,6 +276,10 @@ pub fn person_due(ctx: &BuildContext, i: usize, held: &mut Vec<Held>) -> Vec<Req
             }
         }
     }
+    // Documents the person's 状态 makes due (中止, 终止, 已变更执行地), once 状态日期 says when.
+    for (form, event) in status_due(ctx, i, held) {
+        out.push(request(form, event));
+    }
     // Work notices, one per addressee, listing what each owes for this person.
     if active {
         for plan in notices_for(ctx, Some(p), &findings) {
@@ -285,6 +289,49 @@ pub fn person_due(ctx: &BuildContext, i: usize, held: &mut Vec<Held>) -> Vec<Req
         }
     }
     out
+}
+
+/// The documents person `i`'s 状态 makes due by the map's `statuses` (中止, 终止,
+/// 已变更执行地): one per 状态 and 状态日期. A 状态 without its 状态日期 makes nothing due; the
+/// clerk is told which cell to fill.
+pub fn status_due(
+    ctx: &BuildContext,
+    i: usize,
+    held: &mut Vec<Held>,
+) -> Vec<(&'static FormDef, Event)> {
+    let reg = ctx.register;
+    let Some(p) = reg.persons.get(i) else {
+        return Vec::new();
+    };
+    let status = p.status_or_active();
+    let docs = documents::documents_of_status(status);
+    let Some(date) = p.status_date else {
+        let cell = reg.cell_name(&reg.cell(Sheet::Persons, p.row, "状态日期"));
+        for d in docs {
+            held.push(hold(
+                p,
+                &d.form,
+                format!(
+                    "状态为“{}”，但状态日期（{cell}）未填：{}自状态日期起算，请补填后再生成",
+                    status.label(),
+                    forms::short_name(&d.form)
+                ),
+            ));
+        }
+        return Vec::new();
+    };
+    docs.iter()
+        .filter_map(|d| forms::get(&d.form))
+        .map(|f| {
+            (
+                f,
+                Event::Status {
+                    status,
+                    date: Some(date),
+                },
+            )
+        })
+        .collect()
 }
 
 /// Work notices for a unit's findings (U201–U204).

@@ -106,6 +106,30 @@ pub fn obligations(profile: &Profile, p: &Person) -> Vec<String> {
     out
 }
 
+/// What the profile's schedule asks of `kind` for person `p`, as a phrase: `每月{what}不少于
+/// 一次` (items of several periods joined with ，); None when the profile sets no schedule for
+/// it (or switches its rule off).
+pub fn schedule_phrase(
+    profile: &Profile,
+    p: &Person,
+    kind: EventKind,
+    what: &str,
+) -> Option<String> {
+    let measure = p.measure.unwrap_or(Measure::Detox);
+    let years = term_years(p);
+    if !profile.enabled(kind.rule_code()) {
+        return None;
+    }
+    let list: Vec<String> = profile
+        .schedule
+        .iter()
+        .filter(|i| i.kind == kind && i.measure.applies(Some(measure)))
+        .filter(|i| i.term_years.is_empty() || i.term_years.iter().any(|&k| k <= years))
+        .map(|i| format!("{}{what}不少于{}次", when(i, years), count_cn(i.min)))
+        .collect();
+    (!list.is_empty()).then(|| list.join("，"))
+}
+
 /// The serious breaches of the agreement under the profile, as one phrase:
 /// `逃避或者拒绝接受检测三次以上、擅自离开执行地所在县（市、区）三次以上或者累计超过三十日、
 /// 拒不报告本人情况经两次书面告诫仍不改正` (the last only where the profile's P113 is on).

@@ -4,7 +4,7 @@
 use super::build::{BuildContext, PersonRef};
 use super::due::{self, Held, NoticePlan, ReportPlan, WarningPlan};
 use super::forms::{self, FormDef, IssuedFor};
-use crate::model::Register;
+use crate::model::{Register, Status};
 use chrono::{Datelike, NaiveDate};
 
 /// What a document is about, beyond its form and person.
@@ -22,6 +22,14 @@ pub enum Event {
     Quarter { year: i32, quarter: u8 },
     /// A leave recorded in 请假 (index into `register.leaves`).
     Leave(usize),
+    /// A calendar month (谈话记录, 本人报告记录 of that month).
+    Month { year: i32, month: u32 },
+    /// The person's 状态 and 状态日期 a document rests on (中止, 终止, 已变更执行地): a new
+    /// 状态日期 is a new document with a number of its own.
+    Status {
+        status: Status,
+        date: Option<NaiveDate>,
+    },
     /// A served document this receipt (送达回证) belongs to.
     Served {
         form: String,
@@ -50,6 +58,11 @@ impl Event {
             Event::Leave(i) => match register.leaves.get(*i) {
                 Some(l) => format!("请假{}", l.row + 1),
                 None => format!("请假?{i}"),
+            },
+            Event::Month { year, month } => format!("{year}年{month}月"),
+            Event::Status { status, date } => match date {
+                Some(d) => format!("{}@{d}", status.label()),
+                None => status.label().to_string(),
             },
             Event::Served { form, event, .. } => {
                 if event.is_empty() {
@@ -268,6 +281,7 @@ pub fn plan(ctx: &BuildContext, opts: &PlanOptions) -> Result<Plan, PlanError> {
     keyed.sort_by(|a, b| (&a.0, &a.1, a.2, &a.3).cmp(&(&b.0, &b.1, b.2, &b.3)));
     keyed.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2 == b.2 && a.3 == b.3);
     held.sort_by(|a, b| (&a.unit, &a.person_id, &a.form).cmp(&(&b.unit, &b.person_id, &b.form)));
+    held.dedup();
     Ok(Plan {
         requests: keyed.into_iter().map(|k| k.4).collect(),
         held,

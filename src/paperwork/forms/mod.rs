@@ -8,15 +8,24 @@ mod archive_cover;
 mod archive_index;
 mod discharge_notice;
 mod discharge_proposal;
+mod group_pledge;
+mod group_setup;
 mod leave_approval;
 mod quarterly_evaluation;
 mod receipt_of_service;
 mod register_table;
 mod registration_form;
 mod report_reminder;
+mod resumption_notice;
+mod self_report_record;
 mod serious_breach_report;
+mod suspension_notice;
+mod talk_record;
+mod termination_notice;
 mod test_commission;
+mod test_record;
 mod total_evaluation;
+mod transfer_application;
 mod transfer_letter;
 mod warning_letter;
 mod work_notice;
@@ -111,6 +120,17 @@ pub static FORMS: &[FormEntry] = &[
     form!(transfer_letter, Person, holds),
     form!(discharge_proposal, Person, holds),
     form!(discharge_notice, Person, holds),
+    // The forms a term needs besides (issue 10): 状态 notices, monthly records, the test
+    // record, the change of place, the help group.
+    form!(suspension_notice, Person, events, holds),
+    form!(termination_notice, Person, events, holds),
+    form!(resumption_notice, Person, events, holds),
+    form!(transfer_application, Person, events, holds),
+    form!(talk_record, Person, events, holds),
+    form!(self_report_record, Person, events, holds),
+    form!(test_record, Person, holds),
+    form!(group_setup, Person, holds),
+    form!(group_pledge, Person, holds),
     form!(registration_form, Person),
     form!(receipt_of_service, Person),
     form!(work_notice, Unit),
