@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use rehabdocs::check::{check_file, Selection};
-use rehabdocs::model::Register;
+use rehabdocs::model::{Register, Status};
 use rehabdocs::paperwork::forms;
 use rehabdocs::paperwork::generate::{generate, GenerateOptions};
 use rehabdocs::paperwork::ledger::LEDGER_FILE;
@@ -81,7 +81,31 @@ fn render_sample() -> Rendered {
     let as_of = rehabdocs::demo::sample_as_of();
     let profile = Profile::standard();
     let report = check_file(&path, &profile, as_of, &Selection::default()).unwrap();
-    let reg = &report.register;
+    // The sample has nobody 中止 or 终止: two persons are, so that their notices print too.
+    let mut reg = report.register.clone();
+    let clean = |k: usize| {
+        let id = &report.register.persons[k].id;
+        !report.findings.iter().any(|f| {
+            f.person.as_deref() == Some(id.as_str())
+                && f.severity == rehabdocs::finding::Severity::Error
+        })
+    };
+    let active: Vec<usize> = (0..reg.persons.len())
+        .filter(|&k| {
+            reg.persons[k].report_date.is_some()
+                && reg.persons[k].status_or_active() == Status::Active
+                && clean(k)
+        })
+        .take(2)
+        .collect();
+    for (k, status) in active
+        .into_iter()
+        .zip([Status::Suspended, Status::Terminated])
+    {
+        reg.persons[k].status = Some(status);
+        reg.persons[k].status_date = Some(d(2025, 9, 15));
+    }
+    let reg = &reg;
     let dir = tempfile::tempdir().unwrap();
     let office = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
@@ -115,7 +139,7 @@ fn render_sample() -> Rendered {
     Rendered {
         _dir: dir,
         files,
-        register: report.register.clone(),
+        register: reg.clone(),
     }
 }
 

@@ -321,6 +321,10 @@ fn a_persons_archive_is_one_pdf_with_cover_index_and_every_document_at_its_page(
             "quarterly_evaluation",
             "leave_approval",
             "leave_approval",
+            "talk_record",
+            "test_record",
+            "group_setup",
+            "group_pledge",
         ]
     );
     // Forms the register does not support are held back, with the reason.

@@ -614,7 +614,7 @@ pub fn generate(
 ) -> Result<GenerateOutcome, GenerateError> {
     let archive_opts;
     let opts = if opts.archive {
-        archive_opts = archive_options(opts)?;
+        archive_opts = archive_options(register, opts)?;
         &archive_opts
     } else {
         opts
@@ -783,17 +783,30 @@ pub fn archive_forms() -> Vec<String> {
 }
 
 /// The options of an archive run: one person, every form of the file.
-fn archive_options(opts: &GenerateOptions) -> Result<GenerateOptions, GenerateError> {
+fn archive_options(
+    register: &Register,
+    opts: &GenerateOptions,
+) -> Result<GenerateOptions, GenerateError> {
     if opts.plan.persons.len() != 1 {
         return Err(GenerateError::Archive(
             "一人一档（--archive）需要用 --person 指定一名人员的编号".into(),
         ));
     }
+    let transferred = opts
+        .plan
+        .persons
+        .first()
+        .and_then(|id| register.person_index(id))
+        .and_then(|i| register.persons.get(i))
+        .is_some_and(|p| p.status == Some(crate::model::Status::Transferred));
     let mut o = opts.clone();
     // The quarterly evaluations are asked for quarter by quarter (see `prepare_archive`).
     o.plan.forms = archive_forms()
         .into_iter()
         .filter(|f| f != QUARTERLY)
+        // An application to change the place is filed when it is made; the file of a person
+        // who has not changed it holds none (a blank one would state nothing).
+        .filter(|f| f != "transfer_application" || transferred)
         .collect();
     o.plan.due = false;
     o.merge = false;
