@@ -550,6 +550,12 @@ fn forms_asserting_nothing_render_and_the_others_are_refused_without_their_facts
             "discharge_proposal",
             "discharge_notice",
             "transfer_letter",
+            // 中止, 终止 and resumption: only when 状态 says so.
+            "suspension_notice",
+            "termination_notice",
+            "resumption_notice",
+            // A month's self-report record: only for a month with self-reports.
+            "self_report_record",
         ];
         match (form.id.as_str(), png) {
             (id, Err(GenerateError::Nothing(held))) if refused.contains(&id) => {
@@ -948,6 +954,12 @@ fn every_file_generate_writes_is_owner_only_and_two_runs_on_one_folder_both_fini
     std::fs::create_dir(&stale).unwrap();
     std::fs::write(stale.join(".lock"), b"").unwrap();
     std::fs::write(stale.join("0.pdf.part"), b"half").unwrap();
+    // Killed two minutes ago.
+    let ago = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
+    std::fs::File::open(&stale)
+        .unwrap()
+        .set_modified(ago)
+        .unwrap();
     let mut o = opts(&["agreement"]);
     o.ledger = Some(root.path().join("甲").join(LEDGER_FILE));
     o.force = true;

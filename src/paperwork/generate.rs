@@ -558,6 +558,8 @@ impl Staged {
 
 /// The lock file inside a run's staging folder.
 const STAGING_LOCK: &str = ".lock";
+/// How old a staging folder must be before another run may judge it dead.
+const STAGING_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Removes staging folders left by killed runs: a folder whose lock nobody holds (its run
 /// is gone), or an old one without a lock file (from an earlier version, or a run killed
@@ -571,15 +573,19 @@ fn clean_stale(out_dir: &Path) {
             continue;
         }
         let dir = e.path();
-        let dead = match std::fs::File::open(dir.join(STAGING_LOCK)) {
-            Ok(lock) => lock.try_lock().is_ok(),
-            Err(_) => e
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age > std::time::Duration::from_secs(600)),
-        };
+        let age = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .unwrap_or_default();
+        // A folder is a minute old before it can count as dead: a run locks its folder the
+        // moment after making it, and must not lose it in between.
+        let dead = age > STAGING_GRACE
+            && match std::fs::File::open(dir.join(STAGING_LOCK)) {
+                Ok(lock) => lock.try_lock().is_ok(),
+                Err(_) => age > std::time::Duration::from_secs(600),
+            };
         if dead {
             let _ = std::fs::remove_dir_all(&dir);
         }
