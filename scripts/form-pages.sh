@@ -11,10 +11,10 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT"
 cp "$ROOT/samples/sample.xlsx" "$WORK/sample.xlsx"
-# The first person of each measure who has reported in and is 执行中, and one on leave.
+# A 社区戒毒 and a 社区康复 person of the sample (override with DETOX=/REHAB=).
 DETOX=${DETOX:-SQ00001}
 REHAB=${REHAB:-SQ00003}
-"$BIN" forms 2>/dev/null | awk 'NR>1 {print $1}' > "$WORK/ids" || true
+"$BIN" forms 2>/dev/null | sed -n 's/^[0-9]*\. .*（\([a-z_]*\)）$/\1/p' > "$WORK/ids" || true
 [ -s "$WORK/ids" ] || { echo "rehabdocs forms listed nothing" >&2; exit 1; }
 for id in $(cat "$WORK/ids"); do
   for who in "戒毒:$DETOX" "康复:$REHAB"; do
