@@ -57,6 +57,20 @@ pub fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     file.sync_all().map_err(io)
 }
 
+/// Opens the lock file `path` for locking (`File::try_lock`), creating it owner-only (0600 on
+/// Unix) when missing; its content is never written. Every lock file the program makes
+/// (the ledger's, a staging folder's) is opened here.
+pub fn open_lock_file(path: &Path) -> std::io::Result<fs::File> {
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
+}
+
 /// Whether two paths name one file (false when either does not exist).
 pub fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {

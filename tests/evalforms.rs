@@ -18,13 +18,6 @@ use rehabdocs::paperwork::Office;
 use rehabdocs::profile::Profile;
 use std::path::{Path, PathBuf};
 
-/// The text of a PDF with all whitespace removed (extractors put spaces between glyphs).
-fn text_of(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap();
-    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// The text of each page of a PDF, whitespace removed.
 fn pages_of(path: &Path) -> Vec<String> {
     let bytes = std::fs::read(path).unwrap();

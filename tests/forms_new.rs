@@ -121,12 +121,6 @@ fn render(
     (dir, out)
 }
 
-fn text_of(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap();
-    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// The text of the one document of `form` for `person`.
 fn doc(dir: &Path, out: &GenerateOutcome, form: &str, person: &str) -> String {
     let rows: Vec<_> = out

@@ -748,13 +748,6 @@ fn forms_that_would_state_false_facts_are_refused_with_the_reason() {
 
 // ------------------------------------------------------------------ what the documents say
 
-/// The text of a PDF with all whitespace removed (extractors put spaces between glyphs).
-fn text_of(path: &std::path::Path) -> String {
-    let bytes = std::fs::read(path).unwrap();
-    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// Whether a text holds a cell reference (`人员!D7`, `检测!B14`) or a rule code (`P110`).
 fn internal_words(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();

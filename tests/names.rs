@@ -1,7 +1,9 @@
 //! Forms and files named as a clerk names them: `--form 告诫书`, `rehabdocs forms`, Chinese
 //! file names, and a person's whole file as one PDF (`generate --person 编号 --archive`).
 
+mod common;
 use chrono::NaiveDate;
+use common::text_of;
 use rehabdocs::model::{
     Contact, ContactKind, Leave, Measure, Person, Register, Sex, Status, Test, TestResult,
 };
@@ -111,10 +113,6 @@ fn opts(forms: &[&str], persons: &[&str], office: &tempfile::TempDir) -> Generat
 /// The text of a PDF with all whitespace removed (extractors put spaces between glyphs).
 fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-fn text_of(path: &Path) -> String {
-    squeeze(&pdf_extract::extract_text_from_mem(&std::fs::read(path).unwrap()).unwrap())
 }
 
 /// The text of each page.

@@ -1,7 +1,9 @@
 //! The statutory paperwork end to end: a register built in memory, `generate` into a temp
 //! directory, text extracted from the PDFs.
 
+mod common;
 use chrono::NaiveDate;
+use common::text_of;
 use rehabdocs::model::{
     Contact, ContactKind, Leave, Measure, Person, Register, Sex, Status, Test, TestResult, Warning,
     WarningKind,
@@ -119,13 +121,6 @@ fn opts(forms: &[&str]) -> GenerateOptions {
 /// The office's ledger in a folder of its own (never the output folder).
 fn ledger_in(office: &tempfile::TempDir) -> Option<std::path::PathBuf> {
     Some(office.path().join(LEDGER_FILE))
-}
-
-/// The text of a PDF with all whitespace removed (extractors put spaces between glyphs).
-fn text_of(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap();
-    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
-    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 fn find(dir: &Path, needle: &str) -> std::path::PathBuf {

@@ -3,7 +3,9 @@
 //! counted as P114 counts it, a third party's guarantee and the 销假 record. Each rendered for
 //! a 社区戒毒 and a 社区康复 person, text extracted from the PDFs.
 
+mod common;
 use chrono::NaiveDate;
+use common::text_of;
 use rehabdocs::model::{
     DateOrText, Leave, Measure, Person, Register, Sex, Sheet, Status, Test, TestResult,
 };
@@ -106,13 +108,6 @@ fn opts(forms: &[&str], office: &tempfile::TempDir) -> GenerateOptions {
     );
     o.ledger = Some(office.path().join(LEDGER_FILE));
     o
-}
-
-/// The text of a PDF with all whitespace removed (extractors put spaces between glyphs).
-fn text_of(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap();
-    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
-    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// The text of the document of `form` for person `id`.

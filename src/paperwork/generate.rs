@@ -17,8 +17,8 @@ use crate::render::batch::{merge, render_all, threads_for, Job};
 use crate::render::engine::{evict_caches, pdf_bytes, PdfUse, RenderError};
 use crate::render::fonts::{self, FontSet};
 use crate::write_file::{
-    create_private_dir_all, csv_bytes, same_file, starts_like_formula, write_new_private,
-    OutputError,
+    create_private_dir_all, csv_bytes, open_lock_file, same_file, starts_like_formula,
+    write_new_private, OutputError,
 };
 use chrono::{Datelike, NaiveDate};
 use std::ops::Range;
@@ -509,7 +509,7 @@ impl Staged {
             .unwrap_or_default();
         let dir = out_dir.join(format!("{TMP_PREFIX}{}-{nanos}", std::process::id()));
         create_private_dir_all(&dir).map_err(|e| out_err(&dir, e))?;
-        let lock = std::fs::File::create(dir.join(STAGING_LOCK)).map_err(|e| io_err(&dir, e))?;
+        let lock = open_lock_file(&dir.join(STAGING_LOCK)).map_err(|e| io_err(&dir, e))?;
         lock.try_lock().map_err(|e| GenerateError::Io {
             path: dir.display().to_string(),
             msg: e.to_string(),

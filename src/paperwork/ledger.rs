@@ -18,7 +18,7 @@
 use crate::model::Register;
 use crate::paperwork::chinese::doc_number;
 use crate::register::values::{compact, parse_date_text};
-use crate::write_file::{csv_bytes, csv_cell_read, write_bytes_atomically};
+use crate::write_file::{csv_bytes, csv_cell_read, open_lock_file, write_bytes_atomically};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{File, TryLockError};
@@ -477,14 +477,7 @@ impl LedgerLock {
             path: path.display().to_string(),
             msg,
         };
-        let mut opts = std::fs::OpenOptions::new();
-        opts.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let file = opts.open(&path).map_err(|e| fail(e.to_string()))?;
+        let file = open_lock_file(&path).map_err(|e| fail(e.to_string()))?;
         let start = Instant::now();
         loop {
             match file.try_lock() {

@@ -7,6 +7,13 @@ use chrono::Datelike as _;
 use chrono::NaiveDate;
 use rehabdocs::model::*;
 
+/// The text of a PDF with all whitespace removed (extractors put spaces between glyphs).
+pub fn text_of(path: &std::path::Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 pub fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
