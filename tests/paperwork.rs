@@ -5,8 +5,7 @@ mod common;
 use chrono::NaiveDate;
 use common::text_of;
 use rehabdocs::model::{
-    Contact, ContactKind, Leave, Measure, Person, Register, Sex, Status, Test, TestResult, Warning,
-    WarningKind,
+    Contact, ContactKind, Leave, Measure, Person, Register, Test, TestResult, Warning, WarningKind,
 };
 use rehabdocs::paperwork::generate::{
     generate, GenerateError, GenerateOptions, MANIFEST_CSV, MANIFEST_PDF,
@@ -22,30 +21,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 fn person(row: u32, id: &str, name: &str, unit: &str) -> Person {
-    Person {
-        row,
-        id: id.into(),
-        name: name.into(),
-        sex: Some(Sex::Male),
-        resident_id: Some("110101199003071234".into()),
-        resident_id_valid: true,
-        phone: Some("13800000000".into()),
-        current_address: Some("东城镇幸福路1号".into()),
-        town: "东城镇".into(),
-        unit: unit.into(),
-        measure: Some(Measure::Detox),
-        decision_authority: Some("某县公安局".into()),
-        decision_number: Some("某公(禁)决字〔2025〕7号".into()),
-        decision_date: Some(d(2025, 2, 20)),
-        served_date: Some(d(2025, 2, 21)),
-        report_date: Some(d(2025, 3, 1)),
-        agreement_date: Some(d(2025, 3, 1)),
-        term_months: 36,
-        status: Some(Status::Active),
-        social_worker: Some("王社工".into()),
-        group_leader: Some("李组长".into()),
-        ..Person::default()
-    }
+    common::full_person(row, id, name, unit, Measure::Detox)
 }
 
 /// Two persons in two villages; the second has a rare Extension A character in the name.

@@ -6,9 +6,7 @@
 mod common;
 use chrono::NaiveDate;
 use common::text_of;
-use rehabdocs::model::{
-    DateOrText, Leave, Measure, Person, Register, Sex, Sheet, Status, Test, TestResult,
-};
+use rehabdocs::model::{DateOrText, Leave, Measure, Person, Register, Sheet, Test, TestResult};
 use rehabdocs::paperwork::generate::{generate, GenerateOptions, GenerateOutcome};
 use rehabdocs::paperwork::ledger::LEDGER_FILE;
 use rehabdocs::paperwork::plan::PlanOptions;
@@ -19,30 +17,11 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
+/// A person whose address names the unit.
 fn person(row: u32, id: &str, name: &str, unit: &str, measure: Measure) -> Person {
     Person {
-        row,
-        id: id.into(),
-        name: name.into(),
-        sex: Some(Sex::Male),
-        resident_id: Some("110101199003071234".into()),
-        resident_id_valid: true,
-        phone: Some("13800000000".into()),
         current_address: Some(format!("东城镇{unit}幸福路1号")),
-        town: "东城镇".into(),
-        unit: unit.into(),
-        measure: Some(measure),
-        decision_authority: Some("某县公安局".into()),
-        decision_number: Some("某公(禁)决字〔2025〕7号".into()),
-        decision_date: Some(d(2025, 2, 20)),
-        served_date: Some(d(2025, 2, 21)),
-        report_date: Some(d(2025, 3, 1)),
-        agreement_date: Some(d(2025, 3, 1)),
-        term_months: 36,
-        status: Some(Status::Active),
-        social_worker: Some("王社工".into()),
-        group_leader: Some("李组长".into()),
-        ..Person::default()
+        ..common::full_person(row, id, name, unit, measure)
     }
 }
 

@@ -14,6 +14,36 @@ pub fn text_of(path: &std::path::Path) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// A person of 东城镇 with every field the documents print: reported in and signed on
+/// 2025-03-01 for 36 months, 执行中, with a social worker and a group leader.
+pub fn full_person(row: u32, id: &str, name: &str, unit: &str, measure: Measure) -> Person {
+    let day = |m, dd| NaiveDate::from_ymd_opt(2025, m, dd);
+    Person {
+        row,
+        id: id.into(),
+        name: name.into(),
+        sex: Some(Sex::Male),
+        resident_id: Some("110101199003071234".into()),
+        resident_id_valid: true,
+        phone: Some("13800000000".into()),
+        current_address: Some("东城镇幸福路1号".into()),
+        town: "东城镇".into(),
+        unit: unit.into(),
+        measure: Some(measure),
+        decision_authority: Some("某县公安局".into()),
+        decision_number: Some("某公(禁)决字〔2025〕7号".into()),
+        decision_date: day(2, 20),
+        served_date: day(2, 21),
+        report_date: day(3, 1),
+        agreement_date: day(3, 1),
+        term_months: 36,
+        status: Some(Status::Active),
+        social_worker: Some("王社工".into()),
+        group_leader: Some("李组长".into()),
+        ..Person::default()
+    }
+}
+
 pub fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
