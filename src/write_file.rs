@@ -71,6 +71,36 @@ pub fn open_lock_file(path: &Path) -> std::io::Result<fs::File> {
     opts.open(path)
 }
 
+/// Why [`lock_waiting`] did not get its lock.
+#[derive(Debug)]
+pub enum LockFailure {
+    /// Another process held the lock for the whole wait (seconds waited).
+    Busy(u64),
+    /// The lock file could not be opened or locked.
+    Io(std::io::Error),
+}
+
+/// Takes an exclusive lock on the lock file `path` (made by [`open_lock_file`]), waiting up
+/// to `wait` while another process holds it. The lock lasts as long as the returned file is
+/// open; the lock file itself is never removed (removing it would let a third process lock a
+/// new file while a second waits on the old one).
+pub fn lock_waiting(path: &Path, wait: std::time::Duration) -> Result<fs::File, LockFailure> {
+    let file = open_lock_file(path).map_err(LockFailure::Io)?;
+    let start = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(fs::TryLockError::WouldBlock) => {
+                if start.elapsed() >= wait {
+                    return Err(LockFailure::Busy(start.elapsed().as_secs()));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(LockFailure::Io(e)),
+        }
+    }
+}
+
 /// Whether two paths name one file (false when either does not exist).
 pub fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
@@ -119,6 +149,9 @@ where
 {
     check_overwrite(path, force)?;
     let tmp = temp_path(path);
+    // A leftover of a killed run with our process id, or a link planted there: removed (a
+    // link itself, never what it points to), so that nothing is written through it.
+    let _ = fs::remove_file(&tmp);
     let result = write(&tmp).and_then(|()| {
         restrict_permissions(&tmp)?;
         fs::rename(&tmp, path).map_err(|source| OutputError::Io {
@@ -168,25 +201,10 @@ fn remove_stale_temps(path: &Path) {
     }
 }
 
-/// Writes `bytes` to `path` atomically: the temporary file is created owner-only from the
-/// start and flushed to disk before the rename.
+/// Writes `bytes` to `path` atomically: the temporary file is created new (never through a
+/// link) and owner-only from the start, and flushed to disk before the rename.
 pub fn write_bytes_atomically(path: &Path, force: bool, bytes: &[u8]) -> Result<(), OutputError> {
-    write_atomically(path, force, |tmp| {
-        let io = |source| OutputError::Io {
-            path: tmp.to_path_buf(),
-            source,
-        };
-        let mut opts = fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut file = opts.open(tmp).map_err(io)?;
-        file.write_all(bytes).map_err(io)?;
-        file.sync_all().map_err(io)
-    })
+    write_atomically(path, force, |tmp| write_new_private(tmp, bytes))
 }
 
 #[cfg(unix)]

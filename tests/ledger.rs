@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use rehabdocs::model::{Measure, Person, Register, Sex, Status, Warning, WarningKind};
-use rehabdocs::paperwork::generate::{generate, GenerateError, GenerateOptions};
+use rehabdocs::paperwork::generate::{generate, GenerateError, GenerateOptions, FOLDER_LOCK};
 use rehabdocs::paperwork::ledger::{Ledger, LEDGER_FILE};
 use rehabdocs::paperwork::plan::PlanOptions;
 use rehabdocs::profile::Profile;
@@ -183,6 +183,64 @@ fn two_runs_at_once_on_one_ledger_get_distinct_numbers() {
     let mut recorded = numbers_in(&ledger);
     recorded.sort();
     assert_eq!(recorded, all);
+}
+
+#[test]
+fn runs_into_one_folder_with_different_ledgers_take_turns() {
+    let office = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let reg = register(4);
+    // Another run is writing into the folder (it holds the folder's lock): this one waits,
+    // then gives up with a Chinese message, having written nothing and taken no number.
+    let other = rehabdocs::write_file::open_lock_file(&out.path().join(FOLDER_LOCK)).unwrap();
+    other.lock().unwrap();
+    let ledger_a = office.path().join("甲.csv");
+    let mut o = opts(&["agreement"], &["P1", "P2"], &ledger_a);
+    o.ledger_wait = std::time::Duration::from_millis(300);
+    let err = run(&reg, out.path(), &o).unwrap_err();
+    assert!(matches!(err, GenerateError::FolderBusy { .. }), "{err}");
+    assert!(err.to_string().contains("正被另一次生成文书使用"), "{err}");
+    assert!(!ledger_a.exists());
+    let listed: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(listed, vec![std::ffi::OsString::from(FOLDER_LOCK)]);
+    // Once the other run is done, both ledgers' runs go in, one after the other.
+    drop(other);
+    let ledger_b = office.path().join("乙.csv");
+    let o_b = opts(&["agreement"], &["P3", "P4"], &ledger_b);
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| {
+            run(
+                &reg,
+                out.path(),
+                &opts(&["agreement"], &["P1", "P2"], &ledger_a),
+            )
+        });
+        let b = s.spawn(|| run(&reg, out.path(), &o_b));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    // The second to commit finds the first's manifest and refuses without --force; neither
+    // leaves anything half-way.
+    let ok = [&a, &b].iter().filter(|r| r.is_ok()).count();
+    assert!(ok >= 1, "{a:?} {b:?}");
+    for r in [&a, &b] {
+        if let Err(e) = r {
+            assert!(matches!(e, GenerateError::Exists(_)), "{e}");
+        }
+    }
+    let staging = std::fs::read_dir(out.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".rehabdocs-tmp")
+        })
+        .count();
+    assert_eq!(staging, 0);
 }
 
 /// Set in a child process of [`two_processes_at_once_on_one_ledger_get_distinct_numbers`]:

@@ -7,7 +7,9 @@ use common::text_of;
 use rehabdocs::model::{
     Contact, ContactKind, Leave, Measure, Person, Register, Status, Test, TestResult,
 };
-use rehabdocs::paperwork::generate::{generate, GenerateError, GenerateOptions, MANIFEST_CSV};
+use rehabdocs::paperwork::generate::{
+    generate, GenerateError, GenerateOptions, FOLDER_LOCK, MANIFEST_CSV,
+};
 use rehabdocs::paperwork::ledger::LEDGER_FILE;
 use rehabdocs::paperwork::plan::PlanOptions;
 use rehabdocs::profile::Profile;
@@ -101,11 +103,13 @@ fn pages_of(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The files a clerk sees in `dir` (the folder's hidden lock file left out).
 fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != FOLDER_LOCK)
         .collect();
     names.sort();
     names

@@ -8,7 +8,7 @@ use rehabdocs::model::{
     Contact, ContactKind, Leave, Measure, Person, Register, Test, TestResult, Warning, WarningKind,
 };
 use rehabdocs::paperwork::generate::{
-    generate, GenerateError, GenerateOptions, MANIFEST_CSV, MANIFEST_PDF,
+    generate, GenerateError, GenerateOptions, FOLDER_LOCK, MANIFEST_CSV, MANIFEST_PDF,
 };
 use rehabdocs::paperwork::ledger::{Ledger, LEDGER_FILE};
 use rehabdocs::paperwork::plan::PlanOptions;
@@ -340,11 +340,14 @@ fn two_runs_are_byte_identical_and_numbers_stay_stable_and_unique() {
         .iter()
         .all(|e| e.date == Some(d(2025, 7, 1))));
     assert!(!a.path().join(LEDGER_FILE).exists() && !b.path().join(LEDGER_FILE).exists());
-    // No temporary directory is left behind.
-    assert!(std::fs::read_dir(a.path())
-        .unwrap()
-        .flatten()
-        .all(|e| !e.file_name().to_string_lossy().starts_with('.')));
+    // No temporary directory is left behind; the only hidden file is the folder's lock.
+    assert!(
+        std::fs::read_dir(a.path())
+            .unwrap()
+            .flatten()
+            .all(|e| e.file_name() == FOLDER_LOCK
+                || !e.file_name().to_string_lossy().starts_with('.'))
+    );
 }
 
 #[test]
@@ -885,6 +888,11 @@ fn every_file_generate_writes_is_owner_only_and_two_runs_on_one_folder_both_fini
     assert_eq!(mode(&out_dir), 0o700);
     let mut files = 0;
     for e in std::fs::read_dir(&out_dir).unwrap().flatten() {
+        if e.file_name() == FOLDER_LOCK {
+            // The folder's lock file (empty) stays, like the ledger's.
+            assert_eq!(mode(&e.path()), 0o600);
+            continue;
+        }
         assert!(
             e.path().is_file(),
             "only the documents and the manifest stay: {e:?}"

@@ -17,12 +17,13 @@ use crate::render::batch::{merge, render_all, threads_for, Job};
 use crate::render::engine::{evict_caches, pdf_bytes, PdfUse, RenderError};
 use crate::render::fonts::{self, FontSet};
 use crate::write_file::{
-    create_private_dir_all, csv_bytes, open_lock_file, same_file, starts_like_formula,
-    write_new_private, OutputError,
+    create_private_dir_all, csv_bytes, lock_waiting, open_lock_file, same_file,
+    starts_like_formula, write_new_private, LockFailure, OutputError,
 };
 use chrono::{Datelike, NaiveDate};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The manifest's file names inside the output directory.
 pub const MANIFEST_CSV: &str = "清单.csv";
@@ -79,7 +80,7 @@ pub struct GenerateOptions {
     /// it (None is [`LedgerError::Missing`]); `preview` reads it when given, never writes it.
     pub ledger: Option<PathBuf>,
     /// How long `generate` waits for another run holding the ledger's lock before failing.
-    pub ledger_wait: std::time::Duration,
+    pub ledger_wait: Duration,
 }
 
 impl GenerateOptions {
@@ -168,6 +169,10 @@ pub enum GenerateError {
     Render { file: String, error: RenderError },
     #[error("以下文件已存在（用 --force 覆盖）:\n{}", .0.join("\n"))]
     Exists(Vec<String>),
+    #[error(
+        "输出文件夹 {path} 正被另一次生成文书使用，已等待 {waited} 秒：请等那一次完成后再运行"
+    )]
+    FolderBusy { path: String, waited: u64 },
     #[error("写入 {path} 失败: {msg}")]
     Io { path: String, msg: String },
     #[error("文件名「{0}…」过长或以“-”开头，无法写入：请缩短台帐中的村(社区)、编号或姓名")]
@@ -559,7 +564,7 @@ impl Staged {
 /// The lock file inside a run's staging folder.
 const STAGING_LOCK: &str = ".lock";
 /// How old a staging folder must be before another run may judge it dead.
-const STAGING_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
+const STAGING_GRACE: Duration = Duration::from_secs(60);
 
 /// Removes staging folders left by killed runs: a folder whose lock nobody holds (its run
 /// is gone), or an old one without a lock file (from an earlier version, or a run killed
@@ -584,12 +589,27 @@ fn clean_stale(out_dir: &Path) {
         let dead = age > STAGING_GRACE
             && match std::fs::File::open(dir.join(STAGING_LOCK)) {
                 Ok(lock) => lock.try_lock().is_ok(),
-                Err(_) => age > std::time::Duration::from_secs(600),
+                Err(_) => age > Duration::from_secs(600),
             };
         if dead {
             let _ = std::fs::remove_dir_all(&dir);
         }
     }
+}
+
+/// The lock file of an output folder: held by a run from start to finish.
+pub const FOLDER_LOCK: &str = ".rehabdocs.lock";
+
+/// Takes the output folder's lock, waiting up to `wait` for another run into it.
+fn lock_output_folder(out_dir: &Path, wait: Duration) -> Result<std::fs::File, GenerateError> {
+    let path = out_dir.join(FOLDER_LOCK);
+    lock_waiting(&path, wait).map_err(|e| match e {
+        LockFailure::Busy(waited) => GenerateError::FolderBusy {
+            path: out_dir.display().to_string(),
+            waited,
+        },
+        LockFailure::Io(e) => io_err(&path, e),
+    })
 }
 
 /// Generates the batch into `out_dir`, numbering it from the office's ledger
@@ -599,7 +619,10 @@ fn clean_stale(out_dir: &Path) {
 /// register's 告诫 sheet already uses, assign, render, write. Nothing is written until every
 /// document has rendered: the documents and the manifest are first written into a temporary
 /// directory inside `out_dir`; then the ledger is written (atomically, beside the register);
-/// then the documents are renamed into place; then the lock is released.
+/// then the documents are renamed into place, the manifest last; then the locks are released.
+/// Once the batch has passed every check that needs no rendering (numbers, glyphs, file
+/// names), the output folder is locked too ([`FOLDER_LOCK`]), so that runs into one folder
+/// with different ledgers take turns.
 ///
 /// Why this order never gives one number to two documents:
 /// - another run cannot read the ledger between our load and our write (the lock), so it
@@ -629,8 +652,6 @@ pub fn generate(
     Ledger::check_path(&ledger_path, Path::new(&register.source))?;
     create_private_dir_all(out_dir).map_err(|e| out_err(out_dir, e))?;
     let _lock = Ledger::lock(&ledger_path, opts.ledger_wait)?;
-    // Under the lock: a run into the same folder with the same ledger is not half-way.
-    clean_stale(out_dir);
     let mut ledger = Ledger::load(&ledger_path)?;
     let loaded = ledger.entries().len();
     // A ledger an earlier version kept in this output folder: its numbers are on paper.
@@ -683,6 +704,12 @@ pub fn generate(
         let shown: String = bad.chars().take(40).collect();
         return Err(GenerateError::BadFileName(shown));
     }
+    // The ledger first, then the folder (always in this order, so two runs never wait on
+    // each other crosswise): runs into one folder with different ledgers take turns too. A
+    // batch refused before this point has left the folder as it was.
+    let _folder_lock = lock_output_folder(out_dir, opts.ledger_wait)?;
+    // Under the locks: no other run into this folder is half-way.
+    clean_stale(out_dir);
     if !opts.force {
         let mut targets: Vec<&String> = names.iter().collect();
         targets.dedup();

@@ -18,12 +18,14 @@
 use crate::model::Register;
 use crate::paperwork::chinese::doc_number;
 use crate::register::values::{compact, parse_date_text};
-use crate::write_file::{csv_bytes, csv_cell_read, open_lock_file, write_bytes_atomically};
+use crate::write_file::{
+    csv_bytes, csv_cell_read, lock_waiting, write_bytes_atomically, LockFailure,
+};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashSet};
-use std::fs::{File, TryLockError};
+use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The ledger's default file name (beside the register).
 pub const LEDGER_FILE: &str = "文号台帐.csv";
@@ -473,26 +475,16 @@ impl LedgerLock {
     /// [`LedgerError::Busy`].
     pub fn acquire(ledger: &Path, wait: Duration) -> Result<LedgerLock, LedgerError> {
         let path = LedgerLock::path_for(ledger);
-        let fail = |msg: String| LedgerError::Lock {
-            path: path.display().to_string(),
-            msg,
-        };
-        let file = open_lock_file(&path).map_err(|e| fail(e.to_string()))?;
-        let start = Instant::now();
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(LedgerLock { _file: file }),
-                Err(TryLockError::WouldBlock) => {
-                    if start.elapsed() >= wait {
-                        return Err(LedgerError::Busy {
-                            path: ledger.display().to_string(),
-                            waited: start.elapsed().as_secs(),
-                        });
-                    }
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                Err(TryLockError::Error(e)) => return Err(fail(e.to_string())),
-            }
+        match lock_waiting(&path, wait) {
+            Ok(file) => Ok(LedgerLock { _file: file }),
+            Err(LockFailure::Busy(waited)) => Err(LedgerError::Busy {
+                path: ledger.display().to_string(),
+                waited,
+            }),
+            Err(LockFailure::Io(e)) => Err(LedgerError::Lock {
+                path: path.display().to_string(),
+                msg: e.to_string(),
+            }),
         }
     }
 }
