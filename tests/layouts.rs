@@ -7,6 +7,7 @@
 mod common;
 
 use chrono::NaiveDate;
+use common::rid;
 use rehabdocs::check::{check_file, CheckReport, Selection};
 use rehabdocs::model::Sheet;
 use rehabdocs::output::{render_text, Ids};
@@ -65,19 +66,6 @@ impl Book {
 
 fn row(cells: &[&str]) -> Vec<String> {
     cells.iter().map(|s| s.to_string()).collect()
-}
-
-/// A valid resident ID from the region 110105, a birth date `yyyymmdd` and a 3-digit sequence.
-fn rid(birth: &str, seq: &str) -> String {
-    let first17 = format!("110105{birth}{seq}");
-    let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .bytes()
-        .zip(w)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{first17}{check}")
 }
 
 /// The facts every layout holds.

@@ -2,7 +2,7 @@
 //! missing and unreadable values). Sheet-specific parts live in `persons.rs` and `events.rs`.
 
 use super::headers::{field_index, fields, EventColumn, HeaderMatch};
-use super::rows::{Row, RowHandler, Shape, SheetContext};
+use super::rows::{HeaderFound, Row, RowHandler, Shape, SheetContext};
 use super::values::{date_of, DateCell, EnumSpec, Kind, Slot};
 use crate::finding::{Finding, Severity};
 use crate::model::{CellRef, Register, Sheet};
@@ -453,24 +453,16 @@ fn describe_layout(
 ) -> String {
     let mut parts = Vec::new();
     if let Shape::Events(cols) = shape {
-        let label = |e: &EventColumn| match e {
-            EventColumn::Month {
-                year: Some(y),
-                month,
-            } => format!("{y}年{month}月"),
-            EventColumn::Month { month, .. } => format!("{month}月"),
-            EventColumn::Kind(k) => k.label().to_string(),
-        };
         let months = cols
             .iter()
             .filter(|(_, e)| matches!(e, EventColumn::Month { .. }))
             .count();
         if months > 0 {
-            let first = cols.first().map(|(_, e)| label(e)).unwrap_or_default();
-            let last = cols.last().map(|(_, e)| label(e)).unwrap_or_default();
+            let first = cols.first().map(|(_, e)| e.label()).unwrap_or_default();
+            let last = cols.last().map(|(_, e)| e.label()).unwrap_or_default();
             parts.push(format!("按月登记表，{first}…{last}"));
         } else {
-            let kinds: Vec<String> = cols.iter().map(|(_, e)| label(e)).collect();
+            let kinds: Vec<String> = cols.iter().map(|(_, e)| e.label()).collect();
             parts.push(format!("每行按形式分列日期（{}）", kinds.join("、")));
         }
     }
@@ -494,14 +486,14 @@ pub struct SheetRows<'b> {
 
 impl RowHandler for SheetRows<'_> {
     /// Records where the part's columns are, so that cells resolve while reading.
-    fn header(
-        &mut self,
-        sheet: Sheet,
-        part: u16,
-        header: &HeaderMatch,
-        shape: &Shape,
-        context: &SheetContext,
-    ) {
+    fn header(&mut self, found: &HeaderFound<'_>) {
+        let HeaderFound {
+            sheet,
+            part,
+            header,
+            shape,
+            context,
+        } = *found;
         let columns = fields(sheet)
             .iter()
             .zip(&header.columns)

@@ -1,7 +1,7 @@
 //! Finding sheets and columns by their header text: the synonym tables and header-row
 //! detection.
 
-use super::values::fold_char;
+use super::values::{fold_char, CONTACT_KIND_WORDS};
 use crate::model::{ContactKind, Sheet};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -701,25 +701,28 @@ pub fn event_column_of(header: &str) -> Option<EventColumn> {
     if let Some(m) = month_of_header(&h) {
         return Some(m);
     }
-    const KINDS: &[(&str, ContactKind)] = &[
-        ("面谈", ContactKind::FaceToFace),
-        ("个别谈话", ContactKind::FaceToFace),
-        ("家访", ContactKind::HomeVisit),
-        ("走访", ContactKind::HomeVisit),
-        ("电话", ContactKind::Phone),
-        ("电话联系", ContactKind::Phone),
-        ("本人报告", ContactKind::SelfReport),
-        ("报告", ContactKind::SelfReport),
-        ("定期报告", ContactKind::SelfReport),
-    ];
     let stem = ["日期", "时间"]
         .iter()
         .find_map(|s| h.strip_suffix(s))
         .unwrap_or(&h);
-    KINDS
+    CONTACT_KIND_WORDS
         .iter()
         .find(|(k, _)| *k == stem)
         .map(|(_, kind)| EventColumn::Kind(*kind))
+}
+
+impl EventColumn {
+    /// The column as a clerk reads it: `3月`, `2025年3月`, `家访`.
+    pub fn label(&self) -> String {
+        match self {
+            EventColumn::Month {
+                year: Some(y),
+                month,
+            } => format!("{y}年{month}月"),
+            EventColumn::Month { month, .. } => format!("{month}月"),
+            EventColumn::Kind(k) => k.label().to_string(),
+        }
+    }
 }
 
 /// `3月`, `03月`, `3月份`, `三月`, `2025年3月`, `2025.3`, `2025-03`, `2025/3` (normalised).

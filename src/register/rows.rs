@@ -71,6 +71,8 @@ impl Shape {
 /// What the header rows say about a sheet besides its columns.
 #[derive(Debug, Clone, Default)]
 pub struct SheetContext {
+    /// The sheet's name in its workbook.
+    pub name: String,
     /// The 村(社区) the sheet is about (its name or title), when it has no such column.
     pub unit: Option<String>,
     /// The text of the rows above the header (titles), joined.
@@ -141,18 +143,20 @@ pub struct Row<'a> {
     pub context: &'a SheetContext,
 }
 
+/// The header of a workbook sheet, as found: part `part` of register sheet `sheet`.
+pub struct HeaderFound<'a> {
+    pub sheet: Sheet,
+    pub part: u16,
+    pub header: &'a HeaderMatch,
+    pub shape: &'a Shape,
+    pub context: &'a SheetContext,
+}
+
 /// Handles the data rows of a sheet.
 pub trait RowHandler {
     /// The header is found: data rows follow.
-    fn header(
-        &mut self,
-        sheet: Sheet,
-        part: u16,
-        header: &HeaderMatch,
-        shape: &Shape,
-        context: &SheetContext,
-    ) {
-        let _ = (sheet, part, header, shape, context);
+    fn header(&mut self, found: &HeaderFound<'_>) {
+        let _ = found;
     }
     fn row(&mut self, row: &Row<'_>);
 }
@@ -320,6 +324,7 @@ impl<'h, H: RowHandler> SheetAssembler<'h, H> {
             };
             let no_unit_column = !m.has(self.sheet, "村(社区)");
             self.context = SheetContext {
+                name: self.name.clone(),
                 unit: unit.filter(|_| no_unit_column),
                 titles: titles.join(" "),
             };
@@ -407,8 +412,13 @@ impl<'h, H: RowHandler> SheetAssembler<'h, H> {
             }
         }
         self.columns = m.columns.clone();
-        self.handler
-            .header(self.sheet, self.part, &m, &shape, &self.context);
+        self.handler.header(&HeaderFound {
+            sheet: self.sheet,
+            part: self.part,
+            header: &m,
+            shape: &shape,
+            context: &self.context,
+        });
         self.header = Some(m);
         self.shape = shape;
         self.phase = Phase::Data {

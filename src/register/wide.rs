@@ -7,7 +7,9 @@
 use super::build::{Builder, Subject};
 use super::headers::EventColumn;
 use super::rows::{Row, Shape};
-use super::values::{compact, date_of, number_text, parse_date_text, DateCell, Kind, Slot};
+use super::values::{
+    compact, date_of, number_text, parse_date_text, DateCell, Kind, Slot, CONTACT_KIND_WORDS,
+};
 use crate::model::{method_is_unannounced, Contact, ContactKind, Sheet, Test, TestResult};
 use chrono::NaiveDate;
 
@@ -23,7 +25,8 @@ pub struct CellEvent {
     pub method: Option<String>,
 }
 
-/// What a cell holds besides dates: results, kinds and methods, longest words first.
+/// What a cell holds besides dates: results, kinds ([`CONTACT_KIND_WORDS`]) and methods,
+/// longest words first.
 const RESULT_WORDS: &[(&str, TestResult)] = &[
     ("阴性", TestResult::Negative),
     ("阳性", TestResult::Positive),
@@ -33,14 +36,6 @@ const RESULT_WORDS: &[(&str, TestResult)] = &[
     ("未到", TestResult::NoShow),
     ("阴", TestResult::Negative),
     ("阳", TestResult::Positive),
-];
-const KIND_WORDS: &[(&str, ContactKind)] = &[
-    ("本人报告", ContactKind::SelfReport),
-    ("面谈", ContactKind::FaceToFace),
-    ("家访", ContactKind::HomeVisit),
-    ("走访", ContactKind::HomeVisit),
-    ("电话", ContactKind::Phone),
-    ("报告", ContactKind::SelfReport),
 ];
 const METHOD_WORDS: &[&str] = &["尿检", "毛发", "血检", "随机", "突击"];
 /// A cell that says "nothing this month".
@@ -154,7 +149,7 @@ fn strip_words(
         }
     }
     let mut kind = None;
-    for (w, k) in KIND_WORDS {
+    for (w, k) in CONTACT_KIND_WORDS {
         if rest.contains(w) {
             kind = Some(*k);
             rest = rest.replace(w, "");
@@ -228,7 +223,7 @@ pub fn year_in(text: &str) -> Option<i32> {
 /// The kind of contact a month table of 谈话 holds when a cell does not say: from the sheet's
 /// name or title (家访, 电话, 报告), else 面谈.
 fn default_kind(words: &str) -> ContactKind {
-    KIND_WORDS
+    CONTACT_KIND_WORDS
         .iter()
         .find(|(w, _)| words.contains(w))
         .map_or(ContactKind::FaceToFace, |(_, k)| *k)
@@ -249,14 +244,7 @@ impl Builder {
         };
         let subject = self.subject_of(person);
         let year = self.row_year(row, &subject);
-        let sheet_name = self
-            .register
-            .layouts
-            .get(&row.sheet)
-            .and_then(|l| l.parts.get(usize::from(row.part)))
-            .map(|p| p.name.clone())
-            .unwrap_or_default();
-        let words = format!("{sheet_name} {}", row.context.titles);
+        let words = format!("{} {}", row.context.name, row.context.titles);
         let mut all_read = true;
         for (k, ((col, column), slot)) in columns.iter().zip(row.events).enumerate() {
             if slot.is_empty() {
@@ -276,14 +264,7 @@ impl Builder {
                 }
                 Err(why) => {
                     all_read = false;
-                    let header = match column {
-                        EventColumn::Month {
-                            year: Some(y),
-                            month,
-                        } => format!("{y}年{month}月"),
-                        EventColumn::Month { month, .. } => format!("{month}月"),
-                        EventColumn::Kind(k) => k.label().to_string(),
-                    };
+                    let header = column.label();
                     self.report(
                         "D002",
                         &subject,
@@ -321,14 +302,7 @@ impl Builder {
                 }
             }
         }
-        let name = self
-            .register
-            .layouts
-            .get(&row.sheet)
-            .and_then(|l| l.parts.get(usize::from(row.part)))
-            .map(|p| p.name.clone())
-            .unwrap_or_default();
-        year_in(&row.context.titles).or_else(|| year_in(&name))
+        year_in(&row.context.titles).or_else(|| year_in(&row.context.name))
     }
 
     fn push_cell_event(
