@@ -647,3 +647,35 @@ fn annotate_generate_and_report_work_on_a_month_table_without_numbers() {
     ]);
     assert!(std::fs::read_dir(&report_dir).unwrap().count() > 0);
 }
+
+#[test]
+fn the_unit_comes_from_the_title_row_when_the_sheet_name_is_no_place() {
+    let dir = tempdir();
+    let people = persons();
+    let mut rows = vec![row(&["2025年城关镇东村社区戒毒人员名单"])];
+    rows.extend(person_sheet(&[&people[0]], false, false));
+    // Two persons whose IDs were stored as numbers show alike: not one person twice.
+    let mut lost = person_sheet(&[&people[1], &people[2]], false, false);
+    for r in lost.iter_mut().skip(1) {
+        r[3] = "1.10105E+17".into();
+    }
+    let path = dir.path().join("title.xlsx");
+    Book::new()
+        .sheet("人员", rows)
+        .sheet("西村", lost)
+        .save(&path);
+    let report = check(&path);
+    let reg = &report.register;
+    let units: Vec<(&str, &str)> = reg
+        .persons
+        .iter()
+        .map(|p| (p.name.as_str(), p.unit.as_str()))
+        .collect();
+    assert_eq!(
+        units,
+        [("张三", "东村"), ("李四", "西村"), ("王五", "西村")]
+    );
+    assert_eq!(cells_of(&report, "D005"), Vec::<String>::new());
+    assert_eq!(cells_of(&report, "D010"), vec!["西村!D2", "西村!D3"]);
+    assert_eq!(reg.layouts[&Sheet::Persons].parts[0].header_row, 1);
+}

@@ -37,12 +37,17 @@ impl Builder {
             let mut number = String::new();
             row.get("公民身份号码").compact_into(&mut number);
             number.make_ascii_uppercase();
-            if let Some(&first) = self.resident_ids.get(&number) {
+            // A number that lost its digits (3.41071E+17) is no identity: many share it.
+            let lost = matches!(
+                check_resident_id(row.get("公民身份号码")),
+                Some(IdCheck::LostDigits { .. })
+            );
+            if let (false, Some(&first)) = (lost, self.resident_ids.get(&number)) {
                 return Err(self.repeated_person(row, "公民身份号码", &number, first, &subject));
             }
-            key = if number.is_empty() {
+            key = if number.is_empty() || lost {
                 let name = row.get("姓名").name_value().unwrap_or_default();
-                generated_key(&format!("{name}@{unit}"))
+                generated_key(&format!("{name}@{unit}@{number}"))
             } else {
                 generated_key(&number)
             };
