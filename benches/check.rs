@@ -9,6 +9,12 @@
 //! Each is a separate process so that its peak memory (ru_maxrss from wait4) is its own. The
 //! best of three runs is reported, with the ratio check / bare. `BENCH_PERSONS=2000,20000`
 //! chooses the sizes.
+//!
+//! Then, for the largest size, the layouts offices keep: the register rewritten (untimed) once
+//! with 检测 in the template's long layout (one row per test) and once as a month-by-month
+//! table (one row per person and year, `1月` … `12月`, the month's dates in each cell: see
+//! docs/register.md), every other sheet copied alike, and `check` timed on both: the ratio
+//! wide / long (target: at most 1.5).
 
 use calamine::{open_workbook, Reader, Xlsx};
 use std::path::{Path, PathBuf};
@@ -35,6 +41,7 @@ fn main() {
         "{:>8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}",
         "persons", "events", "bare s", "bare MB", "check s", "check MB", "ratio"
     );
+    let mut last = None;
     for persons in sizes {
         let file = generate(&data_dir, persons);
         let mut bare = (f64::MAX, 0u64);
@@ -67,6 +74,115 @@ fn main() {
             check.1 as f64 / 1024.0,
             check.0 / bare.0
         );
+        last = Some(file);
+    }
+    if let Some(file) = last {
+        wide_vs_long(&file);
+    }
+}
+
+/// Times `check` on the register with 检测 in the long and in the month-by-month layout.
+fn wide_vs_long(file: &Path) {
+    let long = file.with_extension("long.xlsx");
+    let wide = file.with_extension("wide.xlsx");
+    if !long.exists() || !wide.exists() {
+        rewrite(file, &long, false);
+        rewrite(file, &wide, true);
+    }
+    let time = |path: &Path| {
+        (0..RUNS)
+            .map(|_| {
+                measure(Command::new(env!("CARGO_BIN_EXE_rehabdocs")).args([
+                    "check",
+                    path.to_str().unwrap_or_default(),
+                    "--format",
+                    "json",
+                    "--as-of",
+                    AS_OF,
+                ]))
+            })
+            .fold((f64::MAX, 0u64), |a, b| (a.0.min(b.0), a.1.max(b.1)))
+    };
+    let (l, w) = (time(&long), time(&wide));
+    println!(
+        "{:>8} {:>10.2} {:>10.0} {:>10} {:>10.2} {:>10.0} {:>8.2}",
+        "检测按行",
+        l.0,
+        l.1 as f64 / 1024.0,
+        "按月",
+        w.0,
+        w.1 as f64 / 1024.0,
+        w.0 / l.0
+    );
+}
+
+/// Copies every sheet of `from` (cell values as text, dates as yyyy-mm-dd) into `to`; with
+/// `wide`, 检测 becomes a month-by-month table: 编号, 年度, 1月 … 12月, each cell the month's
+/// test days as `3.27`, joined by 、, with the result after the day when not 阴性.
+fn rewrite(from: &Path, to: &Path, wide: bool) {
+    use calamine::Data;
+    use std::collections::BTreeMap;
+    let mut wb: Xlsx<_> = open_workbook(from).expect("open");
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let text = |d: &Data| match d {
+        Data::Empty => String::new(),
+        Data::DateTime(dt) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        other => other.to_string(),
+    };
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).expect("sheet");
+        let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(text).collect()).collect();
+        let ws = out.add_worksheet();
+        ws.set_name(&name).expect("name");
+        let header = rows.iter().position(|r| r.iter().any(|c| c == "检测日期"));
+        let rows = match (wide && name == "检测", header) {
+            (true, Some(h)) => month_table(&rows[h], &rows[h + 1..]),
+            _ => rows,
+        };
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    ws.write_string(r as u32, c as u16, v).expect("write");
+                }
+            }
+        }
+    }
+    out.save(to).expect("save");
+
+    /// The long 检测 rows as one row per (编号, year).
+    fn month_table(header: &[String], rows: &[Vec<String>]) -> Vec<Vec<String>> {
+        let col = |n: &str| header.iter().position(|h| h == n).expect("column");
+        let (id, date, result) = (col("编号"), col("检测日期"), col("结果"));
+        let mut by_year: BTreeMap<(String, String), Vec<Vec<String>>> = BTreeMap::new();
+        for r in rows {
+            use chrono::Datelike;
+            let Ok(d) = chrono::NaiveDate::parse_from_str(&r[date], "%Y-%m-%d") else {
+                continue;
+            };
+            let m = d.month() as usize;
+            let cells = by_year
+                .entry((r[id].clone(), d.year().to_string()))
+                .or_insert_with(|| vec![Vec::new(); 12]);
+            let mut cell = format!("{m}.{}", d.day());
+            if r[result] != "阴性" {
+                cell.push_str(&r[result]);
+            }
+            cells[m - 1].push(cell);
+        }
+        let mut out = vec![["编号", "年度"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain((1..=12).map(|m| format!("{m}月")))
+            .collect::<Vec<String>>()];
+        for ((id, year), months) in by_year {
+            let mut row = vec![id, year];
+            row.extend(months.into_iter().map(|m| m.join("、")));
+            out.push(row);
+        }
+        out
     }
 }
 

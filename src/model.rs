@@ -59,12 +59,16 @@ impl Sheet {
     }
 }
 
-/// Where a value came from: a sheet, a 0-based row and a 0-based column.
+/// Where a value came from: a register sheet, the part of it (the workbook sheet, see
+/// [`SheetPart`]; 0 when the register sheet is one workbook sheet), and the 0-based row and
+/// column of that workbook sheet.
 ///
-/// Rendered with the register's own sheet name by [`Register::cell_name`], e.g. `人员!D7`.
+/// Rendered with the workbook's own sheet (and file) name by [`Register::cell_name`], e.g.
+/// `人员!D7` or `[北街村.xlsx]人员!D7`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CellRef {
     pub sheet: Sheet,
+    pub part: u16,
     pub row: u32,
     pub col: u32,
 }
@@ -155,9 +159,15 @@ impl Status {
 /// One person in a programme: a row of 人员.
 #[derive(Debug, Clone, Default)]
 pub struct Person {
+    /// The record row (see [`SheetPart`]): the sheet row when 人员 is one workbook sheet.
     pub row: u32,
-    /// 编号: ties the person's rows across sheets.
+    /// 编号: ties the person's rows across sheets. When the register has no 编号, a key made
+    /// from the 公民身份号码 ([`Person::generated_id`]): stable from run to run, never the
+    /// number itself, safe in a file name.
     pub id: String,
+    /// `id` was made by the reader (the register has no 编号 column): the person is shown by
+    /// name and resident ID, and documents leave 编号 blank.
+    pub generated_id: bool,
     pub name: String,
     pub sex: Option<Sex>,
     /// 公民身份号码 as read (normalised: half-width, trimmed, upper-case X). Kept even when
@@ -227,6 +237,33 @@ pub enum DateOrText {
 }
 
 impl Person {
+    /// How a clerk recognises the person: `编号 姓名`, or `姓名 公民身份号码` when the register
+    /// has no 编号 (printed through [`crate::output::Ids`], which masks the number).
+    pub fn label(&self) -> String {
+        let (first, second) = if self.generated_id {
+            (
+                self.name.as_str(),
+                self.resident_id.as_deref().unwrap_or(""),
+            )
+        } else {
+            (self.id.as_str(), self.name.as_str())
+        };
+        match (first.is_empty(), second.is_empty()) {
+            (_, true) => first.to_string(),
+            (true, false) => second.to_string(),
+            (false, false) => format!("{first} {second}"),
+        }
+    }
+
+    /// The 编号 as the register gives it; empty when the register has none.
+    pub fn number(&self) -> &str {
+        if self.generated_id {
+            ""
+        } else {
+            &self.id
+        }
+    }
+
     /// The status, 执行中 when the register leaves it empty or unreadable.
     pub fn status_or_active(&self) -> Status {
         self.status.unwrap_or(Status::Active)
@@ -470,6 +507,11 @@ pub struct RowCounts {
 }
 
 /// Where one sheet was found and which column holds each canonical field.
+///
+/// `name`, `header_row` and `columns` describe the first (usually the only) workbook sheet;
+/// `parts` lists every workbook sheet the register sheet was read from when the reader filled
+/// it (several sheets, one per 村(社区); a folder of workbooks; a month-by-month table). A
+/// register built in memory leaves `parts` empty: record rows are then sheet rows.
 #[derive(Debug, Clone, Default)]
 pub struct SheetLayout {
     /// The sheet's name in the workbook (or the CSV file's stem).
@@ -478,6 +520,67 @@ pub struct SheetLayout {
     pub header_row: u32,
     /// Canonical column name → 0-based column index.
     pub columns: BTreeMap<&'static str, u32>,
+    pub parts: Vec<SheetPart>,
+}
+
+/// One workbook sheet a register sheet was read from, and how its rows map to record rows.
+///
+/// Records keep a record row (`Person::row`, `Test::row` …), unique within the register
+/// sheet: record row `base + sheet_row * span + k`, where `k` is the event's place in
+/// `event_columns` (a month-by-month table gives one record row per month cell; `span` is 1
+/// for a sheet with one record per row). [`Register::cell`] turns a record row and a field
+/// back into the cell.
+#[derive(Debug, Clone, Default)]
+pub struct SheetPart {
+    /// The workbook's file name, when the register is a folder of workbooks.
+    pub file: Option<String>,
+    /// The sheet's name in its workbook.
+    pub name: String,
+    pub header_row: u32,
+    /// Canonical column name → 0-based column index.
+    pub columns: BTreeMap<&'static str, u32>,
+    /// First record row of the part.
+    pub base: u32,
+    /// Record rows per sheet row (at least 1).
+    pub span: u32,
+    /// The column of each event a sheet row holds (month columns, or 面谈/家访 date columns);
+    /// empty when a row is one record.
+    pub event_columns: Vec<u32>,
+    /// The fields an event reads from its own column (检测日期 and 结果 in a month cell).
+    pub event_fields: Vec<&'static str>,
+    /// The layout as `check` describes it (`按月登记表，1月…12月`); empty for the usual one.
+    pub description: String,
+    /// The 村(社区) the sheet is about when it has no such column (from its name or title).
+    pub unit: Option<String>,
+}
+
+impl SheetPart {
+    /// The sheet row and the column of `field` for a record row of this part.
+    fn locate(&self, row: u32, field: &str) -> (u32, Option<u32>) {
+        let span = self.span.max(1);
+        let local = row.saturating_sub(self.base);
+        let (sheet_row, k) = (local / span, (local % span) as usize);
+        let col = if !self.event_columns.is_empty() && self.event_fields.contains(&field) {
+            self.event_columns.get(k).copied()
+        } else {
+            self.columns.get(field).copied()
+        };
+        (sheet_row, col)
+    }
+
+    /// The fields a record row of this part has a cell for.
+    fn fields(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let own = if self.event_columns.is_empty() {
+            &[][..]
+        } else {
+            &self.event_fields[..]
+        };
+        self.columns
+            .keys()
+            .copied()
+            .filter(|f| !own.contains(f))
+            .chain(own.iter().copied())
+    }
 }
 
 /// A whole register, read and typed.
@@ -612,25 +715,74 @@ impl Register {
         if self.unreadable.is_empty() {
             return false;
         }
-        self.layouts
-            .get(&sheet)
-            .and_then(|l| l.columns.get(field))
-            .is_some_and(|&col| self.unreadable.contains(&CellRef { sheet, row, col }))
+        self.locate(sheet, row, field)
+            .is_some_and(|cell| self.unreadable.contains(&cell))
     }
 
-    /// The canonical fields of a sheet row whose cells could not be read, in column order.
+    /// The canonical fields of a record row whose cells could not be read, in column order.
     pub fn unreadable_fields(&self, sheet: Sheet, row: u32) -> Vec<&'static str> {
         let Some(layout) = self.layouts.get(&sheet) else {
             return Vec::new();
         };
-        let mut fields: Vec<(u32, &'static str)> = layout
-            .columns
-            .iter()
-            .filter(|(_, &col)| self.unreadable.contains(&CellRef { sheet, row, col }))
-            .map(|(&f, &col)| (col, f))
-            .collect();
+        let mut fields: Vec<(u32, &'static str)> = match self.part_of(sheet, row) {
+            Some((_, part)) => part.fields().collect::<Vec<_>>(),
+            None => layout.columns.keys().copied().collect(),
+        }
+        .into_iter()
+        .filter_map(|f| {
+            let cell = self.locate(sheet, row, f)?;
+            self.unreadable.contains(&cell).then_some((cell.col, f))
+        })
+        .collect();
         fields.sort();
         fields.into_iter().map(|(_, f)| f).collect()
+    }
+
+    /// The part of a register sheet a record row lies in (with its index), when the reader
+    /// recorded parts.
+    fn part_of(&self, sheet: Sheet, row: u32) -> Option<(u16, &SheetPart)> {
+        let parts = &self.layouts.get(&sheet)?.parts;
+        let k = parts.partition_point(|p| p.base <= row).checked_sub(1)?;
+        Some((u16::try_from(k).ok()?, &parts[k]))
+    }
+
+    /// The cell of `field` in a record row; `None` when the sheet has no such column.
+    pub fn locate(&self, sheet: Sheet, row: u32, field: &str) -> Option<CellRef> {
+        if let Some((part, p)) = self.part_of(sheet, row) {
+            let (row, col) = p.locate(row, field);
+            return col.map(|col| CellRef {
+                sheet,
+                part,
+                row,
+                col,
+            });
+        }
+        let col = *self.layouts.get(&sheet)?.columns.get(field)?;
+        Some(CellRef {
+            sheet,
+            part: 0,
+            row,
+            col,
+        })
+    }
+
+    /// The record row a cell belongs to (the inverse of [`Register::cell`]).
+    pub fn record_row(&self, cell: &CellRef) -> u32 {
+        let part = self
+            .layouts
+            .get(&cell.sheet)
+            .and_then(|l| l.parts.get(usize::from(cell.part)));
+        match part {
+            Some(p) => {
+                let k = p
+                    .event_columns
+                    .iter()
+                    .position(|&c| c == cell.col)
+                    .unwrap_or(0) as u32;
+                p.base + cell.row * p.span.max(1) + k
+            }
+            None => cell.row,
+        }
     }
 
     /// Records that a cell held a value that could not be read.
@@ -669,12 +821,19 @@ impl Register {
     /// The cell of a canonical field in a sheet row. When the column is absent from the
     /// workbook the cell points at the row's first column, so that it still names the row.
     pub fn cell(&self, sheet: Sheet, row: u32, field: &str) -> CellRef {
-        let col = self
-            .layouts
-            .get(&sheet)
-            .and_then(|l| l.columns.get(field).copied())
-            .unwrap_or(0);
-        CellRef { sheet, row, col }
+        if let Some(cell) = self.locate(sheet, row, field) {
+            return cell;
+        }
+        let (part, row) = match self.part_of(sheet, row) {
+            Some((k, p)) => (k, p.locate(row, field).0),
+            None => (0, row),
+        };
+        CellRef {
+            sheet,
+            part,
+            row,
+            col: 0,
+        }
     }
 
     /// The name of the sheet as the workbook spells it (canonical name if unknown).
@@ -685,9 +844,76 @@ impl Register {
         }
     }
 
-    /// `人员!D7`, using the workbook's own sheet name.
+    /// One line per register sheet read in a layout other than the template's (several
+    /// workbook sheets or files, a month-by-month table, no 编号 …), as `check` shows it:
+    /// `检测：按月登记表，1月…12月`.
+    pub fn layout_notes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (sheet, layout) in &self.layouts {
+            let mut descriptions: Vec<&str> = Vec::new();
+            for p in &layout.parts {
+                if !p.description.is_empty() && !descriptions.contains(&p.description.as_str()) {
+                    descriptions.push(&p.description);
+                }
+            }
+            let mut line = Vec::new();
+            if layout.parts.len() > 1 {
+                let names: Vec<String> = layout
+                    .parts
+                    .iter()
+                    .map(|p| match &p.file {
+                        Some(f) => format!("[{f}]{}", p.name),
+                        None => p.name.clone(),
+                    })
+                    .collect();
+                line.push(format!(
+                    "{} 张工作表合为一表（{}）",
+                    names.len(),
+                    names.join("、")
+                ));
+            }
+            // The unit of each sheet is listed once, with the sheets, not per sheet.
+            let units: Vec<&str> = layout
+                .parts
+                .iter()
+                .filter_map(|p| p.unit.as_deref())
+                .collect();
+            line.extend(
+                descriptions
+                    .iter()
+                    .filter(|d| units.len() <= 1 || !d.starts_with("村(社区)为"))
+                    .map(|d| d.to_string()),
+            );
+            if units.len() > 1 {
+                line.push("村(社区)取自各工作表的名称或标题".to_string());
+            }
+            if !line.is_empty() {
+                out.push(format!("{}：{}", sheet.canonical_name(), line.join("；")));
+            }
+        }
+        out
+    }
+
+    /// The workbook sheet a cell lies in: its file (when the register is a folder of
+    /// workbooks) and its name as the workbook spells it.
+    pub fn workbook_sheet(&self, cell: &CellRef) -> (Option<&str>, &str) {
+        let part = self
+            .layouts
+            .get(&cell.sheet)
+            .and_then(|l| l.parts.get(usize::from(cell.part)));
+        match part {
+            Some(p) => (p.file.as_deref(), p.name.as_str()),
+            None => (None, self.sheet_name(cell.sheet)),
+        }
+    }
+
+    /// `人员!D7`, using the workbook's own sheet name; `[北街村.xlsx]人员!D7` when the register
+    /// is a folder of workbooks.
     pub fn cell_name(&self, cell: &CellRef) -> String {
-        format!("{}!{}", self.sheet_name(cell.sheet), cell.a1())
+        match self.workbook_sheet(cell) {
+            (Some(file), name) => format!("[{file}]{name}!{}", cell.a1()),
+            (None, name) => format!("{name}!{}", cell.a1()),
+        }
     }
 }
 

@@ -97,19 +97,14 @@ fn count_by_severity(report: &CheckReport, s: Severity) -> usize {
     report.findings.iter().filter(|f| f.severity == s).count()
 }
 
-/// The label of a person for headings: `编号 姓名`.
+/// The label of a person for headings: `编号 姓名`, or `姓名 公民身份号码` (masked when
+/// printed) on a register without 编号 ([`crate::model::Person::label`]).
 fn person_heading(report: &CheckReport, id: &str) -> String {
-    let name = report
+    report
         .register
         .person_index(id)
         .and_then(|i| report.register.persons.get(i))
-        .map(|p| p.name.as_str())
-        .unwrap_or("");
-    if name.is_empty() {
-        id.to_string()
-    } else {
-        format!("{id} {name}")
-    }
+        .map_or_else(|| id.to_string(), |p| p.label())
 }
 
 /// The text report: findings grouped by 村(社区), then person, then the summary; personal
@@ -171,6 +166,13 @@ fn render_text_full(report: &CheckReport) -> String {
             c.used,
             c.rejected
         );
+    }
+    let notes = reg.layout_notes();
+    if !notes.is_empty() {
+        out.push_str("表格格式：\n");
+        for n in notes {
+            let _ = writeln!(out, "  {n}");
+        }
     }
     if !reg.ignored_sheets.is_empty() {
         let _ = writeln!(

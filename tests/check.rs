@@ -1,7 +1,10 @@
 //! End-to-end tests of reading registers and of `rehabdocs check`, on real workbooks and CSV
 //! files made here.
 
+mod common;
+
 use chrono::NaiveDate;
+use common::rid;
 use rehabdocs::check::{check_file, CheckReport, Selection};
 use rehabdocs::finding::Severity;
 use rehabdocs::model::{Measure, Sex, Sheet, Status};
@@ -26,19 +29,6 @@ use C::{D, E, N, O, S};
 
 fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, dd).unwrap()
-}
-
-/// A valid resident ID from the region 110105, a birth date `yyyymmdd` and a 3-digit sequence.
-fn rid(birth: &str, seq: &str) -> String {
-    let first17 = format!("110105{birth}{seq}");
-    let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .bytes()
-        .zip(w)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{first17}{check}")
 }
 
 /// A sheet: name, optional merged title over the first row, rows of cells.

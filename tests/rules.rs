@@ -905,6 +905,7 @@ fn annotated_workbook_marks_cells_and_lists_findings() {
     findings.push(
         Finding::new("P112", Severity::Breach, "测试：空单元格").cell(CellRef {
             sheet: Sheet::Tests,
+            part: 0,
             row: 5,
             col: 3,
         }),

@@ -178,7 +178,7 @@ pub fn gated(ctx: &BuildContext) -> BTreeMap<usize, Vec<String>> {
             .collect();
         for c in &f.cells {
             if c.sheet == Sheet::Persons {
-                if let Some(&i) = by_row.get(&c.row) {
+                if let Some(&i) = by_row.get(&reg.record_row(c)) {
                     who.push(i);
                 }
             }
@@ -775,7 +775,7 @@ fn breach_facts(ctx: &BuildContext, i: usize, f: &Finding) -> Vec<Fact> {
         kind: f.code.to_string(),
         text,
     };
-    let rows: Vec<u32> = f.cells.iter().map(|c| c.row).collect();
+    let rows: Vec<u32> = f.cells.iter().map(|c| reg.record_row(c)).collect();
     match f.code {
         "P102" => {
             let deadline = f.due_date.unwrap_or(ctx.as_of);

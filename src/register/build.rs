@@ -1,8 +1,8 @@
 //! Building model records from typed rows: the common parts (the builder, cells, findings for
 //! missing and unreadable values). Sheet-specific parts live in `persons.rs` and `events.rs`.
 
-use super::headers::field_index;
-use super::rows::{Row, RowHandler};
+use super::headers::{field_index, fields, EventColumn, HeaderMatch};
+use super::rows::{HeaderFound, Row, RowHandler, Shape, SheetContext};
 use super::values::{date_of, DateCell, EnumSpec, Kind, Slot};
 use crate::finding::{Finding, Severity};
 use crate::model::{CellRef, Register, Sheet};
@@ -25,16 +25,45 @@ impl Row<'_> {
     }
     /// The cell of a canonical field in this row (column A when the sheet lacks it).
     pub fn cell(&self, field: &str) -> CellRef {
-        let col = field_index(self.sheet, field)
-            .and_then(|i| self.columns.get(i).copied().flatten())
-            .unwrap_or(0);
+        let col = self.column(field).unwrap_or(0);
+        self.cell_at(col)
+    }
+
+    /// The column of a canonical field, when the sheet has it.
+    pub fn column(&self, field: &str) -> Option<u32> {
+        field_index(self.sheet, field).and_then(|i| self.columns.get(i).copied().flatten())
+    }
+
+    /// The cell of this row in column `col`.
+    pub fn cell_at(&self, col: u32) -> CellRef {
         CellRef {
             sheet: self.sheet,
+            part: self.part,
             row: self.row,
             col,
         }
     }
 }
+
+/// Who an event row names, found by [`Builder::resolve`].
+enum Named {
+    /// The row names nobody (no 编号, 公民身份号码 or 姓名): the field to report empty.
+    Nobody(&'static str),
+    Person(usize),
+    /// Named by `field` as `shown`, and nobody in 人员 has it.
+    Unknown {
+        field: &'static str,
+        shown: String,
+    },
+    /// A 姓名 that several persons of the register have (indices).
+    Ambiguous {
+        shown: String,
+        candidates: Vec<usize>,
+    },
+}
+
+/// The fields that name a person on an event row, in the order they are tried.
+const PERSON_KEYS: [&str; 3] = ["编号", "公民身份号码", "姓名"];
 
 /// Who a finding is about while reading a row: a person already read (by index, so that
 /// event rows allocate nothing unless they report), or a 编号 and unit given as text.
@@ -51,8 +80,13 @@ pub struct Subject {
 pub struct Builder {
     pub register: Register,
     pub findings: Vec<Finding>,
-    /// 编号 → index into `register.persons`.
+    /// 编号 (or the generated key, see `Person::generated_id`) → index into
+    /// `register.persons`.
     pub ids: HashMap<String, usize>,
+    /// 公民身份号码 (upper case, no spaces) → the first person with it.
+    pub resident_ids: HashMap<String, usize>,
+    /// 姓名 → every person with it, for event rows that name the person only by name.
+    pub names: HashMap<String, Vec<usize>>,
     /// Reused buffer for normalised keys.
     pub key: String,
 }
@@ -63,6 +97,7 @@ pub struct Rejected;
 /// How far the builder had got before a sheet: lengths to roll back to when the sheet is read
 /// again (see [`Builder::rollback`]).
 pub struct Mark {
+    rows: crate::model::RowCounts,
     findings: usize,
     tests: usize,
     contacts: usize,
@@ -76,9 +111,10 @@ pub struct Mark {
 
 impl Builder {
     /// The current lengths of everything a non-person sheet adds to.
-    pub fn mark(&self) -> Mark {
+    pub fn mark(&self, sheet: Sheet) -> Mark {
         let r = &self.register;
         Mark {
+            rows: r.rows.get(&sheet).copied().unwrap_or_default(),
             findings: self.findings.len(),
             tests: r.tests.len(),
             contacts: r.contacts.len(),
@@ -98,9 +134,10 @@ impl Builder {
             .any(|f| f.code == "D001")
     }
 
-    /// Forgets what `sheet` added since `mark` (records, findings, row counts), so that the
-    /// sheet can be read again. Not for the 人员 sheet, whose 编号 index is not rolled back.
-    pub fn rollback(&mut self, mark: &Mark, sheet: Sheet) {
+    /// Forgets what part `part` (first record row `base`) of `sheet` added since `mark`
+    /// (records, findings, row counts), so that it can be read again. Not for the 人员 sheet,
+    /// whose 编号 index is not rolled back.
+    pub fn rollback(&mut self, mark: &Mark, sheet: Sheet, part: u16, base: u32) {
         self.findings.truncate(mark.findings);
         let r = &mut self.register;
         r.tests.truncate(mark.tests);
@@ -111,10 +148,10 @@ impl Builder {
         r.help.truncate(mark.help);
         r.staff.truncate(mark.staff);
         r.units.truncate(mark.units);
-        r.rows.insert(sheet, Default::default());
-        r.unreadable.retain(|c| c.sheet != sheet);
+        r.rows.insert(sheet, mark.rows);
+        r.unreadable.retain(|c| c.sheet != sheet || c.part != part);
         for rows in r.rejected_rows.values_mut() {
-            rows.retain(|(s, _)| *s != sheet);
+            rows.retain(|(s, row)| *s != sheet || *row < base);
         }
         r.rejected_rows.retain(|_, rows| !rows.is_empty());
     }
@@ -274,32 +311,104 @@ impl Builder {
         }
     }
 
-    /// Resolves the 编号 of an event row to a person: D001 when empty, D006 when unknown.
+    /// Resolves the person an event row names: by 编号, else by 公民身份号码, else by 姓名
+    /// when one person of the register has it. D001 when the row names nobody, D006 when
+    /// nobody has the 编号/number/name, or several persons have the name (the finding names
+    /// them, resident IDs masked).
     pub fn person_of(&mut self, row: &Row<'_>) -> Result<usize, Rejected> {
-        let slot = row.get("编号");
-        let mut key = std::mem::take(&mut self.key);
-        slot.compact_into(&mut key);
-        let found = self.ids.get(key.as_str()).copied();
-        let result = if key.is_empty() {
-            self.missing(row, "编号", &Subject::default(), true);
-            Err(Rejected)
-        } else if let Some(i) = found {
-            Ok(i)
-        } else {
-            let subject = Subject {
-                person: Some(key.clone()),
-                ..Subject::default()
-            };
-            self.report(
-                "D006",
-                &subject,
-                row.cell("编号"),
-                format!("编号「{key}」在人员表中不存在，本行未使用"),
-            );
-            Err(Rejected)
+        let (field, shown) = match self.resolve(row) {
+            Named::Person(i) => return Ok(i),
+            Named::Nobody(field) => {
+                self.missing(row, field, &Subject::default(), true);
+                return Err(Rejected);
+            }
+            Named::Unknown { field, shown } => {
+                let message = format!("{field}「{shown}」在人员表中不存在，本行未使用");
+                (field, (shown, message))
+            }
+            Named::Ambiguous { shown, candidates } => {
+                let who: Vec<String> = candidates
+                    .iter()
+                    .map(|&i| {
+                        let p = &self.register.persons[i];
+                        let cell = self.register.cell(Sheet::Persons, p.row, "姓名");
+                        crate::output::mask_personal_numbers(&format!(
+                            "{}（{}）",
+                            p.label(),
+                            self.register.cell_name(&cell)
+                        ))
+                    })
+                    .collect();
+                let message = format!(
+                    "姓名「{shown}」在人员表中有{}人：{}，无法确定是谁，本行未使用：请在本行填写编号或公民身份号码",
+                    candidates.len(),
+                    who.join("、")
+                );
+                ("姓名", (shown, message))
+            }
         };
+        let (shown, message) = shown;
+        let subject = Subject {
+            person: (field == "编号").then_some(shown),
+            ..Subject::default()
+        };
+        self.report("D006", &subject, row.cell(field), message);
+        Err(Rejected)
+    }
+
+    /// Who an event row names (see [`Builder::person_of`]); reports nothing.
+    fn resolve(&mut self, row: &Row<'_>) -> Named {
+        let mut key = std::mem::take(&mut self.key);
+        let mut first_named: Option<(&'static str, String)> = None;
+        let mut ambiguous = None;
+        let mut found = None;
+        for field in PERSON_KEYS {
+            if row.column(field).is_none() {
+                continue;
+            }
+            row.get(field).compact_into(&mut key);
+            if key.is_empty() {
+                continue;
+            }
+            let hit = match field {
+                "编号" => self.ids.get(key.as_str()).copied(),
+                "公民身份号码" => {
+                    key.make_ascii_uppercase();
+                    self.resident_ids.get(key.as_str()).copied()
+                }
+                _ => match self.names.get(key.as_str()).map(Vec::as_slice) {
+                    Some([one]) => Some(*one),
+                    Some(several) if several.len() > 1 => {
+                        ambiguous = Some((key.clone(), several.to_vec()));
+                        None
+                    }
+                    _ => None,
+                },
+            };
+            if hit.is_some() {
+                found = hit;
+                break;
+            }
+            if first_named.is_none() {
+                first_named = Some((field, key.clone()));
+            }
+        }
         self.key = key;
-        result
+        if let Some(i) = found {
+            return Named::Person(i);
+        }
+        match (first_named, ambiguous) {
+            (Some(("姓名", _)), Some((shown, candidates))) => {
+                Named::Ambiguous { shown, candidates }
+            }
+            (Some((field, shown)), _) => Named::Unknown { field, shown },
+            (None, _) => Named::Nobody(
+                PERSON_KEYS
+                    .into_iter()
+                    .find(|f| row.column(f).is_some())
+                    .unwrap_or("编号"),
+            ),
+        }
     }
 
     /// The subject of an event row of person `i`.
@@ -316,12 +425,9 @@ impl Builder {
         if matches!(row.sheet, Sheet::Persons | Sheet::Staff | Sheet::Units) {
             return;
         }
-        let mut key = std::mem::take(&mut self.key);
-        row.get("编号").compact_into(&mut key);
-        let found = self.ids.get(key.as_str()).copied();
-        self.key = key;
-        if let Some(i) = found {
-            self.register.mark_rejected_row(i, row.sheet, row.row);
+        if let Named::Person(i) = self.resolve(row) {
+            self.register
+                .mark_rejected_row(i, row.sheet, row.record_row);
         }
     }
 
@@ -337,14 +443,87 @@ impl Builder {
     }
 }
 
+/// How `check` describes a layout other than the template's, in one line
+/// (`按月登记表，1月…12月；无编号列，按公民身份号码或姓名对应人员`); empty for the template's.
+fn describe_layout(
+    sheet: Sheet,
+    header: &HeaderMatch,
+    shape: &Shape,
+    context: &SheetContext,
+) -> String {
+    let mut parts = Vec::new();
+    if let Shape::Events(cols) = shape {
+        let months = cols
+            .iter()
+            .filter(|(_, e)| matches!(e, EventColumn::Month { .. }))
+            .count();
+        if months > 0 {
+            let first = cols.first().map(|(_, e)| e.label()).unwrap_or_default();
+            let last = cols.last().map(|(_, e)| e.label()).unwrap_or_default();
+            parts.push(format!("按月登记表，{first}…{last}"));
+        } else {
+            let kinds: Vec<String> = cols.iter().map(|(_, e)| e.label()).collect();
+            parts.push(format!("每行按形式分列日期（{}）", kinds.join("、")));
+        }
+    }
+    if !matches!(sheet, Sheet::Staff | Sheet::Units) && !header.has(sheet, "编号") {
+        parts.push(if sheet == Sheet::Persons {
+            "无编号列，以公民身份号码识别人员".to_string()
+        } else {
+            "无编号列，按公民身份号码或姓名对应人员".to_string()
+        });
+    }
+    if let Some(unit) = &context.unit {
+        parts.push(format!("村(社区)为「{unit}」（取自工作表名或标题）"));
+    }
+    parts.join("；")
+}
+
 /// Hands each row of one sheet to the builder.
 pub struct SheetRows<'b> {
     pub builder: &'b mut Builder,
 }
 
 impl RowHandler for SheetRows<'_> {
+    /// Records where the part's columns are, so that cells resolve while reading.
+    fn header(&mut self, found: &HeaderFound<'_>) {
+        let HeaderFound {
+            sheet,
+            part,
+            header,
+            shape,
+            context,
+        } = *found;
+        let columns = fields(sheet)
+            .iter()
+            .zip(&header.columns)
+            .filter_map(|(f, c)| c.map(|c| (f.name, c)))
+            .collect();
+        let description = describe_layout(sheet, header, shape, context);
+        let layout = self.builder.register.layouts.entry(sheet).or_default();
+        let Some(p) = layout.parts.get_mut(usize::from(part)) else {
+            return;
+        };
+        p.header_row = header.header_row;
+        p.columns = columns;
+        p.span = shape.span();
+        if let Shape::Events(cols) = shape {
+            p.event_columns = cols.iter().map(|(c, _)| *c).collect();
+            p.event_fields = match sheet {
+                Sheet::Tests => vec!["检测日期", "结果", "检测方式"],
+                _ => vec!["日期", "形式"],
+            };
+        }
+        p.unit = context.unit.clone();
+        p.description = description;
+    }
+
     fn row(&mut self, row: &Row<'_>) {
         let b = &mut *self.builder;
+        if let Shape::Events(_) = row.shape {
+            b.event_cells_row(row);
+            return;
+        }
         let used = match row.sheet {
             Sheet::Persons => b.person_row(row).is_ok(),
             Sheet::Tests => b.test_row(row).is_ok(),

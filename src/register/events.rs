@@ -26,7 +26,7 @@ impl Builder {
         let unannounced =
             flagged == Some(true) || method.as_deref().is_some_and(method_is_unannounced);
         self.register.tests.push(Test {
-            row: row.row,
+            row: row.record_row,
             person,
             date,
             method,
@@ -45,7 +45,7 @@ impl Builder {
         let kind = self.required_enum(row, "形式", &CONTACT_KINDS, &s, true);
         let (date, kind) = (date?, kind?);
         self.register.contacts.push(Contact {
-            row: row.row,
+            row: row.record_row,
             person,
             date,
             kind,
@@ -67,7 +67,7 @@ impl Builder {
         let (leave_date, return_date, approved_until, approved) =
             (leave_date?, return_date?, approved_until?, approved?);
         self.register.leaves.push(Leave {
-            row: row.row,
+            row: row.record_row,
             person,
             leave_date,
             return_date,
@@ -87,7 +87,7 @@ impl Builder {
         let kind = self.required_enum(row, "类型", &WARNING_KINDS, &s, true);
         let (date, kind) = (date?, kind?);
         self.register.warnings.push(Warning {
-            row: row.row,
+            row: row.record_row,
             person,
             date,
             kind,
@@ -105,7 +105,7 @@ impl Builder {
         let conclusion = self.required_enum(row, "结论", &CONCLUSIONS, &s, true);
         let (date, period, conclusion) = (date?, period?, conclusion?);
         self.register.evaluations.push(Evaluation {
-            row: row.row,
+            row: row.record_row,
             person,
             date,
             period,
@@ -151,7 +151,7 @@ impl Builder {
         }
         let (date, kind) = (date?, kind.ok_or(Rejected)?);
         self.register.help.push(Help {
-            row: row.row,
+            row: row.record_row,
             person,
             date,
             kind,
@@ -179,7 +179,7 @@ impl Builder {
             .flatten();
         let birth_date = self.date(row, "出生日期", &s, false).ok().flatten();
         self.register.staff.push(Staff {
-            row: row.row,
+            row: row.record_row,
             name,
             sex,
             birth_date,
@@ -230,7 +230,7 @@ impl Builder {
             return Err(Rejected);
         };
         self.register.units.push(Unit {
-            row: row.row,
+            row: row.record_row,
             town,
             unit,
             registered_users,

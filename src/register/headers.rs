@@ -1,8 +1,8 @@
 //! Finding sheets and columns by their header text: the synonym tables and header-row
 //! detection.
 
-use super::values::fold_char;
-use crate::model::Sheet;
+use super::values::{fold_char, CONTACT_KIND_WORDS};
+use crate::model::{ContactKind, Sheet};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -92,6 +92,9 @@ pub fn fields(sheet: Sheet) -> &'static [FieldDef] {
                     opt("检测单位"),
                     opt("检测人"),
                     opt("是否突击"),
+                    opt("姓名"),
+                    opt("公民身份号码"),
+                    opt("年度"),
                 ]
             }
         }
@@ -103,6 +106,9 @@ pub fn fields(sheet: Sheet) -> &'static [FieldDef] {
                     req("形式"),
                     opt("工作人员"),
                     opt("摘要"),
+                    opt("姓名"),
+                    opt("公民身份号码"),
+                    opt("年度"),
                 ]
             }
         }
@@ -117,6 +123,8 @@ pub fn fields(sheet: Sheet) -> &'static [FieldDef] {
                     opt("事由"),
                     req("是否批准"),
                     opt("批准人"),
+                    opt("姓名"),
+                    opt("公民身份号码"),
                 ]
             }
         }
@@ -128,6 +136,8 @@ pub fn fields(sheet: Sheet) -> &'static [FieldDef] {
                     req("类型"),
                     opt("事由"),
                     opt("文号"),
+                    opt("姓名"),
+                    opt("公民身份号码"),
                 ]
             }
         }
@@ -139,6 +149,8 @@ pub fn fields(sheet: Sheet) -> &'static [FieldDef] {
                     req("评估期"),
                     req("结论"),
                     opt("评估人"),
+                    opt("姓名"),
+                    opt("公民身份号码"),
                 ]
             }
         }
@@ -166,7 +178,17 @@ pub fn fields(sheet: Sheet) -> &'static [FieldDef] {
                 ]
             }
         }
-        Sheet::Help => const { &[req("编号"), req("日期"), req("类型")] },
+        Sheet::Help => {
+            const {
+                &[
+                    req("编号"),
+                    req("日期"),
+                    req("类型"),
+                    opt("姓名"),
+                    opt("公民身份号码"),
+                ]
+            }
+        }
     }
 }
 
@@ -203,6 +225,8 @@ fn sheet_synonyms(sheet: Sheet) -> &'static [&'static str] {
             "尿检记录",
             "检测情况",
             "毒品检测",
+            "尿检情况",
+            "检测登记",
         ],
         Sheet::Contacts => &[
             "谈话",
@@ -211,6 +235,10 @@ fn sheet_synonyms(sheet: Sheet) -> &'static [&'static str] {
             "走访",
             "走访记录",
             "联系记录",
+            "本人报告",
+            "报告",
+            "定期报告",
+            "报告情况",
         ],
         Sheet::Leaves => &[
             "请假",
@@ -426,6 +454,7 @@ const COLUMN_SYNONYMS: &[&[&str]] = &[
     &["类型", "告诫类型", "帮扶类型", "工作人员类型"],
     &["文号", "告诫书文号", "告诫书编号"],
     &["评估日期", "评估时间"],
+    &["年度", "年份", "年", "检测年度", "登记年度"],
     &["评估期", "评估期间", "评估季度", "季度"],
     &["结论", "评估结论", "评估结果"],
     &["评估人", "评估人员"],
@@ -532,14 +561,39 @@ impl HeaderMatch {
         self.columns.iter().filter(|c| c.is_some()).count()
     }
 
-    /// Required fields with no column.
+    /// Required fields with no column (nor a column that stands in for it, see
+    /// [`HeaderMatch::missing_required_given`]).
     pub fn missing_required(&self, sheet: Sheet) -> Vec<&'static str> {
+        self.missing_required_given(sheet, false)
+    }
+
+    /// Required fields with no column. 编号 is not needed when the person is otherwise named:
+    /// on 人员 by 公民身份号码, on an event sheet by 公民身份号码 or 姓名; 村(社区) is not
+    /// needed on 人员 when `unit_known` (the sheet's name or title says it).
+    pub fn missing_required_given(&self, sheet: Sheet, unit_known: bool) -> Vec<&'static str> {
+        let stands_in = |name: &str| match (sheet, name) {
+            (Sheet::Staff | Sheet::Units, _) => false,
+            (Sheet::Persons, "编号") => self.has(sheet, "公民身份号码"),
+            (Sheet::Persons, "村(社区)") => unit_known,
+            (_, "编号") => self.has(sheet, "公民身份号码") || self.has(sheet, "姓名"),
+            _ => false,
+        };
         fields(sheet)
             .iter()
             .zip(&self.columns)
-            .filter(|(f, c)| f.required && c.is_none())
+            .filter(|(f, c)| f.required && c.is_none() && !stands_in(f.name))
             .map(|(f, _)| f.name)
             .collect()
+    }
+
+    /// Whether the sheet has a column for `field`.
+    pub fn has(&self, sheet: Sheet, field: &str) -> bool {
+        field_index(sheet, field).is_some_and(|i| self.columns[i].is_some())
+    }
+
+    /// The column of `field`, when the sheet has one.
+    pub fn column(&self, sheet: Sheet, field: &str) -> Option<u32> {
+        field_index(sheet, field).and_then(|i| self.columns[i])
     }
 }
 
@@ -552,21 +606,234 @@ pub fn find_header(sheet: Sheet, rows: &[(u32, HeaderRow)]) -> Option<HeaderMatc
 }
 
 /// Guesses which sheet a workbook sheet is from its first rows: the sheet whose required
-/// columns all appear in one header row, preferring the one with the most required columns.
-pub fn sheet_by_headers(rows: &[(u32, HeaderRow)], candidates: &[Sheet]) -> Option<Sheet> {
-    candidates
+/// columns all appear in one header row (a 人员 sheet may lack 村(社区): its name says it),
+/// preferring the one with the most required columns; else an event table of months or of
+/// 面谈/家访 date columns, whose kind the sheet's name or title says ([`sheet_by_words`]).
+pub fn sheet_by_headers(
+    name: &str,
+    rows: &[(u32, HeaderRow)],
+    candidates: &[Sheet],
+) -> Option<Sheet> {
+    let long = candidates
         .iter()
         .copied()
         .filter(|s| {
             rows.iter().any(|(r, cells)| {
                 let m = HeaderMatch::of_row(*s, *r, cells);
-                m.matched() >= HEADER_MIN_MATCHES && m.missing_required(*s).is_empty()
+                m.matched() >= HEADER_MIN_MATCHES
+                    && m.missing_required_given(*s, *s == Sheet::Persons)
+                        .is_empty()
+                    && (*s != Sheet::Persons || m.has(*s, "姓名"))
             })
         })
         .max_by_key(|s| {
             let n = fields(*s).iter().filter(|f| f.required).count();
             (n, std::cmp::Reverse(*s))
-        })
+        });
+    if long.is_some() {
+        return long;
+    }
+    // A header (one row, or two: a group title over months) that names the person and has
+    // at least two month columns or a 面谈/家访 … column.
+    let is_event_header = |cells: &[&(u32, String)]| {
+        let names_person = cells
+            .iter()
+            .any(|(_, t)| matches!(canonical_column(t), Some("编号" | "公民身份号码" | "姓名")));
+        let events: Vec<EventColumn> = cells
+            .iter()
+            .filter_map(|(_, t)| event_column_of(t))
+            .collect();
+        let months = events
+            .iter()
+            .filter(|e| matches!(e, EventColumn::Month { .. }))
+            .count();
+        names_person && (months >= 2 || (months == 0 && !events.is_empty()))
+    };
+    let has_event_header = rows.iter().enumerate().any(|(i, (_, cells))| {
+        let one: Vec<&(u32, String)> = cells.iter().collect();
+        let two: Vec<&(u32, String)> = cells
+            .iter()
+            .chain(rows.get(i + 1).map(|(_, c)| c.as_slice()).unwrap_or(&[]))
+            .collect();
+        is_event_header(&one) || is_event_header(&two)
+    });
+    if !has_event_header {
+        return None;
+    }
+    let titles = rows
+        .iter()
+        .flat_map(|(_, cells)| cells.iter().map(|(_, t)| t.as_str()));
+    std::iter::once(name)
+        .chain(titles)
+        .find_map(sheet_by_words)
+        .filter(|s| candidates.contains(s))
+}
+
+/// The event sheet a sheet name or title names by one of its words (`2025年尿检情况` →
+/// 检测), for month-by-month tables whose sheet name is no synonym.
+pub fn sheet_by_words(text: &str) -> Option<Sheet> {
+    const WORDS: &[(&str, Sheet)] = &[
+        ("检测", Sheet::Tests),
+        ("尿检", Sheet::Tests),
+        ("毛发", Sheet::Tests),
+        ("谈话", Sheet::Contacts),
+        ("走访", Sheet::Contacts),
+        ("家访", Sheet::Contacts),
+        ("面谈", Sheet::Contacts),
+        ("报告", Sheet::Contacts),
+    ];
+    let t = normalize_header(text);
+    WORDS.iter().find(|(w, _)| t.contains(w)).map(|(_, s)| *s)
+}
+
+/// What a header cell of an event table names besides the usual columns: a month (a column
+/// of a month-by-month table: `3月`, `2025年3月`, `2025.3`, `三月`) or a kind of contact
+/// (a 谈话 row with a date column per kind: `面谈`, `家访日期`, `本人报告`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventColumn {
+    Month { year: Option<i32>, month: u32 },
+    Kind(ContactKind),
+}
+
+/// The [`EventColumn`] a header cell names, if any.
+pub fn event_column_of(header: &str) -> Option<EventColumn> {
+    let h = normalize_header(header);
+    if let Some(m) = month_of_header(&h) {
+        return Some(m);
+    }
+    let stem = ["日期", "时间"]
+        .iter()
+        .find_map(|s| h.strip_suffix(s))
+        .unwrap_or(&h);
+    CONTACT_KIND_WORDS
+        .iter()
+        .find(|(k, _)| *k == stem)
+        .map(|(_, kind)| EventColumn::Kind(*kind))
+}
+
+impl EventColumn {
+    /// The column as a clerk reads it: `3月`, `2025年3月`, `家访`.
+    pub fn label(&self) -> String {
+        match self {
+            EventColumn::Month {
+                year: Some(y),
+                month,
+            } => format!("{y}年{month}月"),
+            EventColumn::Month { month, .. } => format!("{month}月"),
+            EventColumn::Kind(k) => k.label().to_string(),
+        }
+    }
+}
+
+/// `3月`, `03月`, `3月份`, `三月`, `2025年3月`, `2025.3`, `2025-03`, `2025/3` (normalised).
+fn month_of_header(h: &str) -> Option<EventColumn> {
+    let h = h.strip_suffix('份').unwrap_or(h);
+    let (year, rest) = match h.get(0..4).map(|y| y.parse::<i32>()) {
+        Some(Ok(y)) if (1900..=2100).contains(&y) => {
+            let rest = &h[4..];
+            let rest = rest.strip_prefix(['年', '.', '-', '/']).unwrap_or(rest);
+            (Some(y), rest)
+        }
+        _ => (None, h),
+    };
+    let number = match (year, rest.strip_suffix('月')) {
+        (_, Some(n)) => n,
+        (Some(_), None) if !rest.is_empty() && rest.len() <= 2 => rest,
+        _ => return None,
+    };
+    const CHINESE: [&str; 12] = [
+        "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
+    ];
+    let month = match number.parse::<u32>() {
+        Ok(m) => m,
+        Err(_) => CHINESE.iter().position(|c| *c == number)? as u32 + 1,
+    };
+    (1..=12)
+        .contains(&month)
+        .then_some(EventColumn::Month { year, month })
+}
+
+/// A header cell under a group title (`检测情况` merged over `日期` and `结果`): the cell's
+/// own title when it names a column of the sheet or an event column, else the group's stem
+/// joined to it (`检测` + `日期` = 检测日期, `2025年` + `3月`) when that does.
+pub fn title_under_group(sheet: Sheet, group: &str, title: &str) -> String {
+    let names_field = |t: &str| {
+        canonical_column(t).is_some_and(|c| field_index(sheet, c).is_some())
+            || event_column_of(t).is_some()
+    };
+    if names_field(title) {
+        return title.to_string();
+    }
+    let g = normalize_header(group);
+    let stem = ["情况", "记录", "信息", "登记"]
+        .iter()
+        .find_map(|s| g.strip_suffix(s))
+        .unwrap_or(&g);
+    let joined = format!("{stem}{}", normalize_header(title));
+    if names_field(&joined) {
+        joined
+    } else {
+        title.to_string()
+    }
+}
+
+/// The 村(社区) a sheet is about, from its name when the name is no register sheet's and
+/// reads as a place (`北街村`, `东风社区`), else from a title row
+/// (`2025年城关镇北街村社区戒毒人员名单` → 北街村).
+pub fn unit_from_names(sheet_name: &str, titles: &[&str]) -> Option<String> {
+    if sheet_by_name(sheet_name).is_none() {
+        if let Some(u) = place_in(sheet_name) {
+            return Some(u);
+        }
+    }
+    titles.iter().find_map(|t| place_in(t))
+}
+
+/// The 村(社区) a name or title names: the text before the first word that is no place
+/// (社区戒毒, 人员, 台帐 …), without a leading year and town, when it ends like a place
+/// (村, 社区, 居委会, 村委会, 居).
+fn place_in(text: &str) -> Option<String> {
+    let t = normalize_header(text);
+    const STOPS: &[&str] = &[
+        "社区戒毒",
+        "社区康复",
+        "戒毒",
+        "吸毒",
+        "人员",
+        "台帐",
+        "台账",
+        "登记",
+        "名单",
+        "花名册",
+        "检测",
+        "尿检",
+        "谈话",
+    ];
+    let end = STOPS
+        .iter()
+        .filter_map(|w| t.find(w))
+        .min()
+        .unwrap_or(t.len());
+    let mut place = &t[..end];
+    // A leading year (2025年) and town (城关镇, 东城街道, 某乡).
+    if let Some(i) = place.find('年') {
+        if place[..i].bytes().all(|b| b.is_ascii_digit()) {
+            place = &place[i + '年'.len_utf8()..];
+        }
+    }
+    for town in ["街道办事处", "街道", "镇", "乡"] {
+        if let Some(i) = place.find(town) {
+            let rest = &place[i + town.len()..];
+            if !rest.is_empty() {
+                place = rest;
+                break;
+            }
+        }
+    }
+    let is_place = ["村", "社区", "居委会", "村委会", "居"]
+        .iter()
+        .any(|e| place.ends_with(e));
+    (is_place && place.chars().count() <= 20).then(|| place.to_string())
 }
 
 /// The header texts of a row, for an error message.
@@ -630,6 +897,49 @@ mod tests {
         let m = find_header(Sheet::Tests, &rows).unwrap();
         assert_eq!(m.header_row, 1);
         assert_eq!(m.columns[1], Some(1));
-        assert_eq!(sheet_by_headers(&rows, &Sheet::ALL), Some(Sheet::Tests));
+        assert_eq!(
+            sheet_by_headers("x", &rows, &Sheet::ALL),
+            Some(Sheet::Tests)
+        );
+    }
+
+    #[test]
+    fn month_and_kind_columns() {
+        let month = |year, month| Some(EventColumn::Month { year, month });
+        assert_eq!(event_column_of("3月"), month(None, 3));
+        assert_eq!(event_column_of("十二月"), month(None, 12));
+        assert_eq!(event_column_of("１０月份"), month(None, 10));
+        assert_eq!(event_column_of("2025年3月"), month(Some(2025), 3));
+        assert_eq!(event_column_of("2025.11"), month(Some(2025), 11));
+        assert_eq!(event_column_of("13月"), None);
+        assert_eq!(event_column_of("2025"), None);
+        assert_eq!(event_column_of("年度"), None);
+        assert_eq!(
+            event_column_of("家访日期"),
+            Some(EventColumn::Kind(ContactKind::HomeVisit))
+        );
+        assert_eq!(
+            event_column_of("本人报告"),
+            Some(EventColumn::Kind(ContactKind::SelfReport))
+        );
+        assert_eq!(
+            title_under_group(Sheet::Tests, "检测情况", "日期"),
+            "检测日期"
+        );
+        assert_eq!(title_under_group(Sheet::Tests, "检测情况", "结果"), "结果");
+        assert_eq!(title_under_group(Sheet::Tests, "2025年", "3月"), "3月");
+        assert_eq!(sheet_by_words("2025年尿检情况登记表"), Some(Sheet::Tests));
+    }
+
+    #[test]
+    fn units_from_sheet_names_and_titles() {
+        assert_eq!(unit_from_names("北街村", &[]), Some("北街村".into()));
+        assert_eq!(unit_from_names("人员", &[]), None);
+        assert_eq!(unit_from_names("Sheet1", &[]), None);
+        assert_eq!(
+            unit_from_names("人员", &["2025年城关镇东风社区社区戒毒人员名单"]),
+            Some("东风社区".into())
+        );
+        assert_eq!(unit_from_names("人员", &["城关镇社区戒毒人员台帐"]), None);
     }
 }

@@ -21,10 +21,11 @@ pub mod headers;
 pub mod persons;
 pub mod rows;
 pub mod values;
+pub mod wide;
 pub mod workbook;
 
 use crate::finding::Finding;
-use crate::model::{column_letters, CellRef, Register, Sheet, SheetLayout};
+use crate::model::{column_letters, CellRef, Register, Sheet, SheetPart};
 use build::{Builder, SheetRows, Subject};
 use headers::{fields, sheet_by_headers, sheet_by_name, HeaderMatch};
 use rows::{CellSink, HeaderPeek, SheetAssembler};
@@ -59,87 +60,131 @@ pub trait SheetSource {
     }
 }
 
-/// Reads the register at `path` (a workbook, one CSV file for 人员, or a folder of CSV files).
+/// Reads the register at `path`: a workbook, one CSV file for 人员, a folder of workbooks
+/// (one per 村(社区), say: read as one register) or a folder of CSV files.
 pub fn read_register(path: &Path) -> Result<ReadOutcome, ReadError> {
     if path.is_dir() {
-        let mut source = csv::CsvSource::folder(path)?;
-        return read_source(&mut source, path, false);
+        let books = workbooks_in(path)?;
+        if books.is_empty() {
+            let source: Box<dyn SheetSource> = Box::new(csv::CsvSource::folder(path)?);
+            return read_sources(vec![(None, source)], path, false);
+        }
+        let mut sources: Vec<(Option<String>, Box<dyn SheetSource>)> = Vec::new();
+        for book in books {
+            let name = book
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            checked_input(&book)?;
+            sources.push((Some(name), open_workbook_file(&book)?));
+        }
+        return read_sources(sources, path, false);
     }
     if !path.exists() {
         return Err(ReadError(format!("找不到文件：{}", path.display())));
     }
     checked_input(path)?;
-    let ext = path
-        .extension()
+    let ext = extension(path);
+    if workbook::sniff(path).is_none() && matches!(ext.as_str(), "csv" | "tsv" | "txt") {
+        let source: Box<dyn SheetSource> = Box::new(csv::CsvSource::file(path));
+        return read_sources(vec![(None, source)], path, true);
+    }
+    read_sources(vec![(None, open_workbook_file(path)?)], path, false)
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    // The content decides, not the extension: WPS and web exports are often misnamed.
-    match (workbook::sniff(path), ext.as_str()) {
+        .unwrap_or_default()
+}
+
+/// The extensions of workbook files.
+const WORKBOOK_EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "et"];
+
+/// The workbooks of a folder, in name order; Excel's lock files (`~$台帐.xlsx`) are not.
+fn workbooks_in(dir: &Path) -> Result<Vec<std::path::PathBuf>, ReadError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| ReadError(format!("无法读取文件夹 {}：{e}", dir.display())))?;
+    let mut books: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && WORKBOOK_EXTENSIONS.contains(&extension(p).as_str())
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+        })
+        .collect();
+    books.sort();
+    Ok(books)
+}
+
+/// Opens a workbook file as its content says (WPS and web exports are often misnamed).
+fn open_workbook_file(path: &Path) -> Result<Box<dyn SheetSource>, ReadError> {
+    match (workbook::sniff(path), extension(path).as_str()) {
         (Some(WorkbookKind::Xlsx), "xlsb") => {
-            read_source(&mut workbook::RangeSource::open(path, None)?, path, false)
+            Ok(Box::new(workbook::RangeSource::open(path, None)?))
         }
-        (Some(WorkbookKind::Xlsx), _) => {
-            read_source(&mut workbook::XlsxSource::open(path)?, path, false)
-        }
-        (Some(kind), _) => read_source(
-            &mut workbook::RangeSource::open(path, Some(kind))?,
-            path,
-            false,
-        ),
-        (None, "csv" | "tsv" | "txt") => read_source(&mut csv::CsvSource::file(path), path, true),
+        (Some(WorkbookKind::Xlsx), _) => Ok(Box::new(workbook::XlsxSource::open(path)?)),
+        (Some(kind), _) => Ok(Box::new(workbook::RangeSource::open(path, Some(kind))?)),
         (None, "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "et") => Err(ReadError(format!(
             "{} 不是有效的工作簿文件（可能已损坏，或是网页/文本另存的）：请用 Excel 或 WPS 打开后另存为 .xlsx",
             path.display()
         ))),
         _ => Err(ReadError(format!(
-            "不支持的文件类型：{}（可用 .xlsx、.xlsm、.xls、.ods、.csv 或 CSV 文件夹）",
+            "不支持的文件类型：{}（可用 .xlsx、.xlsm、.xls、.ods、.csv，或放工作簿/CSV 文件的文件夹）",
             path.display()
         ))),
     }
 }
 
-/// Decides which file sheet stands for which register sheet: by name (with synonyms), then
-/// by the headers of the sheets left over. `single_is_persons`: a lone CSV file is 人员.
-/// Also returns the sheets that hold something but stand for no register sheet.
+/// A workbook sheet: the source it is in (index) and its name.
+type SheetId = (usize, String);
+
+/// Decides which workbook sheets stand for which register sheet: by name (with synonyms),
+/// then by the headers of the sheets left over. A register sheet may be read from several
+/// workbook sheets (one per 村(社区), or one per workbook of a folder). `single_is_persons`:
+/// a lone CSV file is 人员. Also returns the sheets that hold something but stand for no
+/// register sheet.
 fn assign_sheets(
-    source: &mut dyn SheetSource,
+    sources: &mut [(Option<String>, Box<dyn SheetSource>)],
     single_is_persons: bool,
-) -> Result<(BTreeMap<Sheet, String>, Vec<String>), ReadError> {
-    let names = source.sheet_names();
-    let mut assigned: BTreeMap<Sheet, String> = BTreeMap::new();
+) -> Result<(BTreeMap<Sheet, Vec<SheetId>>, Vec<String>), ReadError> {
+    let mut assigned: BTreeMap<Sheet, Vec<SheetId>> = BTreeMap::new();
     let mut ignored = Vec::new();
-    if single_is_persons {
-        if let Some(n) = names.first() {
-            assigned.insert(Sheet::Persons, n.clone());
-        }
-        return Ok((assigned, ignored));
-    }
-    let mut leftover = Vec::new();
-    for n in &names {
-        match sheet_by_name(n) {
-            Some(s) if !assigned.contains_key(&s) => {
-                assigned.insert(s, n.clone());
+    let mut all_names = Vec::new();
+    for (k, (file, source)) in sources.iter_mut().enumerate() {
+        let names = source.sheet_names();
+        let file = file.clone();
+        let shown = |n: &str| match &file {
+            Some(f) => format!("[{f}]{n}"),
+            None => n.to_string(),
+        };
+        all_names.extend(names.iter().map(|n| shown(n)));
+        if single_is_persons {
+            if let Some(n) = names.first() {
+                assigned
+                    .entry(Sheet::Persons)
+                    .or_default()
+                    .push((k, n.clone()));
             }
-            _ => leftover.push(n.clone()),
-        }
-    }
-    for n in leftover {
-        let open: Vec<Sheet> = Sheet::ALL
-            .into_iter()
-            .filter(|s| !assigned.contains_key(s))
-            .collect();
-        if open.is_empty() {
-            ignored.push(n);
             continue;
         }
-        let mut peek = HeaderPeek::default();
-        source.stream(&n, &mut peek)?;
-        match sheet_by_headers(&peek.rows, &open) {
-            Some(s) => {
-                assigned.insert(s, n);
+        let mut leftover = Vec::new();
+        for n in &names {
+            match sheet_by_name(n) {
+                Some(s) => assigned.entry(s).or_default().push((k, n.clone())),
+                None => leftover.push(n.clone()),
             }
-            None if !peek.rows.is_empty() => ignored.push(n),
-            None => {}
+        }
+        for n in leftover {
+            let mut peek = HeaderPeek::default();
+            source.stream(&n, &mut peek)?;
+            match sheet_by_headers(&n, &peek.rows, &Sheet::ALL) {
+                Some(s) => assigned.entry(s).or_default().push((k, n)),
+                None if !peek.rows.is_empty() => ignored.push(shown(&n)),
+                None => {}
+            }
         }
     }
     if !assigned.contains_key(&Sheet::Persons) {
@@ -151,30 +196,47 @@ fn assign_sheets(
         return Err(ReadError(format!(
             "找不到「人员」工作表：没有名为 人员/人员信息/吸毒人员 等的工作表，也没有表头含 {} 的工作表（工作表有：{}）",
             wanted.join("、"),
-            names.join("、")
+            all_names.join("、")
         )));
     }
     Ok((assigned, ignored))
 }
 
-/// Streams one sheet into `builder`, filling vertical merges from `merged`; returns the
-/// header found, if any.
+/// What reading one workbook sheet found.
+struct SheetRead {
+    header: Option<HeaderMatch>,
+    /// Record rows the sheet takes (the next part starts after them).
+    record_rows: u32,
+}
+
+/// Streams one workbook sheet into `builder` as part `part` (first record row `base`) of
+/// `sheet`, filling vertical merges from `merged`.
 fn stream_sheet(
     source: &mut dyn SheetSource,
     builder: &mut Builder,
     sheet: Sheet,
     name: &str,
     merged: Vec<rows::MergedDown>,
-) -> Result<Option<HeaderMatch>, ReadError> {
+    (part, base): (u16, u32),
+) -> Result<SheetRead, ReadError> {
     let mut handler = SheetRows { builder };
     let mut assembler = SheetAssembler::new(sheet, name, &mut handler);
     assembler.set_merged_down(merged);
+    assembler.set_place(part, base);
     source.stream(name, &mut assembler)?;
     assembler.end();
     if let Some(e) = assembler.error.take() {
         return Err(e);
     }
-    Ok(assembler.header.take())
+    let header = assembler.header.take();
+    let last = assembler
+        .last_row
+        .or(header.as_ref().map(|h| h.header_row))
+        .unwrap_or(0);
+    Ok(SheetRead {
+        header,
+        record_rows: (last + 1).saturating_mul(assembler.shape.span()),
+    })
 }
 
 /// The largest register file read (a city's register with every event is a few tens of MB).
@@ -202,45 +264,58 @@ pub fn checked_input(path: &Path) -> Result<(), ReadError> {
     Ok(())
 }
 
-fn read_source(
-    source: &mut dyn SheetSource,
+fn read_sources(
+    mut sources: Vec<(Option<String>, Box<dyn SheetSource>)>,
     path: &Path,
     single_is_persons: bool,
 ) -> Result<ReadOutcome, ReadError> {
-    let (assigned, ignored) = assign_sheets(source, single_is_persons)?;
+    let (assigned, ignored) = assign_sheets(&mut sources, single_is_persons)?;
     let mut builder = Builder::default();
     builder.register.source = path.display().to_string();
     builder.register.ignored_sheets = ignored;
-    // 人员 first: event rows are tied to persons by 编号.
-    for (sheet, name) in &assigned {
-        builder.register.layouts.insert(
-            *sheet,
-            SheetLayout {
-                name: name.clone(),
-                ..SheetLayout::default()
-            },
-        );
+    // 人员 first: event rows are tied to persons by 编号 (or resident ID, or name).
+    for (sheet, parts) in &assigned {
         builder.register.rows.entry(*sheet).or_default();
-        // Finding merged cells costs a second pass over the sheet. The person, staff and unit
-        // sheets, where clerks merge 村(社区) and the like down over rows, always get it; an
-        // event sheet (tens of thousands of rows) only when its plain reading left a required
-        // value empty, which is how a merged-down 编号 or 日期 shows: then it is read again.
-        let eager = matches!(sheet, Sheet::Persons | Sheet::Staff | Sheet::Units);
-        let merged = if eager {
-            source.merged_down(name)
-        } else {
-            Vec::new()
-        };
-        let mark = builder.mark();
-        let mut header = stream_sheet(source, &mut builder, *sheet, name, merged)?;
-        if !eager && builder.missing_values_since(&mark) {
-            let merged = source.merged_down(name);
-            if !merged.is_empty() {
-                builder.rollback(&mark, *sheet);
-                header = stream_sheet(source, &mut builder, *sheet, name, merged)?;
+        let mut base = 0u32;
+        for (k, (src, name)) in parts.iter().enumerate() {
+            let part = u16::try_from(k)
+                .map_err(|_| ReadError(format!("「{}」的工作表过多", sheet.canonical_name())))?;
+            let (file, source) = &mut sources[*src];
+            let layout = builder.register.layouts.entry(*sheet).or_default();
+            if k == 0 {
+                layout.name = name.clone();
             }
-        }
-        if let Some(h) = header {
+            layout.parts.push(SheetPart {
+                file: file.clone(),
+                name: name.clone(),
+                base,
+                span: 1,
+                ..SheetPart::default()
+            });
+            let source = source.as_mut();
+            // Finding merged cells costs a second pass over the sheet. The person, staff and
+            // unit sheets, where clerks merge 村(社区) and the like down over rows, always get
+            // it; an event sheet (tens of thousands of rows) only when its plain reading left
+            // a required value empty, which is how a merged-down 编号 or 日期 shows: then it
+            // is read again.
+            let eager = matches!(sheet, Sheet::Persons | Sheet::Staff | Sheet::Units);
+            let merged = if eager {
+                source.merged_down(name)
+            } else {
+                Vec::new()
+            };
+            let mark = builder.mark(*sheet);
+            let place = (part, base);
+            let mut read = stream_sheet(source, &mut builder, *sheet, name, merged, place)?;
+            if !eager && builder.missing_values_since(&mark) {
+                let merged = source.merged_down(name);
+                if !merged.is_empty() {
+                    builder.rollback(&mark, *sheet, part, base);
+                    read = stream_sheet(source, &mut builder, *sheet, name, merged, place)?;
+                }
+            }
+            base = base.saturating_add(read.record_rows);
+            let Some(h) = read.header else { continue };
             let defs = fields(*sheet);
             for &(field, col) in &h.repeated {
                 let first = h.columns[field].unwrap_or(col);
@@ -249,6 +324,7 @@ fn read_source(
                     &Subject::default(),
                     CellRef {
                         sheet: *sheet,
+                        part,
                         row: h.header_row,
                         col,
                     },
@@ -261,13 +337,15 @@ fn read_source(
                     ),
                 );
             }
-            let layout = builder.register.layouts.entry(*sheet).or_default();
-            layout.header_row = h.header_row;
-            layout.columns = defs
-                .iter()
-                .zip(&h.columns)
-                .filter_map(|(f, c)| c.map(|c| (f.name, c)))
-                .collect();
+            if k == 0 {
+                let layout = builder.register.layouts.entry(*sheet).or_default();
+                layout.header_row = h.header_row;
+                layout.columns = defs
+                    .iter()
+                    .zip(&h.columns)
+                    .filter_map(|(f, c)| c.map(|c| (f.name, c)))
+                    .collect();
+            }
         }
     }
     let mut register = builder.register;

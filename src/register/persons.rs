@@ -6,44 +6,68 @@ use super::values::{
     check_resident_id, date_of, number_text, parse_count, parse_date_text, DateCell, IdCheck, Kind,
     Slot, MEASURES, SEXES, STATUSES, YES_NO,
 };
-use crate::model::{DateOrText, Person};
+use crate::model::{DateOrText, Person, Sheet};
 
 /// 期限(月) when the cell is empty.
 pub const DEFAULT_TERM_MONTHS: u32 = 36;
 
 impl Builder {
-    /// One row of 人员. Rejected only when 编号 is missing (D001) or repeats (D005).
+    /// One row of 人员. Rejected only when 编号 is missing (D001) or repeats (D005); on a
+    /// register without 编号, when its 公民身份号码 repeats one read before (D005).
     pub fn person_row(&mut self, row: &Row<'_>) -> Result<(), Rejected> {
-        let unit = row.get("村(社区)").name_value().unwrap_or_default();
-        let mut key = String::new();
-        row.get("编号").compact_into(&mut key);
+        let unit = row
+            .get("村(社区)")
+            .name_value()
+            .or_else(|| row.context.unit.clone())
+            .unwrap_or_default();
         let mut subject = Subject {
             index: None,
             person: None,
             unit: unit.clone(),
         };
-        if key.is_empty() {
-            self.missing(row, "编号", &subject, true);
-            return Err(Rejected);
+        let numbered = row.column("编号").is_some();
+        let mut key = String::new();
+        if numbered {
+            row.get("编号").compact_into(&mut key);
+            if key.is_empty() {
+                self.missing(row, "编号", &subject, true);
+                return Err(Rejected);
+            }
+        } else {
+            let mut number = String::new();
+            row.get("公民身份号码").compact_into(&mut number);
+            number.make_ascii_uppercase();
+            // A number that lost its digits (3.41071E+17) is no identity: many share it.
+            let lost = matches!(
+                check_resident_id(row.get("公民身份号码")),
+                Some(IdCheck::LostDigits { .. })
+            );
+            if let (false, Some(&first)) = (lost, self.resident_ids.get(&number)) {
+                return Err(self.repeated_person(row, "公民身份号码", &number, first, &subject));
+            }
+            key = if number.is_empty() || lost {
+                let name = row.get("姓名").name_value().unwrap_or_default();
+                generated_key(&format!("{name}@{unit}@{number}"))
+            } else {
+                generated_key(&number)
+            };
+            // Two numbers with one key (1 in 34 billion): the later gets a suffix.
+            let stem = key.clone();
+            let mut n = 1;
+            while self.ids.contains_key(&key) {
+                n += 1;
+                key = format!("{stem}-{n}");
+            }
         }
         subject.person = Some(key.clone());
         if let Some(&first) = self.ids.get(&key) {
-            let first_row = self.register.persons[first].row;
-            let mut first_cell = row.cell("编号");
-            first_cell.row = first_row;
-            let first_name = self.register.cell_name(&first_cell);
-            self.report(
-                "D005",
-                &subject,
-                row.cell("编号"),
-                format!("编号「{key}」与 {first_name} 重复，本行未使用"),
-            );
-            return Err(Rejected);
+            return Err(self.repeated_person(row, "编号", &key, first, &subject));
         }
 
         let mut p = Person {
-            row: row.row,
+            row: row.record_row,
             id: key.clone(),
+            generated_id: !numbered,
             unit,
             term_months: DEFAULT_TERM_MONTHS,
             ..Person::default()
@@ -149,8 +173,36 @@ impl Builder {
 
         let index = self.register.persons.len();
         self.ids.insert(key, index);
+        if let Some(number) = &p.resident_id {
+            self.resident_ids.entry(number.clone()).or_insert(index);
+        }
+        if !p.name.is_empty() {
+            self.names.entry(p.name.clone()).or_default().push(index);
+        }
         self.register.persons.push(p);
         Ok(())
+    }
+
+    /// D005 for a person row whose `field` (编号, or 公民身份号码 on a register without 编号)
+    /// repeats the one of person `first`; the row is not used.
+    fn repeated_person(
+        &mut self,
+        row: &Row<'_>,
+        field: &str,
+        shown: &str,
+        first: usize,
+        subject: &Subject,
+    ) -> Rejected {
+        let first_row = self.register.persons[first].row;
+        let first_cell = self.register.cell(Sheet::Persons, first_row, field);
+        let first_name = self.register.cell_name(&first_cell);
+        self.report(
+            "D005",
+            subject,
+            row.cell(field),
+            format!("{field}「{shown}」与 {first_name} 重复，本行未使用"),
+        );
+        Rejected
     }
 
     /// 公民身份号码: D001 when empty, D003 when malformed, D010 when digits were lost.
@@ -189,6 +241,25 @@ impl Builder {
             }
         }
     }
+}
+
+/// The key of a person on a register without 编号: `R` and seven letters or digits made from
+/// the 公民身份号码 (or, without one, from 姓名 and 村(社区)) by a fixed hash (FNV-1a), so
+/// that it stays the same from run to run — the document ledger keys on it — and shows
+/// nothing of the number.
+pub fn generated_key(source: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in source.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    // Crockford's base 32: no I, L, O or U to misread.
+    const DIGITS: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut key = String::from("R");
+    for k in 0..7 {
+        key.push(char::from(DIGITS[((hash >> (5 * k)) & 31) as usize]));
+    }
+    key
 }
 
 /// The longest term (months) a register may give: the law sets three years (禁毒法 art. 33,

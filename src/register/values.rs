@@ -494,6 +494,19 @@ pub const CONTACT_KINDS: EnumSpec<ContactKind> = EnumSpec {
         ("本人报告", ContactKind::SelfReport),
     ],
 };
+/// Words that name a kind of contact in a header (`家访日期`) or beside a date in a cell
+/// (`3.5家访`), longest first (so that 本人报告 is found before 报告).
+pub const CONTACT_KIND_WORDS: &[(&str, ContactKind)] = &[
+    ("本人报告", ContactKind::SelfReport),
+    ("定期报告", ContactKind::SelfReport),
+    ("个别谈话", ContactKind::FaceToFace),
+    ("电话联系", ContactKind::Phone),
+    ("面谈", ContactKind::FaceToFace),
+    ("家访", ContactKind::HomeVisit),
+    ("走访", ContactKind::HomeVisit),
+    ("电话", ContactKind::Phone),
+    ("报告", ContactKind::SelfReport),
+];
 pub const WARNING_KINDS: EnumSpec<WarningKind> = EnumSpec {
     allowed: &[("口头", WarningKind::Oral), ("书面", WarningKind::Written)],
 };

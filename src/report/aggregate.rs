@@ -417,29 +417,37 @@ pub fn breach_reported(p: &crate::model::Person, period: &Period) -> bool {
         && p.status_date.is_some_and(|d| d >= period.from)
 }
 
-/// The date of every event row a finding may point at, by (sheet, row).
+/// The date of every event row a finding may point at, by its cell's (sheet, workbook sheet,
+/// sheet row): a month-by-month table holds several events in one row.
 pub struct EventDates {
-    by_cell: HashMap<(Sheet, u32), NaiveDate>,
+    by_cell: HashMap<(Sheet, u16, u32), NaiveDate>,
 }
 
 impl EventDates {
     /// Indexes the dated rows of 检测, 请假, 告诫 and 谈话.
     pub fn of(register: &Register) -> EventDates {
-        let mut by_cell = HashMap::new();
+        let mut by_cell: HashMap<(Sheet, u16, u32), NaiveDate> = HashMap::new();
+        let mut add = |sheet: Sheet, row: u32, field: &str, date: NaiveDate| {
+            let c = register.cell(sheet, row, field);
+            let latest = by_cell.entry((c.sheet, c.part, c.row)).or_insert(date);
+            *latest = (*latest).max(date);
+        };
         for t in &register.tests {
-            by_cell.insert((Sheet::Tests, t.row), t.date);
+            add(Sheet::Tests, t.row, "检测日期", t.date);
         }
         for l in &register.leaves {
-            by_cell.insert(
-                (Sheet::Leaves, l.row),
+            add(
+                Sheet::Leaves,
+                l.row,
+                "离开日期",
                 l.return_date.unwrap_or(l.leave_date),
             );
         }
         for w in &register.warnings {
-            by_cell.insert((Sheet::Warnings, w.row), w.date);
+            add(Sheet::Warnings, w.row, "日期", w.date);
         }
         for c in &register.contacts {
-            by_cell.insert((Sheet::Contacts, c.row), c.date);
+            add(Sheet::Contacts, c.row, "日期", c.date);
         }
         EventDates { by_cell }
     }
@@ -452,7 +460,7 @@ pub fn breach_date(finding: &Finding, dates: &EventDates) -> Option<NaiveDate> {
         finding
             .cells
             .iter()
-            .filter_map(|c| dates.by_cell.get(&(c.sheet, c.row)).copied())
+            .filter_map(|c| dates.by_cell.get(&(c.sheet, c.part, c.row)).copied())
             .max()
     })
 }

@@ -124,12 +124,18 @@ fn duplicate_ids(reg: &Register, out: &mut Vec<Finding>) {
                 DATA_ERROR,
                 p,
                 [reg.cell(Sheet::Persons, p.row, "公民身份号码"), first_cell],
-                format!(
-                    "公民身份号码与 {}（编号 {} {}）相同：同一人登记了两次",
-                    reg.cell_name(&first_cell),
-                    f.id,
-                    f.name
-                ),
+                match f.number() {
+                    "" => format!(
+                        "公民身份号码与 {}（{}）相同：同一人登记了两次",
+                        reg.cell_name(&first_cell),
+                        f.name
+                    ),
+                    number => format!(
+                        "公民身份号码与 {}（编号 {number} {}）相同：同一人登记了两次",
+                        reg.cell_name(&first_cell),
+                        f.name
+                    ),
+                },
             ));
         } else {
             seen.insert(id, i);

@@ -143,7 +143,7 @@ fn unreadable_by_person(cx: &Ctx) -> HashMap<usize, Unreadable> {
             .unreadable
             .iter()
             .filter(|c| c.sheet == Sheet::Persons)
-            .map(|c| c.row)
+            .map(|c| reg.record_row(c))
             .collect();
         for (i, p) in reg.persons.iter().enumerate() {
             if rows.contains(&p.row) {

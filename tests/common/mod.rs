@@ -44,6 +44,19 @@ pub fn full_person(row: u32, id: &str, name: &str, unit: &str, measure: Measure)
     }
 }
 
+/// A valid resident ID from the region 110105, a birth date `yyyymmdd` and a 3-digit sequence.
+pub fn rid(birth: &str, seq: &str) -> String {
+    let first17 = format!("110105{birth}{seq}");
+    let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .bytes()
+        .zip(w)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{first17}{check}")
+}
+
 pub fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }

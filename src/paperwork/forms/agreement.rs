@@ -12,8 +12,10 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Even
     let p = who.person;
     let prog = programme(p);
     d.paragraphs.push(format!("甲方：{}", d.office));
-    d.paragraphs
-        .push(format!("乙方：{}（人员编号：{}）", p.name, p.id));
+    d.paragraphs.push(match p.number() {
+        "" => format!("乙方：{}", p.name),
+        number => format!("乙方：{}（人员编号：{number}）", p.name),
+    });
     d.paragraphs.push(format!(
         "性别：{}　　公民身份号码：{}",
         p.sex.map(|s| s.label()).unwrap_or(BLANK),

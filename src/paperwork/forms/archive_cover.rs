@@ -14,7 +14,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Even
     d.cells = [
         row("立卷单位", ctx.office.name_for(who.town)),
         row("姓　　名", p.name.clone()),
-        row("编　　号", p.id.clone()),
+        row("编　　号", p.number().to_string()),
         row("措施类型", programme(p).to_string()),
         row("决定书文号", decision),
         row("起止日期", span(ctx, p)),

@@ -19,7 +19,10 @@ pub struct IndexEntry {
 
 pub fn build(d: &mut DocData, _ctx: &BuildContext, who: &PersonRef, _event: &Event) {
     let p = who.person;
-    d.subtitle = format!("{}　编号：{}", p.name, p.id);
+    d.subtitle = match p.number() {
+        "" => p.name.clone(),
+        number => format!("{}　编号：{number}", p.name),
+    };
     d.tables.push(DataTable {
         caption: String::new(),
         widths: vec![0.6, 4.4, 2.8, 2.8, 1.0],

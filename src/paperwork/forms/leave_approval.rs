@@ -58,7 +58,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
         Cell::label("姓名"),
         Cell::value(p.name.clone()),
         Cell::label("人员编号"),
-        Cell::value(p.id.clone()),
+        Cell::value(p.number().to_string()),
         Cell::label("措施类型"),
         Cell::value(programme(p)),
         Cell::label("联系电话"),

@@ -39,7 +39,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, event: &Event
             p.name.clone()
         }),
         Cell::label("人员编号"),
-        Cell::value(p.id.clone()),
+        Cell::value(p.number().to_string()),
         Cell::label("送达时间"),
         Cell::value(format!("　　　　{HAND_DATE}　　时　　分")).span(3),
         Cell::label("送达地点"),

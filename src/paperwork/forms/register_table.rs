@@ -11,7 +11,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, unit: &str, _event: &Event) {
         .filter(|p| p.unit == unit)
         .map(|p| {
             vec![
-                p.id.clone(),
+                p.number().to_string(),
                 p.name.clone(),
                 p.sex.map(|s| s.label().to_string()).unwrap_or_default(),
                 p.resident_id.clone().unwrap_or_default(),

@@ -77,7 +77,7 @@ pub fn build(d: &mut DocData, ctx: &BuildContext, who: &PersonRef, _event: &Even
         Cell::label("联系电话"),
         beside(text(&p.phone)),
         Cell::label("人员编号"),
-        beside(name_or_blank(&p.id)),
+        beside(name_or_blank(p.number())),
         // Background.
         Cell::label("户籍地址"),
         Cell::value(text(&p.household_address)).span(4),

@@ -62,7 +62,7 @@ pub fn header_cells(p: &Person) -> Vec<Cell> {
         Cell::label("姓名"),
         Cell::value(p.name.clone()),
         Cell::label("编号"),
-        Cell::value(p.id.clone()),
+        Cell::value(p.number().to_string()),
         Cell::label("措施类型"),
         Cell::value(programme(p)),
         Cell::label("村(社区)"),
