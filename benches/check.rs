@@ -1,14 +1,17 @@
-//! Benchmark of `rehabdocs check` against a bare calamine read of the same workbook.
+//! Benchmark of `rehabdocs check` against a bare calamine read of the same workbook, and of
+//! `rehabdocs report` against `check`.
 //!
 //! `cargo bench --bench check` generates (once, untimed) a county register (2,000 people) and a
 //! city register (20,000 people) with `rehabdocs sample`, then times, side by side in one run:
 //! - `bare`: this bench re-executed as a child that streams every cell of every sheet with
 //!   calamine and does nothing else (the floor: reading cannot be faster than this);
-//! - `check`: the real `rehabdocs check FILE --format json` command, rules on.
+//! - `check`: the real `rehabdocs check FILE --format json` command, rules on;
+//! - `report`: the real `rehabdocs report FILE --year 2025` (PDF, XLSX and JSON), its ledger
+//!   and output in a scratch folder. Its target: at most twice the memory of `check`.
 //!
 //! Each is a separate process so that its peak memory (ru_maxrss from wait4) is its own. The
-//! best of three runs is reported, with the ratio check / bare. `BENCH_PERSONS=2000,20000`
-//! chooses the sizes.
+//! best of three runs is reported, with the ratios check / bare (time) and report / check
+//! (memory). `BENCH_PERSONS=2000,20000` chooses the sizes.
 //!
 //! Then, for the largest size, the layouts offices keep: the register rewritten (untimed) once
 //! with 检测 in the template's long layout (one row per test) and once as a month-by-month
@@ -38,14 +41,26 @@ fn main() {
     let data_dir = std::env::temp_dir().join("rehabdocs-bench");
     std::fs::create_dir_all(&data_dir).expect("bench data dir");
     println!(
-        "{:>8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}",
-        "persons", "events", "bare s", "bare MB", "check s", "check MB", "ratio"
+        "{:>8} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8} {:>10} {:>10} {:>8}",
+        "persons",
+        "events",
+        "bare s",
+        "bare MB",
+        "check s",
+        "check MB",
+        "ratio",
+        "report s",
+        "report MB",
+        "mem ×"
     );
     let mut last = None;
     for persons in sizes {
         let file = generate(&data_dir, persons);
         let mut bare = (f64::MAX, 0u64);
         let mut check = (f64::MAX, 0u64);
+        let mut report = (f64::MAX, 0u64);
+        let out = data_dir.join(format!("report-{persons}"));
+        let ledger = data_dir.join(format!("ledger-{persons}.csv"));
         for _ in 0..RUNS {
             let b = measure(Command::new(std::env::current_exe().expect("exe")).args([
                 "--child-bare",
@@ -62,17 +77,30 @@ fn main() {
                 AS_OF,
             ]));
             check = (check.0.min(c.0), check.1.max(c.1));
+            let r = measure(
+                Command::new(env!("CARGO_BIN_EXE_rehabdocs"))
+                    .arg("report")
+                    .arg(&file)
+                    .args(["--year", "2025", "--force", "-o"])
+                    .arg(&out)
+                    .arg("--ledger")
+                    .arg(&ledger),
+            );
+            report = (report.0.min(r.0), report.1.max(r.1));
         }
         let events = count_event_rows(&file);
         println!(
-            "{:>8} {:>10} {:>10.2} {:>10.0} {:>10.2} {:>10.0} {:>8.2}",
+            "{:>8} {:>10} {:>10.2} {:>10.0} {:>10.2} {:>10.0} {:>8.2} {:>10.2} {:>10.0} {:>8.2}",
             persons,
             events,
             bare.0,
             bare.1 as f64 / 1024.0,
             check.0,
             check.1 as f64 / 1024.0,
-            check.0 / bare.0
+            check.0 / bare.0,
+            report.0,
+            report.1 as f64 / 1024.0,
+            report.1 as f64 / check.1 as f64
         );
         last = Some(file);
     }
@@ -222,7 +250,7 @@ fn measure(cmd: &mut Command) -> (f64, u64) {
     assert_eq!(rc, pid, "wait4");
     let secs = start.elapsed().as_secs_f64();
     let code = libc::WEXITSTATUS(status);
-    assert!(code == 0 || code == 1, "child exited with {code}");
+    assert!(code == 0 || code == 1, "child exited with {code}: {cmd:?}");
     (secs, usage.ru_maxrss as u64)
 }
 

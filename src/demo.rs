@@ -158,13 +158,18 @@ pub fn run_demo(dir: &Path, force: bool) -> Result<DemoOutcome, String> {
         year: report.as_of.year(),
         profile: &profile.name,
         compare: None,
+        ledger: None,
     };
     let report_dir = dir.join(REPORT_DIR);
-    for path in run_report(&request, &report_dir, true).map_err(|e| e.to_string())? {
+    let done = run_report(&request, &report_dir, true).map_err(|e| e.to_string())?;
+    for path in done.written {
         let what = match path.extension().and_then(|e| e.to_str()) {
             Some("pdf") => "年终考核评估报告（PDF）",
             Some("xlsx") => "年终考核评估表（Excel）",
-            _ => "年终考核评估数据（JSON）",
+            Some("json") => "年终考核评估数据（JSON）",
+            // The ledger (its 文号), already listed when the paperwork numbered from it.
+            _ if files.iter().any(|(_, p)| *p == path) => continue,
+            _ => "文号台帐",
         };
         files.push((what.to_string(), path));
     }

@@ -109,6 +109,10 @@ enum Command {
         /// Last year's register: its figures are shown beside this year's.
         #[arg(long)]
         compare: Option<std::path::PathBuf>,
+        /// The office's ledger of document numbers (文号台帐): the report takes its 文号 from
+        /// it and counts the reports to the police it records; default as for `generate`.
+        #[arg(long, value_name = "FILE")]
+        ledger: Option<PathBuf>,
         /// Overwrite existing report files.
         #[arg(long)]
         force: bool,
@@ -403,6 +407,7 @@ fn main() -> ExitCode {
             out,
             profile,
             compare,
+            ledger,
             force,
         } => {
             let request = rehabdocs::report::ReportRequest {
@@ -410,10 +415,14 @@ fn main() -> ExitCode {
                 year,
                 profile: &profile,
                 compare: compare.as_deref(),
+                ledger: ledger.as_deref(),
             };
             match rehabdocs::report::run_report(&request, &out, force) {
-                Ok(paths) => {
-                    for p in paths {
+                Ok(done) => {
+                    for w in &done.warnings {
+                        eprintln!("{w}");
+                    }
+                    for p in done.written {
                         println!("{}", p.display());
                     }
                     ExitCode::SUCCESS
@@ -550,25 +559,11 @@ fn prepare(
 /// The office's ledger: `--ledger`, else the profile's `office.ledger` (relative to the
 /// register's folder), else 文号台帐.csv beside the register.
 fn ledger_path(register: &std::path::Path, select: &DocSelection, profile: &Profile) -> PathBuf {
-    if let Some(path) = &select.ledger {
-        return path.clone();
-    }
-    match profile.office.ledger.as_deref().map(str::trim) {
-        Some(p) if !p.is_empty() => {
-            let p = PathBuf::from(p);
-            if p.is_relative() {
-                let folder = if register.is_dir() {
-                    register
-                } else {
-                    register.parent().unwrap_or(std::path::Path::new(""))
-                };
-                folder.join(p)
-            } else {
-                p
-            }
-        }
-        _ => rehabdocs::paperwork::ledger::Ledger::default_path(register),
-    }
+    rehabdocs::paperwork::ledger::office_ledger_path(
+        register,
+        select.ledger.as_deref(),
+        &profile.office,
+    )
 }
 
 /// How `generate` writes its batch.

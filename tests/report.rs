@@ -9,6 +9,7 @@ use rehabdocs::model::{
     Staff, StaffKind, Status, Test, TestResult, Unit, Warning, WarningKind,
 };
 use rehabdocs::profile::Profile;
+use rehabdocs::report::aggregate::FiledReports;
 use rehabdocs::report::scheme::Scheme;
 use rehabdocs::report::{build_report, json, pdf, xlsx, Report};
 use std::io::Cursor;
@@ -297,7 +298,15 @@ fn breach(person: &str, code: &'static str, due: NaiveDate) -> Finding {
 
 fn report_2025(reg: &Register, findings: &[Finding]) -> Report {
     let scheme = Scheme::default_scheme().unwrap();
-    build_report(reg, findings, &Profile::standard(), &scheme, 2025).unwrap()
+    build_report(
+        reg,
+        findings,
+        &Profile::standard(),
+        &scheme,
+        2025,
+        &FiledReports::none(),
+    )
+    .unwrap()
 }
 
 fn unit<'a>(r: &'a Report, name: &str) -> &'a rehabdocs::report::UnitReport {
@@ -416,15 +425,24 @@ fn a_disabled_veto_does_not_trigger() {
     )
     .unwrap();
     let scheme = Scheme::for_profile_section(Some(&section)).unwrap();
-    let r = build_report(&reg, &[], &Profile::standard(), &scheme, 2025).unwrap();
+    let r = build_report(
+        &reg,
+        &[],
+        &Profile::standard(),
+        &scheme,
+        2025,
+        &FiledReports::none(),
+    )
+    .unwrap();
     assert!(!unit(&r, "南社区").vetoed);
     assert!(unit(&r, "西村").vetoed);
 }
 
 #[test]
-fn serious_breaches_count_when_due_in_the_year_and_reported_by_status() {
+fn serious_breaches_count_every_ground_and_reported_means_the_office_reported() {
     let mut b = Builder::default();
-    b.unit("东村", 2, 15000.0);
+    b.unit("东村", 3, 15000.0);
+    // Sent to compulsory isolation by the police: not the office's report.
     b.person(
         "A1",
         "东村",
@@ -443,33 +461,74 @@ fn serious_breaches_count_when_due_in_the_year_and_reported_by_status() {
         Status::Active,
         None,
     );
+    // Never reported in: the deadline passed last year and nobody reported it.
+    let a3 = b.person(
+        "A3",
+        "东村",
+        Measure::Detox,
+        d(2024, 11, 1),
+        None,
+        Status::Active,
+        None,
+    );
+    b.reg.persons[a3].report_date = None;
     let reg = b.build();
     let findings = vec![
         breach("A1", "P110", d(2025, 6, 20)),
         breach("A2", "P111", d(2025, 9, 1)),
-        breach("A2", "P110", d(2024, 9, 1)), // last year's
+        breach("A2", "P110", d(2024, 9, 1)), // last year's, reported last year
+        breach("A3", "P102", d(2024, 11, 16)), // last year's, still open
         Finding::new("P105", Severity::Warning, "检测不足").person("A2"),
     ];
-    let r = report_2025(&reg, &findings);
+    // The office's ledger: reports on A2 (严重违反协议) in 2024 and 2025.
+    let mut ledger = rehabdocs::paperwork::ledger::Ledger::new();
+    ledger.set_issue_date(d(2024, 9, 10));
+    ledger.assign(
+        "东禁报",
+        2024,
+        "serious_breach_report",
+        "A2",
+        "报告-严重违反协议@2024-09-01",
+    );
+    ledger.set_issue_date(d(2025, 9, 5));
+    ledger.assign(
+        "东禁报",
+        2025,
+        "serious_breach_report",
+        "A2",
+        "报告-严重违反协议@2025-09-01",
+    );
+    let filed = FiledReports::from_ledger(&ledger);
+    let scheme = Scheme::default_scheme().unwrap();
+    let r = build_report(&reg, &findings, &Profile::standard(), &scheme, 2025, &filed).unwrap();
     let u = unit(&r, "东村");
-    assert_eq!(u.figures.breaches, 2);
+    // A1's P110, A2's P111 and A3's P102 (open since last year); A2's P110 was reported in 2024.
+    assert_eq!(u.figures.breaches, 3, "{:?}", u.figures.breaches_by_code);
+    assert_eq!(u.figures.breaches_by_code.get("P102"), Some(&1));
     assert_eq!(u.figures.breaches_reported, 1);
     assert_eq!(u.figures.compulsory_isolation, 1);
-    assert_eq!(u.rates.breach_report_rate, Some(0.5));
+    assert_eq!(u.rates.breach_report_rate, Some(0.3333));
     let ind = u
         .indicators
         .iter()
         .find(|i| i.id == "breach_reports")
         .unwrap();
-    assert_eq!(ind.points, 5.0);
-    // The appendix lists the findings that cost points on that indicator.
+    assert_eq!(ind.points, 3.33);
+    // The appendix lists the findings that cost points on that indicator: the table and
+    // the appendix agree on P102.
     let rows: Vec<&str> = r
         .findings
         .iter()
         .filter(|f| f.indicator == "严重违规报告率")
         .map(|f| f.code.as_str())
         .collect();
-    assert!(rows.contains(&"P111"), "{rows:?}");
+    assert!(rows.contains(&"P111") && rows.contains(&"P102"), "{rows:?}");
+    // The unit's problems say it in words, with the grounds by name.
+    let problems: String = u.rectifications.iter().map(|x| x.problem.clone()).collect();
+    assert!(problems.contains("逾期未报到1起"), "{problems}");
+    // Without the ledger nothing counts as reported.
+    let none = report_2025(&reg, &findings);
+    assert_eq!(unit(&none, "东村").figures.breaches_reported, 0);
 }
 
 fn cell_f64(range: &calamine::Range<Data>, row: usize, col: usize) -> Option<f64> {
@@ -560,12 +619,31 @@ fn xlsx_holds_the_same_numbers_as_json() {
         );
     }
 
-    // 汇总: the town's row.
+    // 汇总: one row per figure, the town's column.
     let sum = wb.worksheet_range("汇总").unwrap();
-    assert_eq!(cell_str(&sum, 1, 0), TOWN);
+    let head = (0..sum.height())
+        .find(|&r| cell_str(&sum, r, 0) == "项目")
+        .unwrap();
+    assert_eq!(cell_str(&sum, head, 1), TOWN);
+    let row = |name: &str| {
+        (0..sum.height())
+            .find(|&r| cell_str(&sum, r, 0) == name)
+            .unwrap()
+    };
+    for (h, key) in [
+        ("实有吸毒人员", "registered_users"),
+        ("应检测", "tests_due"),
+        ("实谈话", "talks_done"),
+    ] {
+        assert_eq!(
+            cell_f64(&sum, row(h), 1),
+            json["total"]["figures"][key].as_f64(),
+            "{h}"
+        );
+    }
     assert_eq!(
-        cell_f64(&sum, 1, 2),
-        json["total"]["figures"]["registered_users"].as_f64()
+        cell_f64(&sum, row("检测完成率"), 1),
+        json["total"]["rates"]["test_rate"].as_f64()
     );
 }
 
@@ -583,7 +661,15 @@ fn comparison_puts_last_year_beside_this_year() {
     let reg = town_register();
     let mut r = report_2025(&reg, &[]);
     let scheme = Scheme::default_scheme().unwrap();
-    let prev = build_report(&reg, &[], &Profile::standard(), &scheme, 2024).unwrap();
+    let prev = build_report(
+        &reg,
+        &[],
+        &Profile::standard(),
+        &scheme,
+        2024,
+        &FiledReports::none(),
+    )
+    .unwrap();
     rehabdocs::report::attach_previous(&mut r, &prev);
     assert_eq!(r.compared_with, Some(2024));
     let w = unit(&r, "西村");
@@ -728,6 +814,7 @@ fn a_city_register_reports_end_to_end_quickly() {
         &profile,
         &scheme,
         2025,
+        &FiledReports::none(),
     )
     .unwrap();
     let built_at = start.elapsed();
@@ -759,7 +846,15 @@ fn a_profile_file_overrides_the_scheme_and_typos_are_named_with_their_line() {
     let profile = Profile::load(path).unwrap();
     let scheme = rehabdocs::report::scheme_for_source(&profile, path).unwrap();
     assert_eq!(scheme.total_weight(), 110.0);
-    let r = build_report(&town_register(), &[], &profile, &scheme, 2025).unwrap();
+    let r = build_report(
+        &town_register(),
+        &[],
+        &profile,
+        &scheme,
+        2025,
+        &FiledReports::none(),
+    )
+    .unwrap();
     assert!(r
         .units
         .iter()
@@ -836,6 +931,12 @@ fn date_text(d: NaiveDate) -> String {
 /// Writes a register built in memory as a workbook with the contract's sheets and headers,
 /// the way a clerk's 台帐 looks (a title row above each header).
 fn write_workbook(reg: &Register, path: &std::path::Path) {
+    write_workbook_with(reg, path, &[]);
+}
+
+/// [`write_workbook`], with some cells of 人员 typed as a clerk typed them: (person index,
+/// header, text).
+fn write_workbook_with(reg: &Register, path: &std::path::Path, typed: &[(usize, &str, &str)]) {
     use rust_xlsxwriter::Workbook;
     let mut wb = Workbook::new();
     let mut sheet = |name: &str, header: &[&str], rows: Vec<Vec<String>>| {
@@ -854,41 +955,44 @@ fn write_workbook(reg: &Register, path: &std::path::Path) {
         }
     };
     let id = |i: usize| reg.persons[i].id.clone();
-    sheet(
-        "人员",
-        &[
-            "编号",
-            "姓名",
-            "公民身份号码",
-            "乡镇(街道)",
-            "村(社区)",
-            "措施类型",
-            "决定日期",
-            "报到日期",
-            "协议签订日期",
-            "状态",
-            "状态日期",
-        ],
-        reg.persons
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                vec![
-                    p.id.clone(),
-                    p.name.clone(),
-                    resident_id(i),
-                    p.town.clone(),
-                    p.unit.clone(),
-                    p.measure.map(|m| m.label().to_string()).unwrap_or_default(),
-                    p.decision_date.map(date_text).unwrap_or_default(),
-                    p.report_date.map(date_text).unwrap_or_default(),
-                    p.agreement_date.map(date_text).unwrap_or_default(),
-                    p.status.map(|s| s.label().to_string()).unwrap_or_default(),
-                    p.status_date.map(date_text).unwrap_or_default(),
-                ]
-            })
-            .collect(),
-    );
+    let person_header = [
+        "编号",
+        "姓名",
+        "公民身份号码",
+        "乡镇(街道)",
+        "村(社区)",
+        "措施类型",
+        "决定日期",
+        "报到日期",
+        "协议签订日期",
+        "状态",
+        "状态日期",
+    ];
+    let mut person_rows: Vec<Vec<String>> = reg
+        .persons
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            vec![
+                p.id.clone(),
+                p.name.clone(),
+                resident_id(i),
+                p.town.clone(),
+                p.unit.clone(),
+                p.measure.map(|m| m.label().to_string()).unwrap_or_default(),
+                p.decision_date.map(date_text).unwrap_or_default(),
+                p.report_date.map(date_text).unwrap_or_default(),
+                p.agreement_date.map(date_text).unwrap_or_default(),
+                p.status.map(|s| s.label().to_string()).unwrap_or_default(),
+                p.status_date.map(date_text).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    for (i, header, text) in typed {
+        let c = person_header.iter().position(|h| h == header).unwrap();
+        person_rows[*i][c] = text.to_string();
+    }
+    sheet("人员", &person_header, person_rows);
     sheet(
         "检测",
         &["编号", "检测日期", "检测方式", "结果"],
@@ -1004,7 +1108,9 @@ fn a_workbook_read_back_gives_the_figures_counted_in_memory() {
     write_workbook(&reg, &path);
     let profile = Profile::standard();
     let scheme = Scheme::default_scheme().unwrap();
-    let read = rehabdocs::report::report_for_file(&path, &profile, &scheme, 2025).unwrap();
+    let read =
+        rehabdocs::report::report_for_file(&path, &profile, &scheme, 2025, &FiledReports::none())
+            .unwrap();
     let memory = report_2025(&reg, &[]);
     assert_eq!(read.units.len(), memory.units.len());
     for m in &memory.units {
@@ -1130,6 +1236,43 @@ fn the_report_command_writes_three_files_and_compares_with_last_year() {
     for u in json["units"].as_array().unwrap() {
         assert!(text.contains(u["unit"].as_str().unwrap()));
     }
+    // Ready to sign and file: a 文号 from the office's ledger (beside the register, as for
+    // `generate`), the appraising office, the signing lines and the seal.
+    assert_eq!(json["number"], "青禁考〔2025〕1号");
+    let ledger = std::fs::read_to_string(dir.path().join("文号台帐.csv")).unwrap();
+    assert!(ledger.contains("青禁考〔2025〕1号") && ledger.contains("appraisal_report"));
+    for words in [
+        "考核结论及签署",
+        "文号：青禁考〔2025〕1号",
+        "考核单位：青山镇社区戒毒(康复)工作办公室",
+        "考核组组长（签名）：",
+        "考核组成员（签名）：",
+        "审核人（签名）：",
+        "青山镇社区戒毒(康复)工作办公室（盖章）",
+        "五、存在问题及整改意见",
+        "附录一考核方案及计分办法",
+        "分值×min(完成率÷目标,1)",
+    ] {
+        assert!(text.contains(words), "{words} not in the PDF");
+    }
+    // No internal wording, no folder: the register's file name at most, in every output.
+    let folder = dir.path().to_string_lossy().into_owned();
+    let xlsx_bytes = std::fs::read(out.join("年终考核评估-2025.xlsx")).unwrap();
+    let json_text = std::fs::read_to_string(&json_path).unwrap();
+    let wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(xlsx_bytes.clone())).unwrap();
+    let xlsx_text: String = wb
+        .sheet_names()
+        .iter()
+        .map(|name| sheet_text(&xlsx_bytes, name).join("\n"))
+        .collect();
+    for (what, body) in [("PDF", &text), ("JSON", &json_text), ("XLSX", &xlsx_text)] {
+        assert!(!body.contains(&folder), "{what} names the folder");
+        assert!(
+            !body.contains("规则配置") && !body.contains("standard"),
+            "{what}"
+        );
+        assert!(body.contains("台帐2025.xlsx"), "{what}");
+    }
     // Without --force nothing is overwritten (exit 2); with it the same bytes come back.
     let before = std::fs::read(&pdf_path).unwrap();
     let second = run(false);
@@ -1176,6 +1319,7 @@ fn the_sample_report_pages_render_to_png_with_ink() {
         &profile,
         &scheme,
         2025,
+        &FiledReports::none(),
     )
     .expect("report");
     let (template, json) = pdf::report_typst_inputs(&report);
@@ -1200,4 +1344,373 @@ fn the_sample_report_pages_render_to_png_with_ink() {
             png.len()
         );
     }
+}
+
+/// Reads the text of every cell of a sheet, row by row, cells joined by `|`.
+fn sheet_text(bytes: &[u8], sheet: &str) -> Vec<String> {
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    (0..range.height())
+        .map(|r| {
+            (0..range.width())
+                .map(|c| cell_str(&range, r, c))
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect()
+}
+
+#[test]
+fn data_errors_are_counted_once_and_listed_with_their_cells() {
+    let mut b = Builder::default();
+    b.unit("东村", 2, 15000.0)
+        .unit("西村", 3, 15000.0)
+        .unit("南村", 1, 10000.0);
+    let dc = |b: &mut Builder, id: &str, unit: &str, m: Measure| {
+        b.person(
+            id,
+            unit,
+            m,
+            d(2024, 6, 3),
+            Some(d(2024, 6, 5)),
+            Status::Active,
+            None,
+        )
+    };
+    let d1 = dc(&mut b, "DC001", "东村", Measure::Detox);
+    // The same person entered again under another 编号 (same 公民身份号码): D005.
+    let d2 = dc(&mut b, "DC009", "东村", Measure::Detox);
+    b.diligent_year(d1);
+    let w1 = dc(&mut b, "XC001", "西村", Measure::Detox);
+    // 措施类型 typed wrong (D009) and 报到日期 that is no date (D002).
+    let w2 = dc(&mut b, "XC002", "西村", Measure::Rehab);
+    let w3 = dc(&mut b, "XC003", "西村", Measure::Detox);
+    b.diligent_year(w1).diligent_year(w2).diligent_year(w3);
+    // Never reported in: decided 2025-03-01, the statutory 15 days long past (P102).
+    let n1 = b.person(
+        "NC001",
+        "南村",
+        Measure::Detox,
+        d(2025, 3, 1),
+        None,
+        Status::Active,
+        None,
+    );
+    b.reg.persons[n1].report_date = None;
+    let reg = b.build();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("台帐.xlsx");
+    let same_id = resident_id(d1);
+    write_workbook_with(
+        &reg,
+        &path,
+        &[
+            (d2, "公民身份号码", &same_id),
+            (w2, "措施类型", "社区康夏"),
+            (w3, "报到日期", "2025-13-45"),
+        ],
+    );
+    let profile = Profile::standard();
+    let scheme = Scheme::default_scheme().unwrap();
+    let r =
+        rehabdocs::report::report_for_file(&path, &profile, &scheme, 2025, &FiledReports::none())
+            .unwrap();
+
+    // 东村: DC001 once. Due tests: term year 1 (from 2024-06-03) for 153 of its 365 days
+    // in 2025 (6 × 153/365 = 2.51) and term year 2 for 212 of 365 (4 × 212/365 = 2.32):
+    // 4.84, rounded up once to 5 (floored per piece it was 2 + 2 = 4).
+    let e = unit(&r, "东村");
+    assert_eq!(e.figures.in_programme(), 1);
+    assert_eq!(e.figures.obligations.tests_due, 5);
+    assert_eq!(e.figures.obligations.tests_done, 6);
+    assert_eq!(e.figures.obligations.talks_due, 12);
+    assert_eq!(e.figures.obligations.self_reports_due, 24);
+    assert_eq!(e.figures.obligations.evaluations_due, 4);
+    assert_eq!(e.rates.talk_rate, Some(1.0));
+    // 西村: XC001 社区戒毒, XC002 措施不明 (still in 在册, still owing), XC003 left out.
+    let w = unit(&r, "西村");
+    assert_eq!(
+        (
+            w.figures.in_detox,
+            w.figures.in_rehab,
+            w.figures.in_unknown_measure
+        ),
+        (1, 0, 1)
+    );
+    assert_eq!(w.figures.obligations.talks_due, 24);
+    assert_eq!(w.figures.obligations.talks_done, 24);
+    // 南村: the P102 is a serious breach, not reported: no points on 严重违规报告率.
+    let s = unit(&r, "南村");
+    assert_eq!(s.figures.breaches, 1);
+    assert_eq!(s.figures.breaches_by_code.get("P102"), Some(&1));
+    assert_eq!(s.figures.breaches_reported, 0);
+    let ind = s
+        .indicators
+        .iter()
+        .find(|i| i.id == "breach_reports")
+        .unwrap();
+    assert_eq!(ind.points, 0.0);
+
+    // 数据质量说明: each error with its treatment and cell.
+    let q = &r.data_quality;
+    assert_eq!(
+        (
+            q.duplicate_persons,
+            q.persons_unknown_measure,
+            q.persons_without_report_date
+        ),
+        (1, 1, 1),
+        "{:#?}",
+        q.notes
+    );
+    let note = |cell: &str| {
+        q.notes
+            .iter()
+            .find(|n| n.cells.first().map(String::as_str) == Some(cell))
+            .unwrap_or_else(|| panic!("{cell}: {:#?}", q.notes))
+    };
+    // Rows: title 1, header 2, persons from 3 (DC001 3, DC009 4, XC001 5, XC002 6, XC003 7).
+    assert_eq!(note("人员!C4").treatment.label(), "未计入");
+    assert_eq!(note("人员!C4").person, "DC009");
+    assert_eq!(note("人员!F6").treatment.label(), "存疑");
+    assert_eq!(note("人员!H7").treatment.label(), "未计入");
+    assert_eq!(q.rules.len(), 5);
+    assert!(
+        r.summary.iter().any(|s| s.contains("数据质量说明")),
+        "{:?}",
+        r.summary
+    );
+    // The same in the XLSX, the JSON and the PDF; no resident ID in full anywhere.
+    let bytes = xlsx::to_xlsx(&r).unwrap();
+    let rows = sheet_text(&bytes, "数据质量说明");
+    for cell in ["人员!C4", "人员!F6", "人员!H7"] {
+        assert!(
+            rows.iter().any(|row| row.contains(cell)),
+            "{cell}: {rows:?}"
+        );
+    }
+    let json_text = json::to_json(&r);
+    let pdf_text = pdf_text(&pdf::render_pdf(&r).unwrap());
+    assert!(pdf_text.contains("六、数据质量说明"));
+    assert!(pdf_text.contains("人员!C4"));
+    for i in 0..reg.persons.len() {
+        let id = resident_id(i);
+        assert!(!json_text.contains(&id), "{id} in the JSON");
+        assert!(!pdf_text.contains(&id), "{id} in the PDF");
+    }
+}
+
+/// Events exactly as the standard profile's schedule asks, for a person reported in on
+/// `report` and followed to `end`: the term year's tests spread evenly from its first day,
+/// one talk and two self-reports in every whole calendar month, an evaluation in every whole
+/// quarter.
+fn exactly_the_schedule(b: &mut Builder, p: usize, report: NaiveDate, end: NaiveDate) {
+    use chrono::Datelike;
+    let per_year = [6u32, 4, 2];
+    for (k, n) in per_year.iter().enumerate() {
+        let start = report
+            .checked_add_months(chrono::Months::new(12 * k as u32))
+            .unwrap();
+        let next = report
+            .checked_add_months(chrono::Months::new(12 * (k as u32 + 1)))
+            .unwrap();
+        let days = (next - start).num_days();
+        for j in 0..*n {
+            let date = start + chrono::Days::new((days * j as i64 / *n as i64) as u64);
+            if date <= end {
+                b.test(p, date, TestResult::Negative);
+            }
+        }
+    }
+    let mut month = NaiveDate::from_ymd_opt(report.year(), report.month(), 1).unwrap();
+    while month <= end {
+        let last = month.checked_add_months(chrono::Months::new(1)).unwrap() - chrono::Days::new(1);
+        if month >= report && last <= end {
+            b.contact(p, month + chrono::Days::new(4), ContactKind::FaceToFace);
+            b.contact(p, month + chrono::Days::new(7), ContactKind::SelfReport);
+            b.contact(p, month + chrono::Days::new(20), ContactKind::SelfReport);
+            if month.month() % 3 == 1 {
+                let q_last = month.checked_add_months(chrono::Months::new(3)).unwrap()
+                    - chrono::Days::new(1);
+                if q_last <= end && month.year() == 2025 {
+                    b.evaluation(
+                        p,
+                        q_last - chrono::Days::new(3),
+                        (month.month() / 3 + 1) as u8,
+                    );
+                }
+            }
+        }
+        month = month.checked_add_months(chrono::Months::new(1)).unwrap();
+    }
+}
+
+#[test]
+fn no_rate_exceeds_100_percent_when_the_register_holds_exactly_the_schedule() {
+    let mut b = Builder::default();
+    // Each unit one person: term years across the year, a leap-day start, a start in the
+    // year, a term that ends in the year, a start on 1 January.
+    let cases = [
+        ("甲村", d(2023, 6, 15), 36),
+        ("乙村", d(2024, 2, 29), 36),
+        ("丙村", d(2025, 3, 15), 36),
+        ("丁村", d(2022, 8, 1), 36),
+        ("戊村", d(2025, 1, 1), 36),
+    ];
+    for (i, (name, report, months)) in cases.iter().enumerate() {
+        b.unit(name, 1, 10000.0);
+        let p = b.person(
+            &format!("S{i}"),
+            name,
+            Measure::Detox,
+            *report,
+            Some(*report),
+            Status::Active,
+            None,
+        );
+        b.reg.persons[p].term_months = *months;
+        let term_end = report
+            .checked_add_months(chrono::Months::new(*months))
+            .unwrap()
+            - chrono::Days::new(1);
+        exactly_the_schedule(&mut b, p, *report, term_end.min(d(2025, 12, 31)));
+    }
+    let r = report_2025(&b.build(), &[]);
+    let areas = r
+        .units
+        .iter()
+        .map(|u| (u.unit.clone(), &u.rates))
+        .chain([("合计".to_string(), &r.total.rates)]);
+    for (name, rates) in areas {
+        for (what, rate) in [
+            ("检测", rates.test_rate),
+            ("谈话", rates.talk_rate),
+            ("本人报告", rates.self_report_rate),
+            ("评估", rates.evaluation_rate),
+        ] {
+            assert!(
+                rate.is_some_and(|x| x <= 1.0),
+                "{name} {what}完成率 {rate:?}"
+            );
+        }
+    }
+    // 甲村: term year 2 until 2025-06-14 (4 tests, one of them in 2025), term year 3 from
+    // 2025-06-15 (2 tests, both in 2025): 3 done against 4 × 165/365 + 2 × 200/365 = 2.90 → 3
+    // due (floored per piece it was 1 + 1 = 2, a rate of 150 %).
+    let a = unit(&r, "甲村");
+    assert_eq!(
+        (
+            a.figures.obligations.tests_done,
+            a.figures.obligations.tests_due
+        ),
+        (3, 3)
+    );
+    assert_eq!(a.rates.test_rate, Some(1.0));
+    // Whole months and quarters: exactly what was due.
+    for u in &r.units {
+        assert_eq!(u.rates.talk_rate, Some(1.0), "{}", u.unit);
+        assert_eq!(u.rates.evaluation_rate, Some(1.0), "{}", u.unit);
+    }
+}
+
+#[test]
+fn comparison_words_are_honest_and_unrelated_registers_are_flagged() {
+    let reg = town_register();
+    let mut r = report_2025(&reg, &[]);
+    // Both years over the target: full points both years, no "fall" between them.
+    let due = r.total.figures.obligations.tests_due;
+    r.total.figures.obligations.tests_done = due + 5;
+    r.total.rates = rehabdocs::report::Rates::of(&r.total.figures);
+    let mut prev = r.clone();
+    prev.year = 2024;
+    prev.total.figures.obligations.tests_done = due + 10;
+    prev.total.figures.registered_users = r.total.figures.registered_users;
+    rehabdocs::report::attach_previous(&mut r, &prev);
+    let last = r.summary.last().unwrap();
+    assert!(last.contains("检测完成率两年均达到目标"), "{last}");
+    assert!(!last.contains("检测完成率下降"), "{last}");
+    assert!(last.contains("实有吸毒人员持平，"), "{last}");
+    assert!(!last.contains("持平名"), "{last}");
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+
+    // A register of other villages: said plainly, first.
+    let mut other = Builder::default();
+    other.unit("别村", 1, 10000.0);
+    other.person(
+        "O1",
+        "别村",
+        Measure::Detox,
+        d(2024, 1, 1),
+        Some(d(2024, 1, 1)),
+        Status::Active,
+        None,
+    );
+    let other = other.build();
+    let scheme = Scheme::default_scheme().unwrap();
+    let prev = build_report(
+        &other,
+        &[],
+        &Profile::standard(),
+        &scheme,
+        2024,
+        &FiledReports::none(),
+    )
+    .unwrap();
+    let mut r = report_2025(&reg, &[]);
+    rehabdocs::report::attach_previous(&mut r, &prev);
+    assert!(
+        r.warnings[0].contains("没有相同的村（社区）"),
+        "{:?}",
+        r.warnings
+    );
+    assert_eq!(r.summary[0], r.warnings[0]);
+    assert!(r.units.iter().all(|u| u.previous.is_none()));
+    // Last year's columns wherever this year's are: 各单位指标 and 汇总 too.
+    let bytes = xlsx::to_xlsx(&r).unwrap();
+    let units = sheet_text(&bytes, "各单位指标");
+    assert!(units[0].contains("上年检测完成率"), "{}", units[0]);
+    let summary = sheet_text(&bytes, "汇总");
+    assert!(
+        summary.iter().any(|row| row.contains("青山镇（上年）")),
+        "{summary:?}"
+    );
+}
+
+#[test]
+fn the_workbook_is_laid_out_for_printing() {
+    let r = report_2025(&town_register(), &[]);
+    let bytes = xlsx::to_xlsx(&r).unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.clone())).unwrap();
+    let mut read = |name: &str| {
+        use std::io::Read;
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let workbook = read("xl/workbook.xml");
+    for i in 1..=9 {
+        let sheet = read(&format!("xl/worksheets/sheet{i}.xml"));
+        assert!(sheet.contains("orientation=\"landscape\""), "sheet{i}");
+        assert!(sheet.contains("fitToPage=\"1\""), "sheet{i}");
+        assert!(sheet.contains("fitToHeight=\"0\""), "sheet{i}");
+        assert!(
+            sheet.contains("&amp;P") && sheet.contains("&amp;N"),
+            "sheet{i}"
+        );
+    }
+    assert!(workbook.contains("_xlnm.Print_Titles"), "{workbook}");
+    // The charts on a sheet of their own, a page break between them.
+    let charts = read("xl/worksheets/sheet10.xml");
+    assert!(charts.contains("<drawing"), "{charts}");
+    // 汇总: the title first, then one row per figure.
+    let summary = sheet_text(&bytes, "汇总");
+    assert!(summary[0].starts_with(&r.title), "{}", summary[0]);
+    assert!(
+        summary.iter().any(|row| row.starts_with("实有吸毒人员|8")),
+        "{summary:?}"
+    );
+    assert!(
+        summary.iter().any(|row| row.starts_with("检测完成率|")),
+        "{summary:?}"
+    );
 }

@@ -90,7 +90,8 @@ impl ReportGround {
         }
     }
 
-    fn of_code(code: &str) -> Option<ReportGround> {
+    /// The ground a breach finding is reported on (P102, P112, P110/P111/P113).
+    pub fn of_code(code: &str) -> Option<ReportGround> {
         match code {
             "P102" => Some(ReportGround::Refusal),
             "P112" => Some(ReportGround::DrugUse),

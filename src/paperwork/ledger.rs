@@ -399,6 +399,35 @@ pub fn parse_doc_number(text: &str) -> Option<(String, i32, u32)> {
     (seq > 0).then(|| (prefix.to_string(), year, seq))
 }
 
+/// The office's ledger for a register read from `register`: `flag` (`--ledger`) when given,
+/// else the profile's `office.ledger` (relative to the register's folder), else
+/// [`default_path`]. `generate`, `preview` and `report` all number from it.
+pub fn office_ledger_path(
+    register: &Path,
+    flag: Option<&Path>,
+    office: &crate::profile::OfficeSettings,
+) -> PathBuf {
+    if let Some(path) = flag {
+        return path.to_path_buf();
+    }
+    match office.ledger.as_deref().map(str::trim) {
+        Some(p) if !p.is_empty() => {
+            let p = PathBuf::from(p);
+            if p.is_relative() {
+                let folder = if register.is_dir() {
+                    register
+                } else {
+                    register.parent().unwrap_or(Path::new(""))
+                };
+                folder.join(p)
+            } else {
+                p
+            }
+        }
+        _ => default_path(register),
+    }
+}
+
 /// The office ledger's default place for a register read from `register`: inside it when it
 /// is a folder of CSV files (the folder reader skips [`LEDGER_FILE`]), beside it otherwise.
 pub fn default_path(register: &Path) -> PathBuf {

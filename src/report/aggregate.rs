@@ -1,25 +1,38 @@
 //! Year-end figures per village/community (村/社区) and per town (乡镇/街道): a pure function
-//! of the register, the profile, the findings of `check` and the year.
+//! of the register, the profile, the findings of `check`, the office's filed reports and the
+//! year.
 //!
-//! One pass over the persons, using the per-person event slices of [`Register`]. Obligations
-//! (tests, talks, self-reports, evaluations due and done) come from
-//! [`crate::rules::obligations::obligations`], so that the report and `check` never disagree.
+//! One pass over the persons, using the per-person event slices of [`Register`]. Persons the
+//! 数据质量说明 leaves out ([`crate::report::quality`]) are skipped everywhere.
 //!
-//! Serious breaches are the findings of severity `breach` about a person of the unit, dated in
-//! the year ([`breach_date`]: the finding's due date; without one, the latest date of the
-//! event rows (检测, 请假, 告诫, 谈话) its cells point at; a finding with neither counts in the
-//! year when the person was in a programme in it). A breach counts as **reported** when the
-//! register shows the police acted on it: the person's 状态 is 强制隔离戒毒 with a 状态日期
-//! on or after 1 January of the year. (The register has no column for the report itself; the
-//! decision it leads to is the evidence the appraisers can check.)
+//! **Due counts** are honest ([`period_due`]): for every schedule item of the profile, the
+//! calendar periods wholly inside the year count their full minimum (as the rules P106, P107,
+//! P109 count them), and each piece of a term year inside the year counts its exact share
+//! (minimum × days in the year ÷ days of the term year); the person's sum per kind is rounded
+//! **up** once. So a due count is never below what the schedule requires, and a rate above
+//! 100 % means more was done than required. Done counts are the rules' own
+//! ([`crate::rules::obligations::obligations`]).
+//!
+//! **Serious breaches** are the findings of severity `breach` (P102, P110–P113) about a person
+//! of the unit that belong to the year: dated in the year ([`breach_date`]: the finding's due
+//! date; without one, the latest date of the event rows its cells point at; a finding with
+//! neither belongs to the year when the person was in a programme in it), or dated earlier
+//! and not reported before the year began (still open). A breach counts as **reported** when
+//! the office's ledger (文号台帐) holds a 严重违反协议报告 for the person on the same ground
+//! (拒绝接受 for P102, 吸毒 for P112, 严重违反协议 for P110/P111/P113) issued on or after the
+//! breach's date and by 31 December ([`FiledReports`]). What the police decided afterwards
+//! (状态 强制隔离戒毒) is not the office's report and does not count.
 
 use crate::finding::{Finding, Severity};
 use crate::model::{Measure, Register, Sheet, StaffKind, Status, WarningKind};
-use crate::profile::Profile;
+use crate::paperwork::due::ReportGround;
+use crate::paperwork::ledger::Ledger;
+use crate::profile::{EventKind, Profile};
 use crate::report::scheme::{Metric, Standards};
 use crate::rules::obligations::{obligations, Obligations};
-use crate::rules::window::programme_window;
-use chrono::{Datelike, NaiveDate};
+use crate::rules::schedule::{item_periods, items_for};
+use crate::rules::window::{programme_window, term_year, Window};
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -69,6 +82,8 @@ pub struct Figures {
     pub in_detox: u32,
     /// Persons in 社区康复 at any time in the year.
     pub in_rehab: u32,
+    /// Persons in a programme in the year whose 措施类型 cannot be read (措施不明).
+    pub in_unknown_measure: u32,
     /// Persons who reported in (报到) during the year.
     pub new_in_year: u32,
     /// 已解除 with 状态日期 in the year.
@@ -87,9 +102,9 @@ pub struct Figures {
     pub warnings_oral: u32,
     /// 告诫 rows dated in the year, 书面.
     pub warnings_written: u32,
-    /// Serious-breach findings in the year.
+    /// Serious-breach findings of the year (P102, P110–P113).
     pub breaches: u32,
-    /// Of those, reported (the person's 状态 became 强制隔离戒毒).
+    /// Of those, reported by the office (a 严重违反协议报告 in its ledger).
     pub breaches_reported: u32,
     /// Serious-breach findings by rule code.
     pub breaches_by_code: BTreeMap<String, u32>,
@@ -113,6 +128,7 @@ impl Figures {
         self.registered_users += o.registered_users;
         self.in_detox += o.in_detox;
         self.in_rehab += o.in_rehab;
+        self.in_unknown_measure += o.in_unknown_measure;
         self.new_in_year += o.new_in_year;
         self.discharged += o.discharged;
         self.compulsory_isolation += o.compulsory_isolation;
@@ -164,9 +180,9 @@ impl Figures {
         }
     }
 
-    /// Persons in a programme in the year (社区戒毒 + 社区康复).
+    /// Persons in a programme in the year (社区戒毒 + 社区康复 + 措施不明).
     pub fn in_programme(&self) -> u32 {
-        self.in_detox + self.in_rehab
+        self.in_detox + self.in_rehab + self.in_unknown_measure
     }
 
     /// Help given, the known kinds first in [`HELP_KINDS`] order (zeros included), then the
@@ -231,7 +247,7 @@ pub fn in_programme(p: &crate::model::Person, period: &Period) -> bool {
     programme_window(p, period.as_of).is_some_and(|w| w.start <= period.to && w.end >= period.from)
 }
 
-fn units_map(register: &Register) -> BTreeMap<(String, String), UnitFigures> {
+fn units_map(register: &Register, excluded: &[bool]) -> BTreeMap<(String, String), UnitFigures> {
     let mut map: BTreeMap<(String, String), UnitFigures> = BTreeMap::new();
     let mut ensure = |town: &str, unit: &str, listed: bool| {
         let e = map
@@ -247,21 +263,161 @@ fn units_map(register: &Register) -> BTreeMap<(String, String), UnitFigures> {
     for u in &register.units {
         ensure(&u.town, &u.unit, true);
     }
-    for p in &register.persons {
-        ensure(&p.town, &p.unit, false);
+    for (pi, p) in register.persons.iter().enumerate() {
+        if !excluded.get(pi).copied().unwrap_or(false) {
+            ensure(&p.town, &p.unit, false);
+        }
     }
     map
 }
 
-/// Counts the year's figures per unit, per town and in total.
-pub fn aggregate(
+/// The office's reports to the police (严重违反协议报告) as its ledger records them: who, on
+/// which ground ([`ReportGround::key`]), issued when.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FiledReports {
+    /// (person 编号, ground key) → the dates the reports were issued (None: not recorded).
+    by_person: HashMap<(String, String), Vec<Option<NaiveDate>>>,
+}
+
+/// The form id of the report to the police, as the ledger records it.
+pub const BREACH_REPORT_FORM: &str = "serious_breach_report";
+
+impl FiledReports {
+    /// No reports filed.
+    pub fn none() -> FiledReports {
+        FiledReports::default()
+    }
+
+    /// The reports of an office ledger: its entries of [`BREACH_REPORT_FORM`], whose event key
+    /// is `报告-{ground}@{date of the last fact}`.
+    pub fn from_ledger(ledger: &Ledger) -> FiledReports {
+        let mut out = FiledReports::none();
+        for e in ledger.entries() {
+            if e.form != BREACH_REPORT_FORM {
+                continue;
+            }
+            let ground = e
+                .event
+                .strip_prefix("报告-")
+                .unwrap_or(&e.event)
+                .split('@')
+                .next()
+                .unwrap_or_default();
+            out.add(&e.person, ground, e.date);
+        }
+        out
+    }
+
+    /// Records a report about `person` on `ground` (a [`ReportGround::key`]) issued on `date`.
+    pub fn add(&mut self, person: &str, ground: &str, date: Option<NaiveDate>) {
+        self.by_person
+            .entry((person.to_string(), ground.to_string()))
+            .or_default()
+            .push(date);
+    }
+
+    /// Whether a breach of `code` by `person` on `breach` (None: date unknown) was reported
+    /// by `by`: a report on the same ground issued on or after the breach and by `by`.
+    pub fn reported(
+        &self,
+        person: &str,
+        code: &str,
+        breach: Option<NaiveDate>,
+        by: NaiveDate,
+    ) -> bool {
+        let Some(ground) = ReportGround::of_code(code) else {
+            return false;
+        };
+        let Some(dates) = self
+            .by_person
+            .get(&(person.to_string(), ground.key().to_string()))
+        else {
+            return false;
+        };
+        dates.iter().any(|d| match (d, breach) {
+            (None, _) => true,
+            (Some(d), Some(b)) => *d >= b && *d <= by,
+            (Some(d), None) => *d <= by,
+        })
+    }
+}
+
+/// What the figures leave out and what the office filed: the inputs of [`aggregate`] beside
+/// the register.
+pub struct CountingInputs<'a> {
+    pub profile: &'a Profile,
+    pub findings: &'a [Finding],
+    pub standards: &'a Standards,
+    /// Persons (by index) left out of every figure ([`crate::report::quality`]).
+    pub excluded: &'a [bool],
+    pub filed: &'a FiledReports,
+}
+
+/// The due counts of person `pi` over the period (tests, talks, self-reports, evaluations),
+/// honest: calendar periods wholly inside the period at their full minimum, every piece of a
+/// term year at its exact share, the sum rounded up once (see the module doc).
+pub fn period_due(
     register: &Register,
+    pi: usize,
     profile: &Profile,
-    findings: &[Finding],
-    standards: &Standards,
+    window: &Window,
     period: &Period,
-) -> Aggregate {
-    let map = units_map(register);
+) -> [u32; 4] {
+    let lo = window.start.max(period.from);
+    let hi = window.end.min(period.to);
+    let mut exact = [0f64; 4];
+    if hi < lo {
+        return [0; 4];
+    }
+    for item in items_for(register, pi, profile) {
+        let due = match item.period {
+            crate::profile::Period::Months(_) => {
+                item_periods(register, pi, &item, window, period.from, period.to)
+                    .iter()
+                    .map(|p| f64::from(p.required))
+                    .sum()
+            }
+            crate::profile::Period::TermYear => {
+                let mut sum = 0.0;
+                for k in 1..=100 {
+                    let (ys, ye) = term_year(window.report, k);
+                    if ys > hi || ys >= window.term_end {
+                        break;
+                    }
+                    let s = ys.max(lo);
+                    let e = ye.pred_opt().unwrap_or(ye).min(hi);
+                    let whole = (ye - ys).num_days();
+                    if item.in_term_year(k) && s <= e && whole > 0 {
+                        let part = ((e - s).num_days() + 1).min(whole);
+                        sum += f64::from(item.min) * part as f64 / whole as f64;
+                    }
+                }
+                sum
+            }
+        };
+        let k = match item.kind {
+            EventKind::Tests => 0,
+            EventKind::Talks => 1,
+            EventKind::SelfReports => 2,
+            EventKind::Evaluations => 3,
+        };
+        exact[k] += due;
+    }
+    // Up once; a hair of floating-point error never adds a whole event.
+    exact.map(|x| (x - 1e-9).ceil().max(0.0) as u32)
+}
+
+/// Counts the year's figures per unit, per town and in total.
+pub fn aggregate(register: &Register, inputs: &CountingInputs<'_>, period: &Period) -> Aggregate {
+    let CountingInputs {
+        profile,
+        findings,
+        standards,
+        excluded,
+        filed,
+    } = *inputs;
+    let is_excluded = |pi: usize| excluded.get(pi).copied().unwrap_or(false);
+    let map = units_map(register, excluded);
     let mut units: Vec<UnitFigures> = map.into_values().collect();
     let index: HashMap<(&str, &str), usize> = units
         .iter()
@@ -293,7 +449,11 @@ pub fn aggregate(
     }
     // Persons: one pass, each person's events through their slices.
     for (pi, p) in register.persons.iter().enumerate() {
-        let ui = lookup(&p.town, &p.unit);
+        let ui = if is_excluded(pi) {
+            None
+        } else {
+            lookup(&p.town, &p.unit)
+        };
         person_unit.push(ui);
         let Some(ui) = ui else { continue };
         let f = &mut figs[ui];
@@ -302,8 +462,7 @@ pub fn aggregate(
                 f.new_in_year += 1;
             }
         }
-        if let Some(d) = p.status_date.filter(|d| period.contains(*d)) {
-            let _ = d;
+        if p.status_date.is_some_and(|d| period.contains(d)) {
             match p.status_or_active() {
                 Status::Discharged => f.discharged += 1,
                 Status::CompulsoryIsolation => f.compulsory_isolation += 1,
@@ -324,18 +483,26 @@ pub fn aggregate(
                 *f.help.entry(h.kind.clone()).or_default() += 1;
             }
         }
-        if !in_programme(p, period) {
+        let Some(window) = programme_window(p, period.as_of)
+            .filter(|w| w.start <= period.to && w.end >= period.from)
+        else {
             continue;
-        }
+        };
         match p.measure {
             Some(Measure::Detox) => f.in_detox += 1,
             Some(Measure::Rehab) => f.in_rehab += 1,
-            None => {}
+            None => f.in_unknown_measure += 1,
         }
         if p.agreement_date.is_some_and(|d| d <= period.to) {
             f.agreements_signed += 1;
         }
-        let o = obligations(register, pi, profile, period.as_of, period.from, period.to);
+        let mut o = obligations(register, pi, profile, period.as_of, period.from, period.to);
+        [
+            o.tests_due,
+            o.talks_due,
+            o.self_reports_due,
+            o.evaluations_due,
+        ] = period_due(register, pi, profile, &window, period);
         f.obligations.add(&o);
     }
     // Serious breaches from the findings.
@@ -351,22 +518,28 @@ pub fn aggregate(
         else {
             continue;
         };
-        let dates = dates.get_or_insert_with(|| EventDates::of(register));
-        let in_year = match breach_date(fd, dates) {
-            Some(d) => d.year() == period.year,
-            None => in_programme(&register.persons[pi], period),
-        };
-        if !in_year {
-            continue;
-        }
         let Some(ui) = person_unit.get(pi).copied().flatten() else {
             continue;
         };
         let p = &register.persons[pi];
+        let dates = dates.get_or_insert_with(|| EventDates::of(register));
+        let date = breach_date(fd, dates);
+        let in_year = match date {
+            Some(d) if d > period.to => false,
+            Some(d) if d >= period.from => true,
+            // Earlier and still open at the start of the year.
+            Some(d) => {
+                !filed.reported(&p.id, fd.code, Some(d), period.from.pred_opt().unwrap_or(d))
+            }
+            None => in_programme(p, period),
+        };
+        if !in_year {
+            continue;
+        }
         let f = &mut figs[ui];
         f.breaches += 1;
         *f.breaches_by_code.entry(fd.code.to_string()).or_default() += 1;
-        if breach_reported(p, period) {
+        if filed.reported(&p.id, fd.code, date, period.to) {
             f.breaches_reported += 1;
         }
     }
@@ -408,13 +581,6 @@ pub fn aggregate(
         towns: towns.into_values().collect(),
         total,
     }
-}
-
-/// Whether a serious breach of this person counts as reported to the police: the register
-/// shows 强制隔离戒毒 decided on or after 1 January of the year.
-pub fn breach_reported(p: &crate::model::Person, period: &Period) -> bool {
-    p.status_or_active() == Status::CompulsoryIsolation
-        && p.status_date.is_some_and(|d| d >= period.from)
 }
 
 /// The date of every event row a finding may point at, by its cell's (sheet, workbook sheet,

@@ -1,15 +1,19 @@
 //! The year-end appraisal report (年终考核评估): figures per village/community and per town,
 //! scores from a scheme, grades, vetoes and the ranking; written as PDF, XLSX and JSON.
 //!
+//! - [`quality`]: what the figures leave out or rest on with a doubt (数据质量说明).
 //! - [`aggregate`]: the year's figures (pure, one pass per person).
 //! - [`scheme`]: the scoring scheme (`forms/appraisal.yaml`, overridable by a profile).
 //! - [`score`]: indicator points, vetoes (一票否决), ranking.
+//! - [`explain`]: the words of the report: per unit 存在问题及整改意见, the scheme as applied.
 //! - [`build_report`]: everything above as one [`Report`], the data every output shows.
 //! - [`json`], [`xlsx`], [`pdf`]: the outputs; [`write_report`] writes them atomically.
 
 pub mod aggregate;
+pub mod explain;
 pub mod json;
 pub mod pdf;
+pub mod quality;
 pub mod scheme;
 pub mod score;
 pub mod write;
@@ -20,10 +24,13 @@ pub use write::{write_report, ReportFiles, WriteError};
 use crate::check::{check_loaded, Selection};
 use crate::finding::Finding;
 use crate::model::Register;
+use crate::paperwork::ledger::Ledger;
+use crate::paperwork::Office;
 use crate::profile::Profile;
 use crate::register::read_register;
-use aggregate::{aggregate, Figures, Period};
-use scheme::{Metric, Scheme};
+use aggregate::{aggregate, CountingInputs, Figures, FiledReports, Period};
+use quality::DataQuality;
+use scheme::{Metric, NoneDue, Scale, Scheme};
 use score::{find_vetoes, rank, round_to, score_unit, IndicatorScore, VetoHit};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -58,10 +65,14 @@ impl Rates {
     }
 }
 
-/// Last year's headline figures of a unit or area, with the change (this year − last year).
+/// Last year's figures of a unit or area (from last year's register, counted by the same
+/// rules), with the change of the headline figures (this year − last year).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     pub year: i32,
+    /// Every figure of last year.
+    pub figures: Figures,
+    pub rates: Rates,
     pub registered_users: u32,
     pub in_programme: u32,
     pub agreement_rate: Option<f64>,
@@ -105,7 +116,16 @@ pub struct UnitReport {
     pub vetoed: bool,
     /// Names of the veto conditions found.
     pub veto_reasons: Vec<String>,
+    /// 存在问题及整改意见: each problem found, with what to do.
+    pub rectifications: Vec<Rectification>,
     pub previous: Option<Comparison>,
+}
+
+/// One problem of a unit and what it should do about it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rectification {
+    pub problem: String,
+    pub advice: String,
 }
 
 /// Points a unit lost on one indicator.
@@ -144,8 +164,13 @@ pub struct IndicatorInfo {
     pub id: String,
     pub name: String,
     pub measures: String,
+    pub metric: Metric,
     pub weight: f64,
     pub target: f64,
+    pub scale: Scale,
+    pub none_due: NoneDue,
+    /// How points are given, in words.
+    pub scoring: String,
 }
 
 /// Grade counts, in the scheme's band order (highest first).
@@ -164,9 +189,16 @@ pub struct Report {
     pub period: Period,
     /// The register's file name (never its folder: outputs do not depend on where it lies).
     pub source: String,
-    pub profile: String,
+    /// The report's 文号 from the office's ledger ("" when built without one).
+    pub number: String,
+    /// The appraising office (考核单位) and the text of its seal ("" when not known: a line
+    /// to fill by hand).
+    pub office: String,
+    pub seal: String,
     pub scheme: String,
     pub scheme_basis: String,
+    /// The scheme as applied, in sentences: formula, grades, vetoes, how things were counted.
+    pub scheme_rules: Vec<String>,
     pub full_marks: f64,
     pub veto_grade: String,
     pub indicators: Vec<IndicatorInfo>,
@@ -181,8 +213,14 @@ pub struct Report {
     pub vetoes: Vec<VetoHit>,
     /// Findings that cost points, by unit and indicator.
     pub findings: Vec<FindingRow>,
+    /// What the figures leave out or rest on with a doubt (数据质量说明).
+    pub data_quality: DataQuality,
     /// The year compared with (`--compare`).
     pub compared_with: Option<i32>,
+    /// Last year's register's file name (`--compare`).
+    pub compared_source: Option<String>,
+    /// Warnings for the reader (e.g. two registers with no unit in common).
+    pub warnings: Vec<String>,
 }
 
 /// A report that cannot be built (a year out of range).
@@ -206,17 +244,31 @@ fn title_for(agg_towns: &[String], year: i32) -> String {
 }
 
 /// Builds the report for `year` from a register, the findings of `check` on it (as of
-/// 31 December of the year), the profile and the scheme.
+/// 31 December of the year), the profile, the scheme and the reports the office filed (its
+/// ledger's). The 文号 is left empty: [`run_report`] takes it from the ledger.
 pub fn build_report(
     register: &Register,
     findings: &[Finding],
     profile: &Profile,
     scheme: &Scheme,
     year: i32,
+    filed: &FiledReports,
 ) -> Result<Report, ReportError> {
     let period = Period::year(year).ok_or_else(|| ReportError(format!("年份超出范围: {year}")))?;
     let standards = scheme::Standards::from_profile(profile);
-    let agg = aggregate(register, profile, findings, &standards, &period);
+    let assessment = quality::assess(register, findings);
+    let excluded = &assessment.excluded;
+    let agg = aggregate(
+        register,
+        &CountingInputs {
+            profile,
+            findings,
+            standards: &standards,
+            excluded,
+            filed,
+        },
+        &period,
+    );
     let vetoes = find_vetoes(register, scheme, &period);
 
     // Score every unit.
@@ -237,40 +289,17 @@ pub fn build_report(
         .map(|(u, s)| (!s.2.is_empty(), s.1, u.town.as_str(), u.unit.as_str()))
         .collect();
     let (order, ranks) = rank(&keys);
-    let mut units = Vec::with_capacity(order.len());
-    for &i in &order {
-        let u = &agg.units[i];
-        let (inds, total, reasons) = &scored[i];
-        let vetoed = !reasons.is_empty();
-        let grade = if vetoed {
-            scheme.veto_grade.clone()
-        } else {
-            scheme.grade_for(*total).to_string()
-        };
-        units.push(UnitReport {
-            rank: ranks[i],
-            town: u.town.clone(),
-            unit: u.unit.clone(),
-            listed: u.listed,
-            figures: u.figures.clone(),
-            rates: Rates::of(&u.figures),
-            indicators: inds.clone(),
-            score: *total,
-            grade,
-            vetoed,
-            veto_reasons: reasons.clone(),
-            previous: None,
-        });
-    }
 
     // Findings by unit (index into agg.units), for the deductions and the appendix: a
     // person's findings go to the person's unit, a unit finding to the unit it names.
+    // Persons left out of the count are left out here too.
     let mut findings_of_unit: Vec<Vec<&Finding>> = vec![Vec::new(); agg.units.len()];
     for f in findings {
-        let by_person = f
-            .person
-            .as_deref()
-            .and_then(|id| register.person_index(id))
+        let person = f.person.as_deref().and_then(|id| register.person_index(id));
+        if person.is_some_and(|pi| excluded[pi]) {
+            continue;
+        }
+        let by_person = person
             .and_then(|pi| register.persons.get(pi))
             .and_then(|p| agg.unit_index(&p.town, &p.unit));
         let ui = by_person.or_else(|| {
@@ -284,14 +313,22 @@ pub fn build_report(
             findings_of_unit[ui].push(f);
         }
     }
+
+    let mut units = Vec::with_capacity(order.len());
     let mut deductions = Vec::new();
     let mut rows = Vec::new();
-    for u in &units {
-        let unit_findings: &[&Finding] = agg
-            .unit_index(&u.town, &u.unit)
-            .map(|i| findings_of_unit[i].as_slice())
-            .unwrap_or(&[]);
-        for (ind, s) in scheme.indicators.iter().zip(&u.indicators) {
+    for &i in &order {
+        let u = &agg.units[i];
+        let (inds, total, reasons) = &scored[i];
+        let vetoed = !reasons.is_empty();
+        let grade = if vetoed {
+            scheme.veto_grade.clone()
+        } else {
+            scheme.grade_for(*total).to_string()
+        };
+        let unit_findings: &[&Finding] = &findings_of_unit[i];
+        let mut unit_deductions = Vec::new();
+        for (ind, s) in scheme.indicators.iter().zip(inds) {
             if s.lost <= 0.0 {
                 continue;
             }
@@ -308,11 +345,11 @@ pub fn build_report(
                     code: f.code.to_string(),
                     severity: f.severity.label().to_string(),
                     person: f.person.clone().unwrap_or_default(),
-                    message: f.message.clone(),
+                    message: crate::output::mask_personal_numbers(&f.message),
                     cells: f.cell_names(register),
                 });
             }
-            deductions.push(Deduction {
+            unit_deductions.push(Deduction {
                 town: u.town.clone(),
                 unit: u.unit.clone(),
                 indicator: ind.id.clone(),
@@ -325,6 +362,39 @@ pub fn build_report(
                 findings: by_code,
             });
         }
+        let unit_vetoes: Vec<&VetoHit> = vetoes
+            .iter()
+            .filter(|v| v.town == u.town && v.unit == u.unit)
+            .collect();
+        let unit_quality = assessment
+            .quality
+            .notes
+            .iter()
+            .filter(|n| n.town == u.town && n.unit == u.unit)
+            .count();
+        let rectifications = explain::rectifications(&explain::UnitFacts {
+            scheme,
+            figures: &u.figures,
+            deductions: &unit_deductions,
+            vetoes: &unit_vetoes,
+            data_errors: unit_quality,
+        });
+        deductions.extend(unit_deductions);
+        units.push(UnitReport {
+            rank: ranks[i],
+            town: u.town.clone(),
+            unit: u.unit.clone(),
+            listed: u.listed,
+            figures: u.figures.clone(),
+            rates: Rates::of(&u.figures),
+            indicators: inds.clone(),
+            score: *total,
+            grade,
+            vetoed,
+            veto_reasons: reasons.clone(),
+            rectifications,
+            previous: None,
+        });
     }
 
     let towns: Vec<AreaReport> = agg
@@ -360,14 +430,26 @@ pub fn build_report(
         })
         .collect();
     let town_names: Vec<String> = agg.towns.iter().map(|t| t.town.clone()).collect();
+    let office = Office::from_profile(&profile.office, Default::default());
+    let (office_name, seal) = match town_names.as_slice() {
+        [one] => (office.name_for(one), office.seal_for(one)),
+        // Several towns: only an office the profile names (else a line to fill by hand).
+        _ => match office.settings.name.as_deref().map(str::trim) {
+            Some(n) if !n.is_empty() => (n.to_string(), office.seal_for("")),
+            _ => (String::new(), String::new()),
+        },
+    };
     let mut report = Report {
         title: title_for(&town_names, year),
         year,
         period,
         source: register.source_name(),
-        profile: profile.name.clone(),
+        number: String::new(),
+        office: office_name,
+        seal,
         scheme: scheme.name.clone(),
         scheme_basis: scheme.basis.clone(),
+        scheme_rules: explain::scheme_rules(scheme, &standards),
         full_marks: scheme.total_weight(),
         veto_grade: scheme.veto_grade.clone(),
         indicators: scheme
@@ -377,8 +459,12 @@ pub fn build_report(
                 id: i.id.clone(),
                 name: i.name.clone(),
                 measures: i.measures.clone(),
+                metric: i.metric,
                 weight: i.weight,
                 target: i.target,
+                scale: i.scale,
+                none_due: i.none_due,
+                scoring: explain::scoring_words(i),
             })
             .collect(),
         grades,
@@ -389,7 +475,10 @@ pub fn build_report(
         deductions,
         vetoes,
         findings: rows,
+        data_quality: assessment.quality,
         compared_with: None,
+        compared_source: None,
+        warnings: Vec::new(),
     };
     report.summary = summary_sentences(&report);
     Ok(report)
@@ -400,39 +489,44 @@ fn compare(cur: &Figures, prev: &Figures, year: i32) -> Comparison {
         (Some(a), Some(b)) => Some(round_to(a - b, 4)),
         _ => None,
     };
-    let r = |f: &Figures, m| f.rate(m).map(|x| round_to(x, 4));
+    let rates = Rates::of(prev);
+    let now = Rates::of(cur);
     Comparison {
         year,
+        figures: prev.clone(),
         registered_users: prev.registered_users,
         in_programme: prev.in_programme(),
-        agreement_rate: r(prev, Metric::AgreementRate),
-        test_rate: r(prev, Metric::TestRate),
-        talk_rate: r(prev, Metric::TalkRate),
+        agreement_rate: rates.agreement_rate,
+        test_rate: rates.test_rate,
+        talk_rate: rates.talk_rate,
         score: None,
         grade: None,
         change_registered_users: cur.registered_users as i64 - prev.registered_users as i64,
         change_in_programme: cur.in_programme() as i64 - prev.in_programme() as i64,
-        change_agreement_rate: diff(
-            r(cur, Metric::AgreementRate),
-            r(prev, Metric::AgreementRate),
-        ),
-        change_test_rate: diff(r(cur, Metric::TestRate), r(prev, Metric::TestRate)),
-        change_talk_rate: diff(r(cur, Metric::TalkRate), r(prev, Metric::TalkRate)),
+        change_agreement_rate: diff(now.agreement_rate, rates.agreement_rate),
+        change_test_rate: diff(now.test_rate, rates.test_rate),
+        change_talk_rate: diff(now.talk_rate, rates.talk_rate),
         change_score: None,
+        rates,
     }
 }
 
 /// Puts last year's figures (a report built from last year's register for `year − 1`)
-/// beside this year's, per unit, per town and in total, and regenerates the summary.
+/// beside this year's, per unit, per town and in total, and regenerates the summary. Every
+/// figure of last year comes from that report (the other register, counted by the same
+/// rules). Warns when the two registers share no unit, and says how many units have no
+/// figures of last year.
 pub fn attach_previous(report: &mut Report, previous: &Report) {
     let y = previous.year;
     report.compared_with = Some(y);
+    report.compared_source = Some(previous.source.clone());
     report.total.previous = Some(compare(&report.total.figures, &previous.total.figures, y));
     for t in report.towns.iter_mut() {
         if let Some(p) = previous.towns.iter().find(|p| p.name == t.name) {
             t.previous = Some(compare(&t.figures, &p.figures, y));
         }
     }
+    let mut matched = 0;
     for u in report.units.iter_mut() {
         if let Some(p) = previous
             .units
@@ -444,25 +538,58 @@ pub fn attach_previous(report: &mut Report, previous: &Report) {
             c.grade = Some(p.grade.clone());
             c.change_score = Some(round_to(u.score - p.score, 2));
             u.previous = Some(c);
+            matched += 1;
         }
+    }
+    if matched == 0 && !report.units.is_empty() {
+        report.warnings.push(format!(
+            "注意：上年台帐“{}”与本年台帐“{}”没有相同的村（社区），两年数据不可比，各村（社区）的上年栏均为空；请确认 --compare 指定的是同一地区{}年的台帐。",
+            previous.source, report.source, y
+        ));
+    } else if matched < report.units.len() {
+        report.warnings.push(format!(
+            "上年台帐“{}”中没有{}个村（社区）的数据，其上年栏为空。",
+            previous.source,
+            report.units.len() - matched
+        ));
     }
     report.summary = summary_sentences(report);
 }
 
-fn signed(x: i64) -> String {
+fn change_in_count(x: i64, unit: &str) -> String {
     match x {
         0 => "持平".into(),
-        x if x > 0 => format!("增加{x}"),
-        x => format!("减少{}", -x),
+        x if x > 0 => format!("增加{x}{unit}"),
+        x => format!("减少{}{unit}", -x),
     }
 }
 
-fn signed_points(x: Option<f64>) -> String {
-    match x {
-        Some(d) if d.abs() < 0.0005 => "持平".into(),
-        Some(d) if d > 0.0 => format!("提高{:.1}个百分点", d * 100.0),
-        Some(d) => format!("下降{:.1}个百分点", -d * 100.0),
-        None => "无可比数据".into(),
+/// The change of a rate in words. Two rates both at or above the target earned full points
+/// both years: that is said, not a fall between two capped rates.
+fn rate_change(name: &str, now: Option<f64>, before: Option<f64>, target: f64) -> String {
+    match (now, before) {
+        (Some(a), Some(b)) if a >= target && b >= target => format!(
+            "{name}两年均达到目标（本年{}，上年{}）",
+            percent(Some(a)),
+            percent(Some(b))
+        ),
+        (Some(a), Some(b)) if (a - b).abs() < 0.0005 => format!("{name}持平"),
+        (Some(a), Some(b)) if a > b => {
+            format!("{name}提高{:.1}个百分点", (a - b) * 100.0)
+        }
+        (Some(a), Some(b)) => format!("{name}下降{:.1}个百分点", (b - a) * 100.0),
+        _ => format!("{name}无可比数据"),
+    }
+}
+
+impl Report {
+    /// The target of the indicator that scores `metric` (1 when the scheme scores it not).
+    pub fn target_of(&self, metric: Metric) -> f64 {
+        self.indicators
+            .iter()
+            .find(|i| i.metric == metric)
+            .map(|i| i.target)
+            .unwrap_or(1.0)
     }
 }
 
@@ -473,16 +600,21 @@ pub fn summary_sentences(r: &Report) -> Vec<String> {
         [one] => one.name.clone(),
         towns => format!("{}个乡镇（街道）", towns.len()),
     };
-    let mut out = Vec::new();
+    let mut out = r.warnings.clone();
+    let unknown = if f.in_unknown_measure > 0 {
+        format!("、措施类型不明{}名", f.in_unknown_measure)
+    } else {
+        String::new()
+    };
     out.push(format!(
-        "{}年，{}{}个村（社区）共有实有吸毒人员{}名；年内在册社区戒毒人员{}名、社区康复人员{}名，其中新报到{}名，解除{}名，转强制隔离戒毒{}名，中止{}名。",
-        r.year, area, r.total.units, f.registered_users, f.in_detox, f.in_rehab,
+        "{}年，{}{}个村（社区）共有实有吸毒人员{}名；年内在册社区戒毒人员{}名、社区康复人员{}名{}，其中新报到{}名，解除{}名，转强制隔离戒毒{}名，中止{}名。",
+        r.year, area, r.total.units, f.registered_users, f.in_detox, f.in_rehab, unknown,
         f.new_in_year, f.discharged, f.compulsory_isolation, f.suspended
     ));
     let target = r
         .indicators
         .iter()
-        .find(|i| i.id == "agreements")
+        .find(|i| i.metric == Metric::AgreementRate)
         .map(|i| format!("（目标{:.0}%）", i.target * 100.0))
         .unwrap_or_default();
     out.push(format!(
@@ -493,16 +625,27 @@ pub fn summary_sentences(r: &Report) -> Vec<String> {
         percent(r.total.rates.self_report_rate),
         f.obligations.evaluations_due, f.obligations.evaluations_done, percent(r.total.rates.evaluation_rate)
     ));
+    let grounds: Vec<String> = f
+        .breaches_by_code
+        .iter()
+        .map(|(code, n)| format!("{}{n}起", explain::rule_name(code)))
+        .collect();
+    let grounds = if grounds.is_empty() {
+        String::new()
+    } else {
+        format!("（{}）", grounds.join("、"))
+    };
     out.push(format!(
-        "年内发出告诫{}次（书面{}次、口头{}次）；发现严重违反协议情形{}起，已报告公安机关{}起。",
+        "年内发出告诫{}次（书面{}次、口头{}次）；严重违反协议情形{}起{}，办公室已书面报告公安机关{}起。",
         f.warnings_oral + f.warnings_written,
         f.warnings_written,
         f.warnings_oral,
         f.breaches,
+        grounds,
         f.breaches_reported
     ));
     out.push(format!(
-        "配备专职社工{}名、兼职{}名（按1:20比例应配{}名）；经费到位{:.0}元，应保障{:.0}元，保障率{}。",
+        "配备专职社工{}名、兼职{}名（按配备比例应配{}名）；经费到位{:.0}元，应保障{:.0}元，保障率{}。",
         f.staff_full_time,
         f.staff_part_time,
         f.staff_required,
@@ -541,15 +684,39 @@ pub fn summary_sentences(r: &Report) -> Vec<String> {
             first.town, first.unit, first.score, first.grade
         ));
     }
+    if let Some(sentence) = r.data_quality.sentence() {
+        out.push(sentence);
+    }
     if let Some(p) = &r.total.previous {
+        let source = r
+            .compared_source
+            .as_deref()
+            .map(|s| format!("（上年数据取自上年台帐“{s}”，按同一规则统计）"))
+            .unwrap_or_default();
         out.push(format!(
-            "与{}年相比，实有吸毒人员{}名，在册人员{}名，协议签订率{}，检测完成率{}，谈话完成率{}。",
+            "与{}年相比{}，实有吸毒人员{}，在册人员{}，{}，{}，{}。",
             p.year,
-            signed(p.change_registered_users),
-            signed(p.change_in_programme),
-            signed_points(p.change_agreement_rate),
-            signed_points(p.change_test_rate),
-            signed_points(p.change_talk_rate)
+            source,
+            change_in_count(p.change_registered_users, "名"),
+            change_in_count(p.change_in_programme, "名"),
+            rate_change(
+                "协议签订率",
+                r.total.rates.agreement_rate,
+                p.agreement_rate,
+                r.target_of(Metric::AgreementRate)
+            ),
+            rate_change(
+                "检测完成率",
+                r.total.rates.test_rate,
+                p.test_rate,
+                r.target_of(Metric::TestRate)
+            ),
+            rate_change(
+                "谈话完成率",
+                r.total.rates.talk_rate,
+                p.talk_rate,
+                r.target_of(Metric::TalkRate)
+            ),
         ));
     }
     out
@@ -571,6 +738,7 @@ pub fn report_for_file(
     profile: &Profile,
     scheme: &Scheme,
     year: i32,
+    filed: &FiledReports,
 ) -> Result<Report, ReportError> {
     let period = Period::year(year).ok_or_else(|| ReportError(format!("年份超出范围: {year}")))?;
     let outcome = read_register(path).map_err(|e| ReportError(e.to_string()))?;
@@ -581,7 +749,14 @@ pub fn report_for_file(
         period.as_of,
         &Selection::default(),
     );
-    build_report(&checked.register, &checked.findings, profile, scheme, year)
+    build_report(
+        &checked.register,
+        &checked.findings,
+        profile,
+        scheme,
+        year,
+        filed,
+    )
 }
 
 /// The three output files of a report, in memory (PDF, XLSX, JSON). Nothing is written when
@@ -623,6 +798,9 @@ pub struct ReportRequest<'a> {
     pub profile: &'a str,
     /// Last year's register (`--compare`), appraised for `year − 1`.
     pub compare: Option<&'a Path>,
+    /// The office's ledger (`--ledger`); default as for `generate`
+    /// ([`crate::paperwork::ledger::office_ledger_path`]).
+    pub ledger: Option<&'a Path>,
 }
 
 /// The scheme a profile asks for: the embedded default, overridden by the profile's
@@ -658,20 +836,88 @@ fn profile_appraisal(profile: &Profile) -> Option<&serde_norway::Value> {
     profile.appraisal.as_ref().filter(|v| !v.is_null())
 }
 
-/// `rehabdocs report`: reads the register(s), builds the report and writes the PDF, XLSX and
-/// JSON into `out` atomically (nothing is written if any step fails). Returns the paths.
+/// The ledger's form id of the year-end report.
+pub const REPORT_FORM: &str = "appraisal_report";
+
+/// The form prefix of the report's 文号 after the office's (`东禁考〔2025〕1号`), unless the
+/// profile's `office.form_prefixes` names one for [`REPORT_FORM`].
+pub const REPORT_NUMBER_PREFIX: &str = "考";
+
+/// The report's number prefix: the office's (`office.prefix`, else the one town's first
+/// character + 禁; 禁 alone for several towns without one), then the form's.
+pub fn number_prefix(profile: &Profile, towns: &[AreaReport]) -> String {
+    let office = Office::from_profile(&profile.office, Default::default());
+    let town = match towns {
+        [one] => one.name.as_str(),
+        _ => "",
+    };
+    let own = office
+        .settings
+        .form_prefixes
+        .get(REPORT_FORM)
+        .map(|p| p.trim().to_string())
+        .unwrap_or_else(|| REPORT_NUMBER_PREFIX.to_string());
+    format!("{}{own}", office.office_prefix(town))
+}
+
+/// What `rehabdocs report` wrote, and what the reader should know.
+#[derive(Debug, Clone)]
+pub struct ReportOutcome {
+    /// The files written (the ledger first when it changed).
+    pub written: Vec<std::path::PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+/// `rehabdocs report`: reads the register(s), builds the report, takes its 文号 from the
+/// office's ledger (the same one `generate` numbers documents from, locked while in use) and
+/// writes the PDF, XLSX and JSON into `out` atomically (nothing is written if any step fails;
+/// the ledger is written before the files, so a report never bears a number the ledger does
+/// not hold).
 pub fn run_report(
     request: &ReportRequest<'_>,
     out: &Path,
     force: bool,
-) -> Result<Vec<std::path::PathBuf>, ReportError> {
+) -> Result<ReportOutcome, ReportError> {
     let profile = Profile::load(request.profile).map_err(ReportError)?;
     let scheme = scheme_for_source(&profile, request.profile).map_err(|e| ReportError(e.0))?;
-    let mut report = report_for_file(request.register, &profile, &scheme, request.year)?;
+    let ledger_path = crate::paperwork::ledger::office_ledger_path(
+        request.register,
+        request.ledger,
+        &profile.office,
+    );
+    let ledger_err = |e: crate::paperwork::ledger::LedgerError| ReportError(e.to_string());
+    Ledger::check_path(&ledger_path, request.register).map_err(ledger_err)?;
+    // The reports filed, read without the lock: nothing is locked or created before the
+    // registers are read.
+    let filed = FiledReports::from_ledger(&Ledger::load(&ledger_path).map_err(ledger_err)?);
+    let mut report = report_for_file(request.register, &profile, &scheme, request.year, &filed)?;
     if let Some(prev_path) = request.compare {
-        let previous = report_for_file(prev_path, &profile, &scheme, request.year - 1)?;
+        let previous = report_for_file(prev_path, &profile, &scheme, request.year - 1, &filed)?;
         attach_previous(&mut report, &previous);
     }
+    // The number: under the lock, from the ledger as it is now, until the ledger is written.
+    let _lock = Ledger::lock(&ledger_path, Ledger::LOCK_WAIT).map_err(ledger_err)?;
+    let mut ledger = Ledger::load(&ledger_path).map_err(ledger_err)?;
+    let loaded = ledger.entries().len();
+    ledger.set_issue_date(report.period.as_of);
+    let scope: Vec<&str> = report.towns.iter().map(|t| t.name.as_str()).collect();
+    report.number = ledger.assign(
+        &number_prefix(&profile, &report.towns),
+        report.year,
+        REPORT_FORM,
+        "",
+        &format!("{}年度考核@{}", report.year, scope.join("、")),
+    );
     let files = report_files(&report)?;
-    write_report(out, &files, force).map_err(|e| ReportError(e.0))
+    write::check_free(out, &files, force).map_err(|e| ReportError(e.0))?;
+    let mut written = Vec::new();
+    if ledger.entries().len() != loaded || !ledger_path.exists() {
+        ledger.save(&ledger_path).map_err(ledger_err)?;
+        written.push(ledger_path);
+    }
+    written.extend(write_report(out, &files, force).map_err(|e| ReportError(e.0))?);
+    Ok(ReportOutcome {
+        written,
+        warnings: report.warnings.clone(),
+    })
 }

@@ -10,8 +10,9 @@
 //! Typst engine.
 
 use crate::report::aggregate::Figures;
+use crate::report::explain::number as fmt_weight;
 use crate::report::score::round_to;
-use crate::report::{percent, AreaReport, Comparison, Report, UnitReport};
+use crate::report::{percent, AreaReport, Comparison, Rates, Report, UnitReport};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
@@ -93,6 +94,7 @@ pub struct PdfData {
     pub towns_table: Table,
     pub people_table: Table,
     pub work_table: Table,
+    pub work_note: String,
     pub support_table: Table,
     pub help_table: Option<Table>,
     pub ranking_note: String,
@@ -106,8 +108,45 @@ pub struct PdfData {
     pub no_deductions: String,
     pub findings_note: String,
     pub findings_table: Table,
+    pub scheme_rules: Vec<String>,
     pub scheme_table: Table,
     pub grades_table: Table,
+    /// 存在问题及整改意见, units with problems in ranking order.
+    pub rectifications: Vec<UnitRectifications>,
+    /// The units without problems, in one sentence ("" when none).
+    pub clean_units: String,
+    pub quality_rules: Vec<String>,
+    pub quality_note: String,
+    pub quality_table: Table,
+    pub signing: Signing,
+}
+
+/// One unit's problems and what to do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitRectifications {
+    /// `1. 东村（优秀，95.00分）`
+    pub heading: String,
+    /// (problem, advice) pairs.
+    pub items: Vec<(String, String)>,
+}
+
+/// One party that signs by hand (templates/style.typ `signature-rows`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Party {
+    pub party: String,
+}
+
+/// The signing page: facts, the parties that sign, the seal (style.typ `closing-block`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Signing {
+    /// (label, value) lines: 文号, 考核单位, 考核对象, 考核期间.
+    pub lines: Vec<(String, String)>,
+    pub conclusion: String,
+    pub signatures: Vec<Party>,
+    /// The seal line: the office's seal text, or a label to seal by hand.
+    pub seal: String,
+    /// Empty: the date is written by hand.
+    pub date: String,
 }
 
 /// `2025年3月1日` (GB/T 9704: Arabic numerals, no padding).
@@ -238,6 +277,10 @@ fn people_table(r: &Report, units: &[&UnitReport], single: bool) -> Table {
     ]
     .map(String::from)
     .to_vec();
+    let unknown = r.total.figures.in_unknown_measure > 0;
+    if unknown {
+        header.insert(4, "措施不明".into());
+    }
     if compare {
         header.extend(["上年实有", "增减", "上年在册", "增减"].map(String::from));
     }
@@ -256,6 +299,9 @@ fn people_table(r: &Report, units: &[&UnitReport], single: bool) -> Table {
             count(f.compulsory_isolation),
             count(f.suspended),
         ];
+        if unknown {
+            row.insert(4, count(f.in_unknown_measure));
+        }
         if compare {
             row.extend(compare_people(u.previous.as_ref()));
         }
@@ -297,24 +343,35 @@ fn work_table(units: &[&UnitReport], single: bool) -> Table {
     let mut t = Table::new(header, align);
     for u in units {
         let f = &u.figures;
+        // With --compare, each rate carries its change from last year in points.
+        let p = u.previous.as_ref();
+        let change = |now: Option<f64>, before: fn(&Rates) -> Option<f64>| {
+            rate_with_change(
+                now,
+                p.map(|p| match (now, before(&p.rates)) {
+                    (Some(a), Some(b)) => Some(round_to(a - b, 4)),
+                    _ => None,
+                }),
+            )
+        };
         t.rows.push(vec![
             unit_label(u, single),
             count(f.agreements_signed),
-            percent(u.rates.agreement_rate),
+            change(u.rates.agreement_rate, |r| r.agreement_rate),
             done_due(f.obligations.tests_done, f.obligations.tests_due),
-            percent(u.rates.test_rate),
+            change(u.rates.test_rate, |r| r.test_rate),
             done_due(f.obligations.talks_done, f.obligations.talks_due),
-            percent(u.rates.talk_rate),
+            change(u.rates.talk_rate, |r| r.talk_rate),
             done_due(
                 f.obligations.self_reports_done,
                 f.obligations.self_reports_due,
             ),
-            percent(u.rates.self_report_rate),
+            change(u.rates.self_report_rate, |r| r.self_report_rate),
             done_due(
                 f.obligations.evaluations_done,
                 f.obligations.evaluations_due,
             ),
-            percent(u.rates.evaluation_rate),
+            change(u.rates.evaluation_rate, |r| r.evaluation_rate),
         ]);
     }
     t
@@ -439,14 +496,6 @@ fn ranking_table(r: &Report, single: bool) -> Table {
         t.rows.push(row);
     }
     t
-}
-
-fn fmt_weight(w: f64) -> String {
-    if w.fract() == 0.0 {
-        format!("{w:.0}")
-    } else {
-        format!("{w}")
-    }
 }
 
 fn score_chart(r: &Report, single: bool) -> BarChart {
@@ -585,16 +634,17 @@ fn findings_table(r: &Report, single: bool) -> Table {
 }
 
 fn scheme_table(r: &Report) -> Table {
-    let header = ["指标", "考核内容", "分值", "目标"]
+    let header = ["指标", "考核内容", "分值", "目标", "计分方法"]
         .map(String::from)
         .to_vec();
-    let mut t = Table::new(header, vec!["left", "left", "right", "right"]);
+    let mut t = Table::new(header, vec!["left", "left", "right", "right", "left"]);
     for i in &r.indicators {
         t.rows.push(vec![
             i.name.clone(),
             i.measures.clone(),
             fmt_weight(i.weight),
             percent(Some(i.target)),
+            i.scoring.clone(),
         ]);
     }
     t
@@ -613,6 +663,151 @@ fn grades_table(r: &Report) -> Table {
     t
 }
 
+fn quality_table(r: &Report, single: bool) -> Table {
+    let header = [
+        "处理",
+        "村(社区)",
+        "编号",
+        "问题",
+        "说明",
+        "对统计的影响",
+        "单元格",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut t = Table::new(
+        header,
+        vec!["center", "left", "left", "left", "left", "left", "left"],
+    );
+    for n in r.data_quality.notes.iter().take(PDF_FINDINGS_LIMIT) {
+        t.rows.push(vec![
+            n.treatment.label().to_string(),
+            if single || n.town.is_empty() {
+                n.unit.clone()
+            } else {
+                format!("{} {}", n.town, n.unit)
+            },
+            n.person.clone(),
+            n.problem.clone(),
+            n.message.clone(),
+            n.effect.clone(),
+            n.cells.join(" "),
+        ]);
+    }
+    t
+}
+
+/// The note above the quality table: how many, and where the rest are.
+fn quality_note(r: &Report) -> String {
+    let q = &r.data_quality;
+    if q.notes.is_empty() {
+        return "台帐中没有影响统计的错误数据，全部人员和记录均已计入。".into();
+    }
+    let mut s = format!(
+        "共{}处，其中未计入{}处、存疑{}处。",
+        q.notes.len(),
+        q.excluded(),
+        q.notes.len() - q.excluded()
+    );
+    if q.notes.len() > PDF_FINDINGS_LIMIT {
+        s.push_str(&format!(
+            "此处列出前{PDF_FINDINGS_LIMIT}处，全部见同名 Excel 文件“数据质量说明”工作表。"
+        ));
+    }
+    s
+}
+
+fn rectifications(r: &Report, single: bool) -> (Vec<UnitRectifications>, String) {
+    let mut with = Vec::new();
+    let mut clean = Vec::new();
+    for u in &r.units {
+        if u.rectifications.is_empty() {
+            clean.push(unit_label(u, single));
+            continue;
+        }
+        with.push(UnitRectifications {
+            heading: format!(
+                "{}. {}（{}，{}分）",
+                with.len() + 1,
+                unit_label(u, single),
+                u.grade,
+                score(u.score)
+            ),
+            items: u
+                .rectifications
+                .iter()
+                .map(|x| (x.problem.clone(), x.advice.clone()))
+                .collect(),
+        });
+    }
+    let clean = if clean.is_empty() {
+        String::new()
+    } else {
+        format!("{}：各项指标均达到目标，未发现问题。", clean.join("、"))
+    };
+    (with, clean)
+}
+
+/// The report's 文号 as printed (a blank to fill when it has none).
+pub fn number_text(r: &Report) -> String {
+    if r.number.is_empty() {
+        "〔　　〕　号".to_string()
+    } else {
+        r.number.clone()
+    }
+}
+
+fn signing(r: &Report, area: &str) -> Signing {
+    let office = if r.office.is_empty() {
+        "__________________".to_string()
+    } else {
+        r.office.clone()
+    };
+    let conclusion = r
+        .summary
+        .iter()
+        .find(|s| s.starts_with("参加考核的"))
+        .cloned()
+        .unwrap_or_default();
+    Signing {
+        lines: vec![
+            ("文号".into(), number_text(r)),
+            ("考核单位".into(), office),
+            (
+                "考核对象".into(),
+                format!("{area}{}个村（社区）", r.units.len()),
+            ),
+            (
+                "考核期间".into(),
+                format!(
+                    "{}至{}",
+                    chinese_date(r.period.from),
+                    chinese_date(r.period.to)
+                ),
+            ),
+        ],
+        conclusion,
+        signatures: [
+            "考核组组长（签名）：",
+            "考核组成员（签名）：",
+            "考核组成员（签名）：",
+            "考核组成员（签名）：",
+            "审核人（签名）：",
+        ]
+        .iter()
+        .map(|p| Party {
+            party: p.to_string(),
+        })
+        .collect(),
+        seal: if r.seal.is_empty() {
+            "考核单位（盖章）".to_string()
+        } else {
+            format!("{}（盖章）", r.seal)
+        },
+        date: String::new(),
+    }
+}
+
 /// The template's data, in display form.
 pub fn pdf_data(r: &Report) -> PdfData {
     let single = r.towns.len() <= 1;
@@ -627,20 +822,23 @@ pub fn pdf_data(r: &Report) -> PdfData {
             .collect::<Vec<_>>()
             .join("、")
     };
-    let mut cover = vec![
-        ("考核范围".to_string(), area),
+    let mut cover = vec![("文号".to_string(), number_text(r))];
+    if !r.office.is_empty() {
+        cover.push(("考核单位".to_string(), r.office.clone()));
+    }
+    cover.extend([
+        ("考核范围".to_string(), area.clone()),
         (
-            "考核单位".to_string(),
+            "考核对象".to_string(),
             format!("{}个村（社区）", r.units.len()),
         ),
         ("台帐文件".to_string(), r.source.clone()),
-        ("考核方案".to_string(), r.scheme.clone()),
-        ("规则配置".to_string(), r.profile.clone()),
         ("数据截至".to_string(), chinese_date(r.period.as_of)),
-    ];
-    if let Some(y) = r.compared_with {
-        cover.push(("对比年度".to_string(), format!("{y}年")));
+    ]);
+    if let (Some(y), Some(source)) = (r.compared_with, &r.compared_source) {
+        cover.push(("对比".to_string(), format!("{y}年（{source}）")));
     }
+    let (rectifications, clean_units) = rectifications(r, single);
     let findings_note = if r.findings.is_empty() {
         "无扣分相关问题。".to_string()
     } else if r.findings.len() > PDF_FINDINGS_LIMIT {
@@ -671,6 +869,11 @@ pub fn pdf_data(r: &Report) -> PdfData {
         towns_table: towns_table(r),
         people_table: people_table(r, &by_name, single),
         work_table: work_table(&by_name, single),
+        work_note: if r.compared_with.is_some() {
+            "完成率后括号内为与上年相比的变化（百分点）。".into()
+        } else {
+            String::new()
+        },
         support_table: support_table(&by_name, single),
         help_table: help_table(r, &by_name, single),
         ranking_note: format!(
@@ -693,8 +896,15 @@ pub fn pdf_data(r: &Report) -> PdfData {
         no_deductions: "各村（社区）各项指标均得满分。".into(),
         findings_note,
         findings_table: findings_table(r, single),
+        scheme_rules: r.scheme_rules.clone(),
         scheme_table: scheme_table(r),
         grades_table: grades_table(r),
+        rectifications,
+        clean_units,
+        quality_rules: r.data_quality.rules.clone(),
+        quality_note: quality_note(r),
+        quality_table: quality_table(r, single),
+        signing: signing(r, if single { &area } else { "" }),
     }
 }
 

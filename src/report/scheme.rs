@@ -76,6 +76,9 @@ pub struct Indicator {
     /// Finding codes that explain lost points.
     #[serde(default)]
     pub codes: Vec<String>,
+    /// What a unit that lost points on it should do (整改意见), in plain Chinese.
+    #[serde(default)]
+    pub advice: String,
 }
 
 fn none_due_full() -> NoneDue {
@@ -102,6 +105,21 @@ pub enum VetoKind {
     TestWhileDetained,
     /// The same test entered twice (same person, date and result).
     DuplicateTest,
+}
+
+impl VetoKind {
+    /// What the condition is, in words (the report's appendix).
+    pub fn description(self) -> &'static str {
+        match self {
+            VetoKind::EventAfterDischarge => {
+                "人员已解除（状态为已解除）后，仍记有日期在解除之后的检测、谈话、请假、告诫或评估记录（解除后的帮扶不在此列）"
+            }
+            VetoKind::TestWhileDetained => {
+                "人员被中止、强制隔离戒毒或终止之后，仍记有日期在其后的已做检测（阴性或阳性；当天的检测和未到、拒绝、逃避的记录不在此列）"
+            }
+            VetoKind::DuplicateTest => "同一人员同一天同一结果的检测登记两次以上",
+        }
+    }
 }
 
 /// A veto condition switched on or off.
@@ -169,6 +187,7 @@ struct IndicatorPatch {
     scale: Option<Scale>,
     none_due: Option<NoneDue>,
     codes: Option<Vec<String>>,
+    advice: Option<String>,
 }
 
 /// A profile's `appraisal:` section.
@@ -309,6 +328,9 @@ impl Scheme {
                     if let Some(v) = patch.codes {
                         ind.codes = v;
                     }
+                    if let Some(v) = patch.advice {
+                        ind.advice = v;
+                    }
                 }
                 None => {
                     let missing = |f: &str| {
@@ -326,6 +348,7 @@ impl Scheme {
                         scale: patch.scale.unwrap_or(Scale::Linear),
                         none_due: patch.none_due.unwrap_or(NoneDue::Full),
                         codes: patch.codes.unwrap_or_default(),
+                        advice: patch.advice.unwrap_or_default(),
                         id: patch.id,
                     };
                     self.indicators.push(ind);

@@ -22,6 +22,23 @@ fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WriteEr
     Ok(target)
 }
 
+/// Refuses when one of the files exists in `dir` and `force` is false.
+pub fn check_free(dir: &Path, files: &ReportFiles, force: bool) -> Result<(), WriteError> {
+    if force {
+        return Ok(());
+    }
+    for (name, _) in &files.files {
+        let p = dir.join(name);
+        if p.exists() {
+            return Err(WriteError(format!(
+                "{} 已存在；如需覆盖请加 --force",
+                p.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Writes every file into `dir` (created if missing). Refuses, before writing anything,
 /// when a file exists and `force` is false.
 pub fn write_report(
@@ -29,19 +46,9 @@ pub fn write_report(
     files: &ReportFiles,
     force: bool,
 ) -> Result<Vec<PathBuf>, WriteError> {
+    check_free(dir, files, force)?;
     crate::write_file::create_private_dir_all(dir)
         .map_err(|e| WriteError(format!("无法创建输出目录 {}: {e}", dir.display())))?;
-    if !force {
-        for (name, _) in &files.files {
-            let p = dir.join(name);
-            if p.exists() {
-                return Err(WriteError(format!(
-                    "{} 已存在；如需覆盖请加 --force",
-                    p.display()
-                )));
-            }
-        }
-    }
     files
         .files
         .iter()
