@@ -525,7 +525,7 @@ fn serious_breaches_count_every_ground_and_reported_means_the_office_reported() 
     assert!(rows.contains(&"P111") && rows.contains(&"P102"), "{rows:?}");
     // The unit's problems say it in words, with the grounds by name.
     let problems: String = u.rectifications.iter().map(|x| x.problem.clone()).collect();
-    assert!(problems.contains("逾期未报到1起"), "{problems}");
+    assert!(problems.contains("逾期未报到1处"), "{problems}");
     // Without the ledger nothing counts as reported.
     let none = report_2025(&reg, &findings);
     assert_eq!(unit(&none, "东村").figures.breaches_reported, 0);
