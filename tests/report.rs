@@ -1289,6 +1289,9 @@ fn the_report_command_writes_three_files_and_compares_with_last_year() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("找不到文件"));
+    // Nothing is locked or created for the ledger before the register is read.
+    assert!(!std::path::Path::new("文号台帐.csv.lock").exists());
+    assert!(!std::path::Path::new("文号台帐.csv").exists());
     // A year outside 2000–2100 is refused before anything is written.
     for year in ["0", "-1", "1999", "2101"] {
         let out_dir = dir.path().join(format!("年{year}"));
