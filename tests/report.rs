@@ -525,7 +525,7 @@ fn serious_breaches_count_every_ground_and_reported_means_the_office_reported() 
     assert!(rows.contains(&"P111") && rows.contains(&"P102"), "{rows:?}");
     // The unit's problems say it in words, with the grounds by name.
     let problems: String = u.rectifications.iter().map(|x| x.problem.clone()).collect();
-    assert!(problems.contains("逾期未报到1起"), "{problems}");
+    assert!(problems.contains("逾期未报到1处"), "{problems}");
     // Without the ledger nothing counts as reported.
     let none = report_2025(&reg, &findings);
     assert_eq!(unit(&none, "东村").figures.breaches_reported, 0);
@@ -1289,6 +1289,9 @@ fn the_report_command_writes_three_files_and_compares_with_last_year() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("找不到文件"));
+    // Nothing is locked or created for the ledger before the register is read.
+    assert!(!std::path::Path::new("文号台帐.csv.lock").exists());
+    assert!(!std::path::Path::new("文号台帐.csv").exists());
     // A year outside 2000–2100 is refused before anything is written.
     for year in ["0", "-1", "1999", "2101"] {
         let out_dir = dir.path().join(format!("年{year}"));

@@ -130,19 +130,10 @@ fn done_due_words(metric: Metric, f: &Figures) -> String {
             number(f.funding_required.round()),
             number(f.funding.round())
         ),
-        Metric::BreachReportRate => {
-            let grounds: Vec<String> = f
-                .breaches_by_code
-                .iter()
-                .map(|(c, n)| format!("{}{n}起", rule_name(c)))
-                .collect();
-            format!(
-                "严重违反协议情形{}起（{}）、已报告{}起",
-                f.breaches,
-                grounds.join("、"),
-                f.breaches_reported
-            )
-        }
+        Metric::BreachReportRate => format!(
+            "严重违反协议情形{}起、已报告{}起",
+            f.breaches, f.breaches_reported
+        ),
     }
 }
 

@@ -763,19 +763,24 @@ pub fn report_for_file(
 /// any of them fails.
 pub fn report_files(report: &Report) -> Result<ReportFiles, ReportError> {
     let (pdf_name, xlsx_name, json_name) = file_names(report.year);
-    // The three renderings are independent: the PDF (the slowest) on its own thread.
+    // The three renderings are independent: the XLSX and the JSON on another thread while
+    // the PDF (the slowest and largest) is made on this one, which reuses the memory the
+    // register and the check's findings were freed from (a new thread allocates afresh).
     let (pdf_result, xlsx_result, json_bytes) = std::thread::scope(|scope| {
-        let pdf = scope.spawn(|| pdf::render_pdf(report));
-        let xlsx = scope.spawn(|| xlsx::to_xlsx(report));
-        let json = json::to_json(report).into_bytes();
-        let joined = |name: &str| format!("生成{name}时程序出错");
-        (
-            pdf.join().unwrap_or_else(|_| Err(joined("PDF"))),
-            xlsx.join()
-                .map_err(|_| joined("Excel 文件"))
-                .and_then(|r| r.map_err(|e| format!("生成 Excel 文件失败: {e}"))),
-            json,
-        )
+        let others = scope.spawn(|| (xlsx::to_xlsx(report), json::to_json(report).into_bytes()));
+        let pdf = pdf::render_pdf(report);
+        match others.join() {
+            Ok((xlsx, json)) => (
+                pdf,
+                xlsx.map_err(|e| format!("生成 Excel 文件失败: {e}")),
+                json,
+            ),
+            Err(_) => (
+                pdf,
+                Err("生成 Excel 文件时程序出错".to_string()),
+                Vec::new(),
+            ),
+        }
     });
     let pdf_bytes = pdf_result.map_err(ReportError)?;
     let xlsx_bytes = xlsx_result.map_err(ReportError)?;

@@ -34,6 +34,13 @@ pub struct Table {
     pub align: Vec<&'static str>,
     /// Row indices (0-based, header excluded) drawn highlighted (vetoed units).
     pub marked: Vec<usize>,
+    /// Relative column widths, from the longest text of each column ([`Table::sized`]).
+    pub widths: Vec<f64>,
+}
+
+/// The width of a text in half-em units (a CJK character 2, other characters 1).
+fn text_width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 impl Table {
@@ -43,7 +50,28 @@ impl Table {
             rows: Vec::new(),
             align,
             marked: Vec::new(),
+            widths: Vec::new(),
         }
+    }
+
+    /// Sets the relative column widths from the texts: the longest cell of a column (a long
+    /// header may wrap), between 4 and 60 half-ems. Fixed widths let the template lay a row
+    /// out once, without measuring every cell of the column first.
+    fn sized(mut self) -> Table {
+        self.widths = (0..self.header.len())
+            .map(|c| {
+                let cells = self
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.get(c))
+                    .map(|s| text_width(s))
+                    .max()
+                    .unwrap_or(0);
+                let head = text_width(&self.header[c]).min(10);
+                cells.max(head).clamp(4, 60) as f64 + 2.0
+            })
+            .collect();
+        self
     }
 }
 
@@ -92,6 +120,8 @@ pub struct PdfData {
     pub confidential: String,
     pub summary: Vec<String>,
     pub towns_table: Table,
+    /// Why section 二 lists towns ("" when it lists units).
+    pub detail_note: String,
     pub people_table: Table,
     pub work_table: Table,
     pub work_note: String,
@@ -498,7 +528,54 @@ fn ranking_table(r: &Report, single: bool) -> Table {
     t
 }
 
+/// The most units the PDF's section 二 (人员情况, 工作完成情况, 管理保障情况, 帮扶情况) lists
+/// one by one; with more it lists towns (the XLSX's 各单位指标 has every unit). Laying out
+/// tens of thousands of table cells is what made a city's report take gigabytes.
+pub const UNIT_TABLES_LIMIT: usize = 300;
+
+/// A town's figures in the shape of a unit's, for the tables of section 二.
+fn area_as_unit(a: &AreaReport) -> UnitReport {
+    UnitReport {
+        rank: 0,
+        town: String::new(),
+        unit: a.name.clone(),
+        listed: true,
+        figures: a.figures.clone(),
+        rates: a.rates.clone(),
+        indicators: Vec::new(),
+        score: 0.0,
+        grade: String::new(),
+        vetoed: false,
+        veto_reasons: Vec::new(),
+        rectifications: Vec::new(),
+        previous: a.previous.clone(),
+    }
+}
+
+/// The most units the PDF's charts show one by one; with more, they show towns and grades
+/// (the XLSX's 图表 sheet has every unit).
+pub const CHART_UNITS_LIMIT: usize = 60;
+
 fn score_chart(r: &Report, single: bool) -> BarChart {
+    if r.units.len() > CHART_UNITS_LIMIT {
+        let max = r.units.len() as f64;
+        return BarChart {
+            max,
+            ticks: (0..=4)
+                .map(|i| fmt_weight((max * i as f64 / 4.0).round()))
+                .collect(),
+            bars: r
+                .grades
+                .iter()
+                .map(|g| Bar {
+                    label: g.grade.clone(),
+                    value: g.units as f64,
+                    text: format!("{}个", g.units),
+                    marked: g.grade == r.veto_grade,
+                })
+                .collect(),
+        };
+    }
     let max = if r.full_marks > 0.0 {
         r.full_marks
     } else {
@@ -523,27 +600,40 @@ fn score_chart(r: &Report, single: bool) -> BarChart {
     }
 }
 
-fn rate_chart(units: &[&UnitReport], single: bool) -> GroupChart {
+fn rate_chart(r: &Report, units: &[&UnitReport], single: bool) -> GroupChart {
+    let group = |label: String, rates: &Rates| {
+        let values = vec![
+            rates.agreement_rate,
+            rates.test_rate,
+            rates.talk_rate,
+            rates.evaluation_rate,
+        ];
+        BarGroup {
+            label,
+            texts: values.iter().map(|v| percent(*v)).collect(),
+            values,
+        }
+    };
+    let groups = if units.len() > CHART_UNITS_LIMIT {
+        let mut areas: Vec<&AreaReport> = r.towns.iter().collect();
+        if r.towns.len() != 1 {
+            areas.push(&r.total);
+        }
+        areas
+            .iter()
+            .map(|a| group(a.name.clone(), &a.rates))
+            .collect()
+    } else {
+        units
+            .iter()
+            .map(|u| group(unit_label(u, single), &u.rates))
+            .collect()
+    };
     GroupChart {
         series: ["协议签订率", "检测完成率", "谈话完成率", "评估完成率"]
             .map(String::from)
             .to_vec(),
-        groups: units
-            .iter()
-            .map(|u| {
-                let values = vec![
-                    u.rates.agreement_rate,
-                    u.rates.test_rate,
-                    u.rates.talk_rate,
-                    u.rates.evaluation_rate,
-                ];
-                BarGroup {
-                    label: unit_label(u, single),
-                    texts: values.iter().map(|v| percent(*v)).collect(),
-                    values,
-                }
-            })
-            .collect(),
+        groups,
     }
 }
 
@@ -813,6 +903,20 @@ pub fn pdf_data(r: &Report) -> PdfData {
     let single = r.towns.len() <= 1;
     let mut by_name: Vec<&UnitReport> = r.units.iter().collect();
     by_name.sort_by(|a, b| (&a.town, &a.unit).cmp(&(&b.town, &b.unit)));
+    // Section 二 lists towns instead of units when there are very many units.
+    let town_rows: Vec<UnitReport> = r.towns.iter().map(area_as_unit).collect();
+    let (detail, detail_single, detail_note) = if by_name.len() > UNIT_TABLES_LIMIT {
+        (
+            town_rows.iter().collect::<Vec<_>>(),
+            true,
+            format!(
+                "村（社区）较多（{}个），本节按乡镇（街道）列示；各村（社区）的数字见同名 Excel 文件“各单位指标”工作表，得分和排名见第三部分。",
+                by_name.len()
+            ),
+        )
+    } else {
+        (by_name.clone(), single, String::new())
+    };
     let area = if single {
         r.towns.first().map(|t| t.name.clone()).unwrap_or_default()
     } else {
@@ -866,16 +970,17 @@ pub fn pdf_data(r: &Report) -> PdfData {
         cover,
         confidential: "内部资料　注意保密（含个人信息，仅供考核使用）".into(),
         summary: r.summary.clone(),
-        towns_table: towns_table(r),
-        people_table: people_table(r, &by_name, single),
-        work_table: work_table(&by_name, single),
+        towns_table: towns_table(r).sized(),
+        detail_note,
+        people_table: people_table(r, &detail, detail_single).sized(),
+        work_table: work_table(&detail, detail_single).sized(),
         work_note: if r.compared_with.is_some() {
             "完成率后括号内为与上年相比的变化（百分点）。".into()
         } else {
             String::new()
         },
-        support_table: support_table(&by_name, single),
-        help_table: help_table(r, &by_name, single),
+        support_table: support_table(&detail, detail_single).sized(),
+        help_table: help_table(r, &detail, detail_single).map(Table::sized),
         ranking_note: format!(
             "满分{}分。等次：{}；存在一票否决情形的，等次定为{}，排在其他单位之后。",
             fmt_weight(r.full_marks),
@@ -886,24 +991,31 @@ pub fn pdf_data(r: &Report) -> PdfData {
                 .join("，"),
             r.veto_grade
         ),
-        ranking_table: ranking_table(r, single),
+        ranking_table: ranking_table(r, single).sized(),
         score_chart: score_chart(r, single),
-        score_chart_note: "红色为一票否决的单位。".into(),
-        rate_chart: rate_chart(&by_name, single),
-        vetoes_table: vetoes_table(r, single),
+        score_chart_note: if r.units.len() > CHART_UNITS_LIMIT {
+            format!(
+                "村（社区）较多，此处按等次列示单位数，主要指标完成率按乡镇（街道）列示；各村（社区）的图表见同名 Excel 文件“图表”工作表。红色为{}（含一票否决）。",
+                r.veto_grade
+            )
+        } else {
+            "红色为一票否决的单位。".into()
+        },
+        rate_chart: rate_chart(r, &by_name, single),
+        vetoes_table: vetoes_table(r, single).sized(),
         no_vetoes: "年内未发现弄虚作假等一票否决情形。".into(),
-        deductions_table: deductions_table(r, single),
+        deductions_table: deductions_table(r, single).sized(),
         no_deductions: "各村（社区）各项指标均得满分。".into(),
         findings_note,
-        findings_table: findings_table(r, single),
+        findings_table: findings_table(r, single).sized(),
         scheme_rules: r.scheme_rules.clone(),
-        scheme_table: scheme_table(r),
-        grades_table: grades_table(r),
+        scheme_table: scheme_table(r).sized(),
+        grades_table: grades_table(r).sized(),
         rectifications,
         clean_units,
         quality_rules: r.data_quality.rules.clone(),
         quality_note: quality_note(r),
-        quality_table: quality_table(r, single),
+        quality_table: quality_table(r, single).sized(),
         signing: signing(r, if single { &area } else { "" }),
     }
 }

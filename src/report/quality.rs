@@ -98,19 +98,20 @@ impl DataQuality {
             return None;
         }
         let mut parts = Vec::new();
-        let mut say = |n: u32, what: &str| {
+        let mut say = |n: u32, what: &str, unit: &str| {
             if n > 0 {
-                parts.push(format!("{what}{n}"));
+                parts.push(format!("{what}{n}{unit}"));
             }
         };
-        say(self.duplicate_persons, "重复登记的人员（未重复计算）");
+        say(self.duplicate_persons, "重复登记的人员（未重复计算）", "名");
         say(
             self.persons_without_report_date,
-            "报到日期无法识别未计入在册的人员",
+            "报到日期无法识别、未计入在册的人员",
+            "名",
         );
-        say(self.persons_unknown_measure, "措施类型不明的人员");
-        say(self.rows_not_read, "未读入的行");
-        say(self.other_values, "其他无法识别的单元格");
+        say(self.persons_unknown_measure, "措施类型不明的人员", "名");
+        say(self.rows_not_read, "未读入的行", "行");
+        say(self.other_values, "其他无法识别的单元格", "处");
         Some(format!(
             "台帐中有数据错误{}处，其中{}，统计规则和涉及的单元格见“数据质量说明”。",
             self.notes.len(),
