@@ -766,14 +766,12 @@ fn city_register() -> Register {
 }
 
 #[test]
-fn a_city_register_aggregates_and_scores_quickly() {
+fn a_city_register_aggregates_and_scores_every_event() {
+    // Its speed is measured by `cargo bench --bench check` (report beside check), not here.
     let reg = city_register();
     let events = reg.tests.len() + reg.contacts.len() + reg.evaluations.len() + reg.help.len();
     assert!(events >= 1_000_000, "{events}");
-    let start = std::time::Instant::now();
     let r = report_2025(&reg, &[]);
-    let took = start.elapsed();
-    eprintln!("city aggregate + score: {took:?}");
     assert_eq!(r.units.len(), 200);
     assert_eq!(r.total.figures.in_programme(), 20_000);
     // Tests carried out inside each person's window (all are 执行中 on a 3-year term).
@@ -787,15 +785,15 @@ fn a_city_register_aggregates_and_scores_quickly() {
         })
         .count() as u32;
     assert_eq!(r.total.figures.obligations.tests_done, done);
-    assert!(took.as_secs_f64() < 15.0, "{took:?}");
 }
 
 /// The whole `report` pipeline after reading on a city register: the rules' check, the
-/// report, XLSX, JSON and PDF. Ignored by default (about 20 s in a debug build on a loaded
-/// 2-core machine; run with `cargo test --release --test report -- --ignored`).
+/// report, XLSX, JSON and PDF, with the time of each step printed (the figures that count
+/// come from `cargo bench --bench check`). Ignored by default (about 20 s in a debug build on
+/// a loaded 2-core machine; run with `cargo test --release --test report -- --ignored`).
 #[test]
 #[ignore]
-fn a_city_register_reports_end_to_end_quickly() {
+fn a_city_register_reports_end_to_end() {
     let reg = city_register();
     let start = std::time::Instant::now();
     let profile = Profile::standard();
@@ -830,7 +828,6 @@ fn a_city_register_reports_end_to_end_quickly() {
         r.findings.len()
     );
     assert!(!xlsx_bytes.is_empty() && !json_text.is_empty() && !pdf_bytes.is_empty());
-    assert!(took.as_secs_f64() < 15.0, "{took:?}");
 }
 
 #[test]
