@@ -1149,8 +1149,8 @@ fn cli_rules_and_profile_commands() {
     // The catalogue, a blank line and a heading, then the documents each code makes due.
     assert_eq!(text.lines().count(), 2 * RULES.len() + 2);
     assert!(
-        text.lines()
-            .any(|l| l.starts_with("P110\tbreach") && l.contains("serious_breach.tests")),
+        text.lines().any(|l| l.starts_with("P110\t严重违规\t")
+            && l.contains("逃避或拒绝检测次数（serious_breach.tests）")),
         "{text}"
     );
     assert!(

@@ -588,6 +588,7 @@ pub fn report_for_file(
 /// any of them fails.
 pub fn report_files(report: &Report) -> Result<ReportFiles, ReportError> {
     let (pdf_name, xlsx_name, json_name) = file_names(report.year);
+    let _progress = crate::progress::Phase::spinner("生成考核报告");
     // The three renderings are independent: the PDF (the slowest) on its own thread.
     let (pdf_result, xlsx_result, json_bytes) = std::thread::scope(|scope| {
         let pdf = scope.spawn(|| pdf::render_pdf(report));
