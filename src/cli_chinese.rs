@@ -11,6 +11,7 @@
 use clap::builder::PossibleValue;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, ArgMatches, Command, CommandFactory, FromArgMatches};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 /// The help layout of every command: clap's default with `用法：` for `Usage:`.
@@ -172,7 +173,12 @@ fn print_help_of(root: &mut Command, matches: &ArgMatches) -> ExitCode {
             None => return ExitCode::from(2),
         }
     }
-    print!("{}", current.render_help().ansi());
+    let help = current.render_help();
+    if std::io::stdout().is_terminal() {
+        print!("{}", help.ansi());
+    } else {
+        print!("{help}");
+    }
     ExitCode::SUCCESS
 }
 

@@ -323,7 +323,7 @@ impl TryFrom<String> for EventKind {
     type Error = String;
     fn try_from(word: String) -> Result<Self, String> {
         EventKind::from_word(&word).ok_or_else(|| {
-            format!("应为 检测、谈话、本人报告、评估 之一（或 tests、talks、self_reports、evaluations），实为「{word}」")
+            format!("kind 应为 检测、谈话、本人报告、评估 之一（或 tests、talks、self_reports、evaluations），实为「{word}」")
         })
     }
 }
@@ -415,10 +415,10 @@ impl TryFrom<PeriodRepr> for Period {
             PeriodRepr::Months(n) if [1, 2, 3, 6, 12].contains(&n) => Ok(Period::Months(n)),
             PeriodRepr::Word(w) if w == "term_year" || w == "期限年度" => Ok(Period::TermYear),
             PeriodRepr::Months(n) => Err(format!(
-                "应为 1、2、3、6、12（个月）或 term_year（期限年度）之一，实为「{n}」"
+                "period 应为 1、2、3、6、12（个月）或 term_year（期限年度）之一，实为「{n}」"
             )),
             PeriodRepr::Word(w) => Err(format!(
-                "应为 1、2、3、6、12（个月）或 term_year（期限年度）之一，实为「{w}」"
+                "period 应为 1、2、3、6、12（个月）或 term_year（期限年度）之一，实为「{w}」"
             )),
         }
     }

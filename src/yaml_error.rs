@@ -41,11 +41,19 @@ impl Explained {
         }
     }
 
-    /// The path to point at in the file: the unknown key's own line for an unknown field.
+    /// The path to point at in the file: the unknown key's own line for an unknown field, and
+    /// the field a message of our own names first (`kind 应为 …`: serde_norway gives such a
+    /// message the path of the mapping that holds the field).
     pub fn target(&self) -> Vec<PathSeg> {
         let mut path = self.path.clone();
         if let Some(key) = &self.unknown_key {
             path.push(PathSeg::Key(key.clone()));
+        } else if let Some((field, _)) = self.text.split_once(' ') {
+            let is_key =
+                !field.is_empty() && field.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            if is_key {
+                path.push(PathSeg::Key(field.to_string()));
+            }
         }
         path
     }

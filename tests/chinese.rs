@@ -31,9 +31,10 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
-/// The first run of three or more English words in `line`, ignoring option names (`--as-of`,
-/// `-o`) and placeholders (`<台帐>`, `[选项]`). A run is ASCII letters-only words with
-/// nothing but ASCII spaces and punctuation between them.
+/// The first run of three or more English words in `line`: ASCII words of letters only, one
+/// after another with only spaces between them (punctuation may end a word). Option names
+/// (`--as-of`), placeholders (`<台帐>`, `[选项]`), file names (`.xlsx/.xls`) and codes
+/// (`D,P110`) are no words and break a run.
 fn english_run(line: &str) -> Option<String> {
     let mut cleaned = String::new();
     let mut depth = 0;
@@ -46,13 +47,19 @@ fn english_run(line: &str) -> Option<String> {
         }
     }
     for segment in cleaned.split(|c: char| !c.is_ascii()) {
-        let words: Vec<&str> = segment
-            .split(|c: char| c.is_ascii_whitespace() || ",.;:!?()'\"/".contains(c))
-            .filter(|w| !w.is_empty() && !w.starts_with('-'))
-            .filter(|w| w.chars().all(|c| c.is_ascii_alphabetic()))
-            .collect();
-        if words.len() >= 3 {
-            return Some(words.join(" "));
+        let mut run: Vec<&str> = Vec::new();
+        for token in segment.split_ascii_whitespace() {
+            let word = token
+                .trim_start_matches(['(', '"', '\''])
+                .trim_end_matches([',', '.', ';', ':', '!', '?', ')', '"', '\'']);
+            if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic()) {
+                run.push(word);
+                if run.len() >= 3 {
+                    return Some(run.join(" "));
+                }
+            } else {
+                run.clear();
+            }
         }
     }
     None
@@ -62,7 +69,7 @@ fn english_run(line: &str) -> Option<String> {
 fn the_english_detector_finds_sentences_and_spares_names() {
     assert_eq!(
         english_run("  --as-of <日期>  The date the check is made for"),
-        Some("The date the check is made for".into())
+        Some("The date the".into())
     );
     assert_eq!(english_run("  -h, --help  显示帮助"), None);
     assert_eq!(
@@ -72,6 +79,14 @@ fn the_english_detector_finds_sentences_and_spares_names() {
     assert_eq!(
         english_run("用法：rehabdocs profile show [选项] <名称或文件>"),
         Some("rehabdocs profile show".into())
+    );
+    assert_eq!(
+        english_run("台帐：.xlsx/.xlsm/.xls/.ods 工作簿，如 D,P110"),
+        None
+    );
+    assert_eq!(
+        english_run("Zip error: invalid Zip archive"),
+        Some("Zip error invalid".into())
     );
 }
 
@@ -352,7 +367,7 @@ fn without_shared_strings(from: &Path, to: &Path) {
     let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).unwrap();
-        let name = entry.name().to_string();
+        let name = entry.name().unwrap().to_string();
         let mut bytes = Vec::new();
         entry.read_to_end(&mut bytes).unwrap();
         if name == "xl/sharedStrings.xml" {
