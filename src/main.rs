@@ -469,10 +469,7 @@ fn main() -> ExitCode {
                         print!("{yaml}");
                         ExitCode::SUCCESS
                     }
-                    Err(e) => {
-                        eprintln!("{}", Ids::Masked.apply(&e.to_string()));
-                        ExitCode::from(2)
-                    }
+                    Err(e) => unusable(e),
                 }
             }
         },

@@ -233,18 +233,10 @@ pub fn translate(message: &str) -> (String, Option<String>) {
         let allowed = backticked_list(after);
         return (format!("应为 {allowed} 之一，实为「{value}」"), None);
     }
-    if let Some(rest) = m.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        return (
-            format!(
-                "应为{}，实为{}",
-                expected_text(expected),
-                unexpected_text(found)
-            ),
-            None,
-        );
-    }
-    if let Some(rest) = m.strip_prefix("invalid value: ") {
+    let mismatch = m
+        .strip_prefix("invalid type: ")
+        .or_else(|| m.strip_prefix("invalid value: "));
+    if let Some(rest) = mismatch {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
         return (
             format!(

@@ -1017,7 +1017,10 @@ fn content_decides_not_the_extension() {
     let fake = dir.path().join("fake.xlsx");
     std::fs::write(&fake, "编号,姓名\n").unwrap();
     let e = read_register(&fake).unwrap_err().to_string();
-    assert!(e.contains("不是有效的工作簿"), "{e}");
+    assert!(
+        e.contains("是文本文件，不是工作簿") && e.contains("请把扩展名改为 .csv"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -315,49 +315,60 @@ fn encrypted_container() -> Vec<u8> {
     [header, fat, dir].concat()
 }
 
-/// A real register workbook (one person) at `path`.
-fn small_register(path: &Path) {
+/// Writes a workbook of text cells: sheets by name, rows of cells from the first row.
+fn write_book(path: &Path, sheets: &[(&str, &[&[&str]])]) {
     let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("人员").unwrap();
-    let rows: [[&str; 9]; 2] = [
-        [
-            "编号",
-            "姓名",
-            "公民身份号码",
-            "乡镇(街道)",
-            "村(社区)",
-            "措施类型",
-            "决定日期",
-            "报到日期",
-            "协议签订日期",
-        ],
-        [
-            "SQ001",
-            "张三",
-            "11010519491231002X",
-            "城关镇",
-            "东风社区",
-            "社区戒毒",
-            "2025-01-02",
-            "2025-01-06",
-            "2025-01-08",
-        ],
-    ];
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string(r as u32, c as u16, *v).unwrap();
-        }
-    }
-    let ws = wb.add_worksheet().set_name("谈话").unwrap();
-    for (c, h) in ["编号", "日期", "形式"].iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    for (r, date) in ["2025-02-15", "2025-06-15"].iter().enumerate() {
-        for (c, v) in ["SQ001", date, "面谈"].iter().enumerate() {
-            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet().set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
         }
     }
     wb.save(path).unwrap();
+}
+
+/// The 人员 header of the registers made here (the required columns, 报到 and 协议 dates).
+const PERSON_HEADER: &[&str] = &[
+    "编号",
+    "姓名",
+    "公民身份号码",
+    "乡镇(街道)",
+    "村(社区)",
+    "措施类型",
+    "决定日期",
+    "报到日期",
+    "协议签订日期",
+];
+
+/// A real register workbook (one person, two talks) at `path`.
+fn small_register(path: &Path) {
+    let person: &[&str] = &[
+        "SQ001",
+        "张三",
+        "11010519491231002X",
+        "城关镇",
+        "东风社区",
+        "社区戒毒",
+        "2025-01-02",
+        "2025-01-06",
+        "2025-01-08",
+    ];
+    write_book(
+        path,
+        &[
+            ("人员", &[PERSON_HEADER, person]),
+            (
+                "谈话",
+                &[
+                    &["编号", "日期", "形式"],
+                    &["SQ001", "2025-02-15", "面谈"],
+                    &["SQ001", "2025-06-15", "面谈"],
+                ],
+            ),
+        ],
+    );
 }
 
 /// A copy of the xlsx at `from` whose shared-strings table lost its entries.
@@ -667,35 +678,17 @@ fn the_programs_own_sheets_are_not_reported_as_unread() {
     // An annotated copy's 问题清单 and 汇总 (and a renamed one) are skipped; a clerk's own
     // unrelated sheet is still named.
     let path = dir.path().join("标注.xlsx");
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("人员").unwrap();
-    for (c, h) in [
-        "编号",
-        "姓名",
-        "公民身份号码",
-        "乡镇(街道)",
-        "村(社区)",
-        "措施类型",
-        "决定日期",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    for (name, header) in [
-        ("问题清单", ["编号", "姓名", "问题"]),
-        ("汇总", ["编码", "级别", "数量"]),
-        ("问题清单 (2)", ["编号", "姓名", "问题"]),
-        ("备忘", ["事项", "负责人", "日期"]),
-    ] {
-        let ws = wb.add_worksheet().set_name(name).unwrap();
-        for (c, h) in header.iter().enumerate() {
-            ws.write_string(0, c as u16, *h).unwrap();
-        }
-        ws.write_string(1, 0, "x").unwrap();
-    }
-    wb.save(&path).unwrap();
+    let listed: &[&[&str]] = &[&["编号", "姓名", "问题"], &["x"]];
+    write_book(
+        &path,
+        &[
+            ("人员", &[PERSON_HEADER]),
+            ("问题清单", listed),
+            ("汇总", &[&["编码", "级别", "数量"], &["x"]]),
+            ("问题清单 (2)", listed),
+            ("备忘", &[&["事项", "负责人", "日期"], &["x"]]),
+        ],
+    );
     let report = check_file(
         &path,
         &Profile::standard(),
@@ -750,21 +743,18 @@ fn the_note_hints_at_the_latest_record_within_the_year() {
 fn a_header_error_lists_every_missing_column_of_every_sheet() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("表头.xlsx");
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet().set_name("人员").unwrap();
-    // 姓名 and 措施类型 missing.
-    for (c, h) in ["编号", "公民身份号码", "乡镇(街道)", "村(社区)", "决定日期"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    let ws = wb.add_worksheet().set_name("检测").unwrap();
-    // 结果 missing.
-    for (c, h) in ["编号", "检测日期", "检测方式"].iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    wb.save(&path).unwrap();
+    write_book(
+        &path,
+        &[
+            // 姓名 and 措施类型 missing.
+            (
+                "人员",
+                &[&["编号", "公民身份号码", "乡镇(街道)", "村(社区)", "决定日期"]],
+            ),
+            // 结果 missing.
+            ("检测", &[&["编号", "检测日期", "检测方式"]]),
+        ],
+    );
     let shown = path.display().to_string();
     let out = run(&["check", &shown, "--as-of", "2025-12-31"]);
     let err = assert_one_chinese_line(&out, &shown);

@@ -657,10 +657,11 @@ mod tests {
         assert_eq!(date_of(&slot), DateCell::Date(d(2025, 3, 1)));
         slot.set(CellIn::Number(45717.0));
         assert_eq!(date_of(&slot), DateCell::Date(d(2025, 3, 1)));
+        // Month 13 is told as such.
         slot.set(CellIn::Number(20251301.0));
         assert_eq!(
             date_of(&slot),
-            DateCell::Bad("20251301".into(), BadDate::Unreadable)
+            DateCell::Bad("20251301".into(), BadDate::NoSuchMonth)
         );
         slot.set(CellIn::Number(-5.0));
         assert_eq!(
