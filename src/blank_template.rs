@@ -1,8 +1,9 @@
 //! `rehabdocs template`: a blank register for clerks in the contract layout
-//! (`shared/register.md`): every sheet and header (required ones marked in red, with a note),
-//! dropdown lists for enumerated columns, date validation and a date format for date columns,
-//! text format for IDs and phone numbers, frozen header rows, column widths, about 500
-//! pre-formatted rows, and a 填表说明 sheet that explains every sheet and column.
+//! (`docs/register.md`): every sheet and header (required ones marked in red, with a note),
+//! dropdown lists for enumerated columns and date validation down to the sheet's last row, a
+//! date format for date columns and text format for IDs and phone numbers on the whole column,
+//! frozen header rows, column widths, about 500 bordered rows, and a 填表说明 sheet that
+//! explains every sheet and column.
 
 use crate::sample::layout::{self, ColumnKind, SheetLayout};
 use crate::sample::writer::{excel_date, fixed_properties, Formats, DATE_FORMAT};
@@ -14,8 +15,13 @@ use rust_xlsxwriter::{
 };
 use std::path::Path;
 
-/// Data rows prepared (formatted and validated) under each header.
+/// Data rows drawn with borders under each header (formats and validations go further:
+/// [`LAST_ROW`]).
 pub const TEMPLATE_ROWS: u32 = 500;
+/// The last row (0-based) the dropdowns and validations cover: the sheet's last row (Excel's
+/// 1,048,576th), so a register of any size keeps them (a county's 谈话 sheet passes 10,000
+/// rows).
+pub const LAST_ROW: u32 = 1_048_575;
 /// Name of the instructions sheet.
 pub const INSTRUCTIONS_SHEET: &str = "填表说明";
 
@@ -85,8 +91,18 @@ fn fill_sheet(sheet: &mut Worksheet, l: &SheetLayout, f: &Formats) -> Result<(),
         for row in FIRST_DATA_ROW..=last_row {
             sheet.write_blank(row, col, cell_format)?;
         }
+        // The whole column keeps the number format (text IDs, dates) past the drawn rows.
+        match column.kind {
+            ColumnKind::Date => {
+                sheet.set_column_format(col, &Format::new().set_num_format(DATE_FORMAT))?;
+            }
+            ColumnKind::TextId => {
+                sheet.set_column_format(col, &Format::new().set_num_format("@"))?;
+            }
+            _ => {}
+        }
         if let Some(validation) = validation_for(column.kind, column.name)? {
-            sheet.add_data_validation(FIRST_DATA_ROW, col, last_row, col, &validation)?;
+            sheet.add_data_validation(FIRST_DATA_ROW, col, LAST_ROW, col, &validation)?;
         }
     }
     sheet.set_freeze_panes(FIRST_DATA_ROW, 0)?;

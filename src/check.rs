@@ -5,7 +5,7 @@ use crate::model::Register;
 use crate::profile::Profile;
 use crate::register::{read_register, ReadError};
 use crate::rules;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::path::Path;
 
 /// Which findings to keep, by code prefix (`D`, `P1`, `P110`), like ruff's `--select`/`--ignore`.
@@ -78,4 +78,59 @@ pub fn check_file(
         as_of,
         selection,
     ))
+}
+
+/// The latest date a record of the register carries: an event row (检测, 谈话, 请假, 告诫,
+/// 评估) or a person's 决定/送达/报到/协议/状态 date. None for an empty register.
+pub fn latest_record_date(register: &Register) -> Option<NaiveDate> {
+    let events = register
+        .tests
+        .iter()
+        .map(|t| t.date)
+        .chain(register.contacts.iter().map(|c| c.date))
+        .chain(
+            register
+                .leaves
+                .iter()
+                .flat_map(|l| std::iter::once(l.leave_date).chain(l.return_date)),
+        )
+        .chain(register.warnings.iter().map(|w| w.date))
+        .chain(register.evaluations.iter().map(|e| e.date));
+    let persons = register.persons.iter().flat_map(|p| {
+        [
+            p.decision_date,
+            p.served_date,
+            p.report_date,
+            p.agreement_date,
+            p.status_date,
+        ]
+        .into_iter()
+        .flatten()
+    });
+    events.chain(persons).max()
+}
+
+/// Days between the register's latest record and today after which a run without `--as-of`
+/// hints at the date the register ends.
+pub const STALE_REGISTER_DAYS: i64 = 60;
+
+/// The line a run without `--as-of` prints (on stderr): the date it used, and, when the
+/// register's latest record lies long before it, the `--as-of` that checks the register as
+/// of its own end (the year's last day when that has passed, else the latest record's date).
+pub fn today_note(register: &Register, today: NaiveDate) -> String {
+    let mut note = format!("未指定 --as-of，按今天 {today} 检查");
+    if let Some(latest) = latest_record_date(register) {
+        if (today - latest).num_days() > STALE_REGISTER_DAYS {
+            let year_end = NaiveDate::from_ymd_opt(latest.year(), 12, 31).unwrap_or(latest);
+            let (what, date) = if year_end < today {
+                ("年底", year_end)
+            } else {
+                ("台帐最后记录之日", latest)
+            };
+            note.push_str(&format!(
+                "；台帐最后记录为 {latest}，如需按{what}检查请加 --as-of {date}"
+            ));
+        }
+    }
+    note
 }

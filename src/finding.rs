@@ -50,12 +50,12 @@ impl FromStr for Severity {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
-            "info" => Ok(Severity::Info),
-            "warning" => Ok(Severity::Warning),
-            "breach" => Ok(Severity::Breach),
-            "error" => Ok(Severity::Error),
+            "info" | "提示" => Ok(Severity::Info),
+            "warning" | "警告" => Ok(Severity::Warning),
+            "breach" | "严重违规" => Ok(Severity::Breach),
+            "error" | "错误" => Ok(Severity::Error),
             other => Err(format!(
-                "未知的严重程度: {other}（可选 error、breach、warning、info）"
+                "应为 error、breach、warning、info（或 错误、严重违规、警告、提示）之一，实为「{other}」"
             )),
         }
     }

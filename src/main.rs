@@ -1,8 +1,10 @@
 //! The `rehabdocs` command line: argument parsing, calls into the library, exit codes.
 //! Exit codes: 0 ok, 1 findings at or above `--fail-on`, 2 unusable input.
 
+mod cli_chinese;
+
 use clap::{Parser, Subcommand, ValueEnum};
-use rehabdocs::check::{check_file, Selection};
+use rehabdocs::check::{check_file, today_note, Selection};
 use rehabdocs::finding::Severity;
 use rehabdocs::output::{render_json, render_text, Ids};
 use rehabdocs::paperwork::generate::{
@@ -30,16 +32,26 @@ struct Cli {
 /// Output format of `check`.
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// 文字
     Text,
+    /// 供其他程序读取
     Json,
 }
 
 /// The severity at or above which `check` exits with 1.
 #[derive(Clone, Copy, ValueEnum)]
 enum FailOn {
+    /// 错误
+    #[value(alias = "错误")]
     Error,
+    /// 严重违规
+    #[value(alias = "严重违规")]
     Breach,
+    /// 警告
+    #[value(alias = "警告")]
     Warning,
+    /// 提示
+    #[value(alias = "提示")]
     Info,
 }
 
@@ -56,143 +68,140 @@ impl FailOn {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check a register and list what is wrong (检查台帐).
+    /// 检查台帐，列出有问题的地方。
     Check {
-        /// The register: .xlsx/.xlsm/.xls/.ods, a CSV file (= the 人员 sheet), or a folder
-        /// of CSV files named after the sheets.
+        /// 台帐：.xlsx/.xlsm/.xls/.ods 工作簿，一个 CSV 文件（即“人员”表），或按工作表命名的
+        /// CSV 文件所在的文件夹。
+        #[arg(value_name = "台帐")]
         register: std::path::PathBuf,
-        /// The date the check is made for (default: today). Accepts 2025-03-01, 2025/3/1,
-        /// 2025.3.1, 2025年3月1日 or 20250301.
-        #[arg(long, value_name = "DATE")]
+        /// 按哪一天检查（不填为今天）。可写 2025-03-01、2025/3/1、2025.3.1、2025年3月1日 或
+        /// 20250301。
+        #[arg(long, value_name = "日期")]
         as_of: Option<String>,
-        /// A bundled profile by name or a profile YAML file.
-        #[arg(long, value_name = "NAME|FILE", default_value = "standard")]
+        /// 规则配置：内置配置名或配置文件（YAML）。
+        #[arg(long, value_name = "名称或文件", default_value = "standard")]
         profile: String,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "text")]
+        /// 输出格式。
+        #[arg(long, value_name = "格式", value_enum, default_value = "text")]
         format: Format,
-        /// Keep only codes starting with these prefixes (comma-separated, repeatable).
-        #[arg(long, value_name = "CODES", value_delimiter = ',')]
+        /// 只保留以这些编码开头的问题（逗号分隔，可重复），如 D,P110。
+        #[arg(long, value_name = "编码", value_delimiter = ',')]
         select: Vec<String>,
-        /// Drop codes starting with these prefixes (comma-separated, repeatable).
-        #[arg(long, value_name = "CODES", value_delimiter = ',')]
+        /// 去掉以这些编码开头的问题（逗号分隔，可重复）。
+        #[arg(long, value_name = "编码", value_delimiter = ',')]
         ignore: Vec<String>,
-        /// Exit with 1 when a finding is at or above this severity.
-        #[arg(long, value_enum, default_value = "error")]
+        /// 有这一级别或更严重的问题时，退出码为 1。
+        #[arg(long, value_name = "级别", value_enum, default_value = "error")]
         fail_on: FailOn,
-        /// Also write an annotated copy of the register (.xlsx): every cell a finding rests on
-        /// coloured and noted, plus 问题清单 and 汇总 sheets.
-        #[arg(long, value_name = "OUT.xlsx")]
+        /// 另存一份标注过的台帐（.xlsx）：有问题的单元格着色并加批注，另有“问题清单”和“汇总”表。
+        #[arg(long, value_name = "标注副本.xlsx")]
         annotate: Option<std::path::PathBuf>,
-        /// Overwrite the --annotate file if it exists.
+        /// 标注副本已存在时覆盖。
         #[arg(long)]
         force: bool,
-        /// Show resident IDs and phone numbers in full (default: masked, 110101********1234).
+        /// 完整显示身份证号和电话（默认部分遮盖，如 110101********1234）。
         #[arg(long)]
         show_ids: bool,
     },
-    /// Year-end appraisal report per village/community (年终考核评估): PDF, XLSX and JSON.
+    /// 年终考核评估：按村（社区）出具 PDF、XLSX 和 JSON 报告。
     Report {
-        /// This year's register (.xlsx/.xls/.ods, CSV file or folder of CSV files).
+        /// 本年度台帐（.xlsx/.xls/.ods、CSV 文件或 CSV 文件夹）。
+        #[arg(value_name = "台帐")]
         register: std::path::PathBuf,
-        /// The year appraised, 2000–2100 (1 January – 31 December; figures as of 31
-        /// December).
-        #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+        /// 考核年度，2000–2100（1月1日至12月31日，数据截至12月31日）。
+        #[arg(long, value_name = "年度", value_parser = year_in_range)]
         year: i32,
-        /// Output folder (created if missing).
-        #[arg(short = 'o', long = "out")]
+        /// 输出文件夹（不存在时新建）。
+        #[arg(short = 'o', long = "out", value_name = "文件夹")]
         out: std::path::PathBuf,
-        /// Rule profile: a bundled name or a YAML file (its `appraisal:` section, if any,
-        /// overrides the default scoring scheme).
-        #[arg(long, default_value = "standard")]
+        /// 规则配置：内置配置名或配置文件（其中的 appraisal 部分如有，替代默认评分办法）。
+        #[arg(long, value_name = "名称或文件", default_value = "standard")]
         profile: String,
-        /// Last year's register: its figures are shown beside this year's.
-        #[arg(long)]
+        /// 上一年度台帐：其数据与本年度并列显示。
+        #[arg(long, value_name = "上年台帐")]
         compare: Option<std::path::PathBuf>,
-        /// The office's ledger of document numbers (文号台帐): the report takes its 文号 from
-        /// it and counts the reports to the police it records; default as for `generate`.
-        #[arg(long, value_name = "FILE")]
+        /// 办公室的文号台帐：报告的文号从中取得，并据此统计已向公安机关报告的严重违规；
+        /// 默认与 generate 相同（台帐旁的 文号台帐.csv）。
+        #[arg(long, value_name = "文件")]
         ledger: Option<PathBuf>,
-        /// Overwrite existing report files.
+        /// 报告文件已存在时覆盖。
         #[arg(long)]
         force: bool,
     },
     /// 列出全部文书：编号、简称、标题（社区戒毒／社区康复）及何时出具；--form 可填其中任一名称。
     Forms,
-    /// List every rule: code, severity, name, profile setting, and the documents each makes
-    /// due, to whom, on which article (规则清单).
+    /// 列出全部规则：编码、级别、名称、所用配置项，以及各项问题应出具的文书、致送对象和法律依据。
     Rules,
-    /// Rule profiles (配置): list the bundled ones or show one fully resolved.
+    /// 规则配置：列出内置配置，或显示一个配置的完整内容。
     Profile {
         #[command(subcommand)]
         action: ProfileAction,
     },
-    /// Run the main job on the bundled sample register and say where the output is (演示).
+    /// 演示：用内置的示例台帐走一遍主要功能，并说明输出在哪里。
     Demo {
-        /// Output folder (created; a folder the demo wrote before is reused).
-        #[arg(short, long, default_value = "rehabdocs-demo")]
+        /// 输出文件夹（新建；演示以前写过的文件夹可再次使用）。
+        #[arg(short, long, value_name = "文件夹", default_value = "rehabdocs-demo")]
         output: std::path::PathBuf,
-        /// Write into an existing folder that the demo did not create.
+        /// 写入一个不是演示建立的已有文件夹。
         #[arg(long)]
         force: bool,
     },
-    /// Generate a synthetic register with an answer key (生成示例台帐).
+    /// 生成示例台帐（虚构人员）及答案，供练习和测试。
     Sample(SampleArgs),
-    /// Write a blank register for clerks to fill in (生成空白台帐模板).
+    /// 生成空白台帐模板，供填写。
     Template {
-        /// Output workbook (.xlsx).
-        #[arg(short, long)]
+        /// 输出的工作簿（.xlsx）。
+        #[arg(short, long, value_name = "文件.xlsx")]
         output: std::path::PathBuf,
-        /// Overwrite an existing file.
+        /// 文件已存在时覆盖。
         #[arg(long)]
         force: bool,
     },
-    /// Generate the statutory paperwork as PDF (生成文书).
+    /// 生成法定文书（PDF）。
     Generate {
-        /// The register workbook (or CSV file / folder).
+        /// 台帐工作簿（或 CSV 文件、CSV 文件夹）。
+        #[arg(value_name = "台帐")]
         register: PathBuf,
-        /// Output directory; the manifest 清单.csv/.pdf goes there too (the ledger of document
-        /// numbers does not: see --ledger).
-        #[arg(short = 'o', long = "out")]
+        /// 输出文件夹；文书清单（清单.csv/.pdf）也写在这里（文号台帐不在这里，见 --ledger）。
+        #[arg(short = 'o', long = "out", value_name = "文件夹")]
         out: PathBuf,
         #[command(flatten)]
         select: DocSelection,
-        /// Everything the check findings make due.
+        /// 出具检查发现的问题所要求的全部文书。
         #[arg(long)]
         due: bool,
-        /// One PDF for the whole batch, sorted by unit then person (文书合订).
+        /// 整批合订为一个 PDF，按单位、人员排序（文书合订）。
         #[arg(long)]
         merge: bool,
-        /// With --merge: at most this many documents per merged file (合订每册件数); one
-        /// person's documents are never split. Bounds the memory a large batch needs.
-        #[arg(long, value_name = "N", default_value_t = DEFAULT_VOLUME_DOCUMENTS as u32,
-              value_parser = clap::value_parser!(u32).range(1..))]
+        /// 与 --merge 同用：每册最多这么多件文书（合订每册件数）；一个人的文书不拆到两册。批量很大时可减少所需内存。
+        #[arg(long, value_name = "件数", default_value_t = DEFAULT_VOLUME_DOCUMENTS as u32,
+              value_parser = volume_size_at_least_one)]
         volume_size: u32,
-        /// With --merge or --archive: every document starts on an odd page (double-sided
-        /// printing).
+        /// 与 --merge 或 --archive 同用：每件文书从奇数页开始（双面打印）。
         #[arg(long)]
         duplex: bool,
-        /// 一人一档：把 --person 所指一名人员的整份档案合订为一个 PDF——档案封面、卷内目录（含各文书
-        /// 所在页号），以及期内依台帐可出具的全部文书；不能出具的文书在屏幕上列明原因。
+        /// 一人一档：把 --person 所指一名人员的整份档案合订为一个
+        /// PDF——档案封面、卷内目录（含各文书所在页号），以及期内依台帐可出具的全部文书；不能出具的文书在屏幕上列明原因。
         #[arg(long, conflicts_with_all = ["merge", "due", "forms"])]
         archive: bool,
-        /// Overwrite existing files.
+        /// 文件已存在时覆盖。
         #[arg(long)]
         force: bool,
     },
-    /// Render the first page of one document as PNG (预览文书).
+    /// 把一件文书的第一页生成 PNG 图片（预览文书）。
     Preview {
-        /// The register workbook (or CSV file / folder).
+        /// 台帐工作簿（或 CSV 文件、CSV 文件夹）。
+        #[arg(value_name = "台帐")]
         register: PathBuf,
-        /// Output PNG file.
-        #[arg(short = 'o', long = "out")]
+        /// 输出的 PNG 文件。
+        #[arg(short = 'o', long = "out", value_name = "文件.png")]
         out: PathBuf,
         #[command(flatten)]
         select: DocSelection,
-        /// Pixels per point, 0.5–8 (2.0 ≈ 144 dpi).
-        #[arg(long, default_value_t = 2.0, value_parser = preview_scale)]
+        /// 每磅的像素数，0.5–8（2.0 约合 144 dpi）。
+        #[arg(long, value_name = "倍数", default_value_t = 2.0, value_parser = preview_scale)]
         scale: f64,
-        /// Overwrite the output file if it exists.
+        /// 输出文件已存在时覆盖。
         #[arg(long)]
         force: bool,
     },
@@ -205,73 +214,75 @@ struct DocSelection {
     /// `rehabdocs forms`。
     #[arg(long = "form", num_args = 1.., value_name = "文书")]
     forms: Vec<String>,
-    /// Persons by 编号.
-    #[arg(long = "person", num_args = 1..)]
+    /// 人员编号（可写多个）。
+    #[arg(long = "person", num_args = 1.., value_name = "编号")]
     persons: Vec<String>,
-    /// Units: 村(社区) or 乡镇(街道) names.
-    #[arg(long = "unit", num_args = 1..)]
+    /// 单位：村（社区）或乡镇（街道）名称（可写多个）。
+    #[arg(long = "unit", num_args = 1.., value_name = "单位")]
     units: Vec<String>,
-    /// The as-of date (2025-03-01, 2025/3/1, 2025年3月1日, ...); default today.
-    #[arg(long = "as-of")]
+    /// 按哪一天出具（2025-03-01、2025/3/1、2025年3月1日 等）；不填为今天。
+    #[arg(long = "as-of", value_name = "日期")]
     as_of: Option<String>,
-    /// Rule profile: a bundled name or a YAML file.
-    #[arg(long, default_value = "standard")]
+    /// 规则配置：内置配置名或配置文件（YAML）。
+    #[arg(long, value_name = "名称或文件", default_value = "standard")]
     profile: String,
-    /// The issuing office's full name; default {乡镇(街道)}社区戒毒(康复)工作办公室.
-    #[arg(long)]
+    /// 出具文书的办公室全称；默认为 {乡镇(街道)}社区戒毒(康复)工作办公室。
+    #[arg(long, value_name = "全称")]
     office: Option<String>,
-    /// The document-number prefix (e.g. 东禁); default the town's first character + 禁.
-    #[arg(long)]
+    /// 文号前缀（如 东禁）；默认为乡镇名首字加“禁”。
+    #[arg(long, value_name = "前缀")]
     prefix: Option<String>,
-    /// The office's ledger of document numbers (文号台帐), shared by every output folder;
-    /// default 文号台帐.csv beside the register (inside it for a folder of CSV files).
-    /// `preview` only reads it.
-    #[arg(long, value_name = "FILE")]
+    /// 办公室的文号台帐，各输出文件夹共用；默认为台帐旁的 文号台帐.csv（CSV 文件夹则在文件夹内）；
+    /// preview 只读取、不写入。
+    #[arg(long, value_name = "文件")]
     ledger: Option<PathBuf>,
-    /// Dates as 二〇二五年三月一日 instead of 2025年3月1日.
+    /// 日期写成 二〇二五年三月一日，而不是 2025年3月1日。
     #[arg(long)]
     upper_dates: bool,
-    /// Use only the embedded fonts: output independent of the machine (byte-identical
-    /// re-runs). Without it the office's own fonts (仿宋, 小标宋, 黑体, 楷体; see
-    /// forms/fonts.yaml, the profile's `fonts:` first; extra dirs in REHABDOCS_FONT_DIRS)
-    /// are used when installed.
+    /// 只用程序内置的字体：输出与电脑无关（重复生成的文件逐字节相同）。不加此项时，如电脑上装有办公室常用字体（仿宋、小标宋、黑体、楷体；见
+    /// forms/fonts.yaml，配置的 fonts 优先；另可在环境变量 REHABDOCS_FONT_DIRS
+    /// 中指定字体文件夹），则使用这些字体。
     #[arg(long)]
     embedded_fonts_only: bool,
 }
 
 #[derive(Subcommand)]
 enum ProfileAction {
-    /// List the bundled profiles.
+    /// 列出内置配置。
     List,
-    /// Print a profile (bundled name or YAML file) as fully resolved YAML, `extends:` applied.
+    /// 显示一个配置（内置配置名或 YAML 文件）合并 extends 后的完整内容。
     Show {
-        /// A bundled profile name (standard, ouhai, national) or a YAML file.
+        /// 内置配置名（standard、ouhai、national）或 YAML 文件。
+        #[arg(value_name = "名称或文件")]
         name: String,
+        /// 显示带说明的参考配置（内置配置文件原文，含注释），而不是合并后的结果。
+        #[arg(long)]
+        commented: bool,
     },
 }
 
 /// Arguments of `rehabdocs sample`.
 #[derive(clap::Args)]
 struct SampleArgs {
-    /// Output workbook (.xlsx); the answer key is written beside it as FILE.answers.json.
-    #[arg(short, long)]
+    /// 输出的工作簿（.xlsx）；答案写在旁边的 文件名.answers.json。
+    #[arg(short, long, value_name = "文件.xlsx")]
     output: std::path::PathBuf,
-    /// Number of people.
-    #[arg(long, default_value_t = 40)]
+    /// 人数。
+    #[arg(long, value_name = "人数", default_value_t = 40)]
     persons: u32,
-    /// Random seed: the same seed gives byte-identical files.
-    #[arg(long, default_value_t = 1)]
+    /// 随机种子：种子相同，生成的文件逐字节相同。
+    #[arg(long, value_name = "种子", default_value_t = 1)]
     seed: u64,
-    /// Share of people with injected rule breaks (0–1).
-    #[arg(long, default_value_t = 0.2)]
+    /// 有违规情形的人员所占比例（0–1）。
+    #[arg(long, value_name = "比例", default_value_t = 0.2)]
     breaches: f64,
-    /// Plant a few data errors (D001–D009) too: true|false (default: true when --breaches > 0).
-    #[arg(long, value_name = "BOOL")]
+    /// 同时放入几处数据错误（D001–D009）：true 或 false（默认：--breaches 大于 0 时为 true）。
+    #[arg(long, value_name = "是否")]
     data_errors: Option<bool>,
-    /// As-of date (YYYY-MM-DD); nothing in the register lies after it.
-    #[arg(long, default_value = "2025-12-31")]
+    /// 截止日期（如 2025-12-31）；台帐中没有晚于这一天的记录。
+    #[arg(long, value_name = "日期", default_value = "2025-12-31", value_parser = date_argument)]
     as_of: chrono::NaiveDate,
-    /// Overwrite existing files.
+    /// 文件已存在时覆盖。
     #[arg(long)]
     force: bool,
 }
@@ -322,7 +333,11 @@ fn prefixes(list: Vec<String>) -> Vec<String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = match cli_chinese::parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    rehabdocs::progress::enable_on_terminal();
     match cli.command {
         Command::Check {
             register,
@@ -342,6 +357,7 @@ fn main() -> ExitCode {
                     return unusable(format!("{} 已存在（加 --force 覆盖）", out.display()));
                 }
             }
+            let today = as_of.is_none();
             let as_of = match as_of {
                 None => chrono::Local::now().date_naive(),
                 Some(text) => match parse_date_text(&text) {
@@ -361,6 +377,9 @@ fn main() -> ExitCode {
                 Ok(r) => r,
                 Err(e) => return unusable(e),
             };
+            if today {
+                eprintln!("{}", today_note(&report.register, as_of));
+            }
             if let Some(out) = &annotate {
                 if let Err(e) = rehabdocs::annotate::write_annotated(&report, out, ids) {
                     return unusable(e);
@@ -448,16 +467,18 @@ fn main() -> ExitCode {
                 print!("{}", rehabdocs::profile::list_text());
                 ExitCode::SUCCESS
             }
-            ProfileAction::Show { name } => {
-                match rehabdocs::profile::Profile::load(&name).and_then(|p| p.to_yaml()) {
+            ProfileAction::Show { name, commented } => {
+                let text = if commented {
+                    rehabdocs::profile::commented_text(&name)
+                } else {
+                    rehabdocs::profile::Profile::load(&name).and_then(|p| p.to_yaml())
+                };
+                match text {
                     Ok(yaml) => {
                         print!("{yaml}");
                         ExitCode::SUCCESS
                     }
-                    Err(e) => {
-                        eprintln!("{}", Ids::Masked.apply(&e.to_string()));
-                        ExitCode::from(2)
-                    }
+                    Err(e) => unusable(e),
                 }
             }
         },
@@ -513,6 +534,27 @@ fn parse_as_of(s: &Option<String>) -> Result<chrono::NaiveDate, String> {
     }
 }
 
+/// The appraisal year: 2000 to 2100.
+fn year_in_range(text: &str) -> Result<i32, String> {
+    match text.trim().parse::<i32>() {
+        Ok(y) if (2000..=2100).contains(&y) => Ok(y),
+        _ => Err(format!("「{text}」不是 2000 到 2100 之间的年份")),
+    }
+}
+
+/// The documents per merged volume: a whole number of at least 1.
+fn volume_size_at_least_one(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("「{text}」不是大于 0 的整数")),
+    }
+}
+
+/// A date on the command line, in any form the register accepts.
+fn date_argument(text: &str) -> Result<chrono::NaiveDate, String> {
+    parse_date_text(text).ok_or_else(|| format!("「{text}」不是可识别的日期（如 2025-12-31）"))
+}
+
 /// The preview's pixels per point: a number from 0.5 to 8 (a page at 8 is ~40 MB of pixels).
 fn preview_scale(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
@@ -531,6 +573,9 @@ fn prepare(
     let profile = Profile::load(&select.profile)?;
     let report =
         check_file(register, &profile, as_of, &Selection::default()).map_err(|e| e.to_string())?;
+    if select.as_of.is_none() {
+        eprintln!("{}", today_note(&report.register, as_of));
+    }
     let mut opts = GenerateOptions::new(
         PlanOptions {
             forms: select.forms.clone(),
@@ -593,14 +638,7 @@ fn run_generate(
     opts.force = batch.force;
     match generate(&report.register, &report.findings, &profile, out, &opts) {
         Ok(done) => {
-            let pages: usize = done.rows.iter().map(|r| r.pages).sum();
-            println!(
-                "已生成 {} 份文书（{} 页），输出目录 {}；文号台帐 {}",
-                done.rows.len(),
-                pages,
-                out.display(),
-                done.ledger.display()
-            );
+            print!("{}", generated_text(&done, out));
             print!("{}", held_text(&done.held));
             Ok(())
         }
@@ -611,6 +649,63 @@ fn run_generate(
         }
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// What `generate` wrote, for the clerk: the documents and their 送达回证, the pages, the
+/// folder, and the other files of the run (the print manifest, the ledger of numbers).
+fn generated_text(
+    done: &rehabdocs::paperwork::generate::GenerateOutcome,
+    out: &std::path::Path,
+) -> String {
+    use rehabdocs::paperwork::generate::{MANIFEST_CSV, MANIFEST_PDF};
+    let receipts = done
+        .rows
+        .iter()
+        .filter(|r| r.form == "receipt_of_service")
+        .count();
+    let documents = done.rows.len() - receipts;
+    let pages: usize = done
+        .rows
+        .iter()
+        .map(|r| r.pages * r.copies.max(1) as usize)
+        .sum();
+    let name_of = |p: &PathBuf| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    };
+    let manifest_stem = MANIFEST_PDF.trim_end_matches(".pdf");
+    let manifest: Vec<String> = done
+        .written
+        .iter()
+        .map(name_of)
+        .filter(|n| n == MANIFEST_CSV || n.starts_with(manifest_stem))
+        .collect();
+    let ledger_written = done.written.contains(&done.ledger);
+    let pdfs = done.written.len() - manifest.len() - usize::from(ledger_written);
+    let mut text = if receipts > 0 {
+        format!("已生成 {documents} 份文书及 {receipts} 份送达回证（共 {pages} 页）")
+    } else {
+        format!("已生成 {documents} 份文书（共 {pages} 页）")
+    };
+    text.push_str(&format!("，输出目录 {}：\n", out.display()));
+    text.push_str(&format!("  文书 PDF：{pdfs} 个文件\n"));
+    if !manifest.is_empty() {
+        text.push_str(&format!("  打印清单：{}\n", manifest.join("、")));
+    }
+    let numbered = done.rows.iter().filter(|r| !r.number.is_empty()).count();
+    if ledger_written {
+        text.push_str(&format!(
+            "  文号台帐：{}（本次登记 {numbered} 个文号）\n",
+            done.ledger.display()
+        ));
+    } else {
+        text.push_str(&format!(
+            "  文号台帐：{}（未改动，文号沿用已登记的）\n",
+            done.ledger.display()
+        ));
+    }
+    text
 }
 
 /// The persons and forms held back, for the clerk: who, which document, and what to fix.

@@ -172,6 +172,60 @@ pub const STATUTORY: &[Statutory] = &[
     },
 ];
 
+/// The Chinese label of every profile setting a clerk meets (`rehabdocs rules`, errors,
+/// docs/profiles.md): dotted key → label. A schedule rule's setting names its kind
+/// (`schedule:tests`).
+pub const SETTING_LABELS: &[(&str, &str)] = &[
+    ("name", "配置名称"),
+    ("description", "配置说明"),
+    ("report_in", "报到期限"),
+    ("report_in.statutory_days", "法定报到期限"),
+    ("agreement", "协议签订期限"),
+    ("term", "期满解除"),
+    ("term.total_evaluation_basis", "期满总评估"),
+    ("schedule", "检测、谈话、报告、评估安排"),
+    ("schedule:tests", "检测次数安排"),
+    ("schedule:talks", "面对面谈话安排"),
+    ("schedule:self_reports", "本人报告安排"),
+    ("schedule:evaluations", "评估安排"),
+    ("surprise_tests", "突击检测次数"),
+    ("totals", "期限内合计次数"),
+    ("serious_breach", "严重违反协议"),
+    ("serious_breach.tests", "逃避或拒绝检测次数"),
+    ("serious_breach.departures", "擅自离开次数和天数"),
+    ("serious_breach.warnings", "书面告诫后仍不报告"),
+    ("positive_test", "检测阳性"),
+    ("leave", "请假期限"),
+    ("female_group", "女性帮教小组"),
+    ("attention", "严重关注"),
+    ("dynamic_control", "动态管控"),
+    ("staffing", "工作人员配备"),
+    ("workers", "专职工作人员条件"),
+    ("funding", "工作经费"),
+    ("agreement_rate", "协议签订率"),
+    ("rules", "规则开关和级别"),
+    ("fonts", "办公室字体"),
+    ("appraisal", "年终考核评分办法"),
+    ("office", "办公室信息"),
+];
+
+/// The Chinese label of a setting key, if it has one.
+pub fn setting_label(key: &str) -> Option<&'static str> {
+    SETTING_LABELS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, label)| *label)
+}
+
+/// A setting as a clerk reads it: `报到期限（report_in）`; the key alone when unlabelled.
+pub fn setting_text(key: &str) -> String {
+    let shown = key.split(':').next().unwrap_or(key);
+    match setting_label(key) {
+        Some(label) => format!("{label}（{shown}）"),
+        None => shown.to_string(),
+    }
+}
+
 /// A section that only carries its basis text.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -234,25 +288,56 @@ pub struct TermRules {
     pub total_evaluation_basis: String,
 }
 
-/// What a schedule item counts.
+/// What a schedule item counts. Written in a profile as its English key or a Chinese name
+/// ([`EventKind::from_word`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "String")]
 pub enum EventKind {
     /// Tests carried out (结果 阴性 or 阳性).
-    #[serde(alias = "检测")]
     Tests,
     /// Face-to-face talks (形式 面谈 or 家访).
-    #[serde(alias = "谈话", alias = "面谈")]
     Talks,
     /// Self-reports (形式 本人报告).
-    #[serde(alias = "本人报告")]
     SelfReports,
     /// Quarterly evaluations (评估期 a quarter; 总评估 not counted).
-    #[serde(alias = "评估")]
     Evaluations,
 }
 
+/// The words a profile may write for each [`EventKind`]: the key, then its Chinese names. A
+/// 家访 (home visit) is one form of face-to-face talk: `kind: 家访` counts 面谈 and 家访 alike,
+/// as `talks` does (the register's 形式 column tells them apart, the schedule does not).
+pub const EVENT_KIND_WORDS: &[(EventKind, &[&str])] = &[
+    (EventKind::Tests, &["tests", "检测", "尿检"]),
+    (
+        EventKind::Talks,
+        &["talks", "谈话", "面谈", "面对面谈话", "家访"],
+    ),
+    (
+        EventKind::SelfReports,
+        &["self_reports", "本人报告", "报告"],
+    ),
+    (EventKind::Evaluations, &["evaluations", "评估", "季度评估"]),
+];
+
+impl TryFrom<String> for EventKind {
+    type Error = String;
+    fn try_from(word: String) -> Result<Self, String> {
+        EventKind::from_word(&word).ok_or_else(|| {
+            format!("kind 应为 检测、谈话、本人报告、评估 之一（或 tests、talks、self_reports、evaluations），实为「{word}」")
+        })
+    }
+}
+
 impl EventKind {
+    /// The kind a profile word names (`tests`, `检测`, `家访`, `季度评估` …).
+    pub fn from_word(word: &str) -> Option<EventKind> {
+        let w = word.trim();
+        EVENT_KIND_WORDS
+            .iter()
+            .find(|(_, words)| words.contains(&w))
+            .map(|(kind, _)| *kind)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             EventKind::Tests => "检测",
@@ -330,10 +415,10 @@ impl TryFrom<PeriodRepr> for Period {
             PeriodRepr::Months(n) if [1, 2, 3, 6, 12].contains(&n) => Ok(Period::Months(n)),
             PeriodRepr::Word(w) if w == "term_year" || w == "期限年度" => Ok(Period::TermYear),
             PeriodRepr::Months(n) => Err(format!(
-                "period 只能是 1、2、3、6、12（个月）或 term_year，不能是 {n}"
+                "period 应为 1、2、3、6、12（个月）或 term_year（期限年度）之一，实为「{n}」"
             )),
             PeriodRepr::Word(w) => Err(format!(
-                "period 只能是 1、2、3、6、12（个月）或 term_year，不能是 {w}"
+                "period 应为 1、2、3、6、12（个月）或 term_year（期限年度）之一，实为「{w}」"
             )),
         }
     }
@@ -578,12 +663,12 @@ impl Profile {
         profile
             .check_statutory()
             .map_err(|e| match line_of_path(&text, first_word(&e)) {
-                Some(line) => format!("配置文件 {label} 第 {line} 行: {e}"),
-                None => format!("配置文件 {label}: {e}"),
+                Some(line) => format!("配置文件 {label} 第 {line} 行：{e}"),
+                None => format!("配置文件 {label}：{e}"),
             })?;
         profile
             .check_office()
-            .map_err(|e| format!("配置文件 {label}: {e}"))?;
+            .map_err(|e| format!("配置文件 {label}：{e}"))?;
         Ok(profile)
     }
 
@@ -771,6 +856,18 @@ pub fn list_text() -> String {
     out
 }
 
+/// The text of a bundled profile as shipped, with its comments: the commented reference a
+/// county copies from (`rehabdocs profile show NAME --commented`).
+pub fn commented_text(name: &str) -> Result<String, String> {
+    match BUNDLED.iter().find(|(n, _)| *n == name) {
+        Some((_, text)) => Ok((*text).to_string()),
+        None => Err(format!(
+            "带说明的参考配置只有内置配置才有（{}）；自己的配置文件请直接用记事本打开",
+            bundled_names().join("、")
+        )),
+    }
+}
+
 /// Names of the bundled profiles.
 pub fn bundled_names() -> Vec<&'static str> {
     BUNDLED.iter().map(|(n, _)| *n).collect()
@@ -845,14 +942,21 @@ fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
-fn yaml_error(label: &str, e: &serde_norway::Error) -> String {
-    match e.location() {
-        Some(loc) => format!(
-            "配置文件 {label} 第 {} 行第 {} 列: {e}",
-            loc.line(),
-            loc.column()
-        ),
-        None => format!("配置文件 {label}: {e}"),
+/// A YAML error in a profile, for the clerk: file, line, item and what is wrong, in Chinese.
+/// `text` (the file's own text) finds the line when serde_norway gives none.
+fn yaml_error(label: &str, e: &serde_norway::Error, text: &str) -> String {
+    let explained = crate::yaml_error::explain(e);
+    let line = explained
+        .line
+        .or_else(|| crate::yaml_error::locate(text, &explained.target()));
+    located(label, line, &explained.sentence())
+}
+
+/// `配置文件 {label} 第 {line} 行：{message}` (without the line when unknown).
+fn located(label: &str, line: Option<usize>, message: &str) -> String {
+    match line {
+        Some(line) => format!("配置文件 {label} 第 {line} 行：{message}"),
+        None => format!("配置文件 {label}：{message}"),
     }
 }
 
@@ -865,7 +969,7 @@ fn resolve(name_or_file: &str, base: Option<&Path>, depth: usize) -> Result<Valu
         ));
     }
     let (label, text) = source_text(name_or_file, base)?;
-    let value: Value = serde_norway::from_str(&text).map_err(|e| yaml_error(&label, &e))?;
+    let value: Value = serde_norway::from_str(&text).map_err(|e| yaml_error(&label, &e, &text))?;
     let Value::Mapping(mut map) = value else {
         return Err(format!("配置文件 {label}: 顶层必须是键值映射"));
     };
@@ -915,22 +1019,23 @@ fn merge_maps(a: &mut Mapping, b: Mapping) {
     }
 }
 
-/// Deserialises a resolved mapping. Errors from a merged value carry no location, so the key
-/// the error names is looked up in the file's own text to give its line.
+/// Deserialises a resolved mapping. A merged value carries no location, so it is written out
+/// as YAML and read back to learn the path of what is wrong (`schedule[2].kind`), and that
+/// path is looked up in the file's own text for its line.
 fn from_resolved(value: Value, label: &str, text: &str) -> Result<Profile, String> {
     if let Value::Mapping(m) = &value {
         // Without extends, the file text is the whole profile: parse it directly to get
         // serde_norway's own location.
         if !text_has_extends(text) && m.contains_key("name") && text_defines_name(text) {
-            return serde_norway::from_str::<Profile>(text).map_err(|e| yaml_error(label, &e));
+            return serde_norway::from_str::<Profile>(text)
+                .map_err(|e| yaml_error(label, &e, text));
         }
     }
-    serde_norway::from_value::<Profile>(value).map_err(|e| {
-        let msg = e.to_string();
-        match backticked(&msg).and_then(|key| line_of_key(text, key).map(|l| (key, l))) {
-            Some((key, line)) => format!("配置文件 {label} 第 {line} 行（{key}）: {msg}"),
-            None => format!("配置文件 {label}: {msg}"),
-        }
+    let written = serde_norway::to_string(&value).map_err(|e| yaml_error(label, &e, text))?;
+    serde_norway::from_str::<Profile>(&written).map_err(|e| {
+        let explained = crate::yaml_error::explain(&e);
+        let line = crate::yaml_error::locate(text, &explained.target());
+        located(label, line, &explained.sentence())
     })
 }
 
@@ -940,24 +1045,6 @@ fn text_has_extends(text: &str) -> bool {
 
 fn text_defines_name(text: &str) -> bool {
     text.lines().any(|l| l.starts_with("name:"))
-}
-
-/// The first `word` between backticks in a serde message (`unknown field `foo``).
-fn backticked(msg: &str) -> Option<&str> {
-    let start = msg.find('`')? + 1;
-    let len = msg[start..].find('`')?;
-    Some(&msg[start..start + len])
-}
-
-/// 1-based line where `key:` is written.
-fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    let pat = format!("{key}:");
-    text.lines()
-        .position(|l| {
-            let t = l.trim_start().trim_start_matches("- ");
-            t.starts_with(&pat)
-        })
-        .map(|i| i + 1)
 }
 
 #[cfg(test)]

@@ -340,7 +340,7 @@ fn messy_workbook(path: &Path) -> String {
             ],
         ],
     );
-    let notes = sheet("填表说明", vec![vec![S("请用文本格式录入公民身份号码")]]);
+    let notes = sheet("备注", vec![vec![S("请用文本格式录入公民身份号码")]]);
     let empty = sheet("Sheet3", vec![]);
     write_xlsx(path, &[persons, tests, leaves, notes, empty]);
     x_id
@@ -363,8 +363,8 @@ fn messy_workbook_reads_and_only_the_numeric_id_is_flagged() {
     assert_eq!(reg.rows[&Sheet::Tests].used, 3);
     assert_eq!(reg.rows[&Sheet::Leaves].used, 1);
     // A sheet that is not part of the register is named, an empty one is not.
-    assert_eq!(reg.ignored_sheets, ["填表说明"]);
-    assert!(render_text(&report, Ids::Shown).contains("未读取的工作表：填表说明"));
+    assert_eq!(reg.ignored_sheets, ["备注"]);
+    assert!(render_text(&report, Ids::Shown).contains("未读取的工作表：备注"));
 
     let n1 = &reg.persons[0];
     // Names and units lose the spaces clerks pad them with.
@@ -1007,7 +1007,10 @@ fn content_decides_not_the_extension() {
     let fake = dir.path().join("fake.xlsx");
     std::fs::write(&fake, "编号,姓名\n").unwrap();
     let e = read_register(&fake).unwrap_err().to_string();
-    assert!(e.contains("不是有效的工作簿"), "{e}");
+    assert!(
+        e.contains("是文本文件，不是工作簿") && e.contains("请把扩展名改为 .csv"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -250,7 +250,9 @@ fn p105_completed_year_and_pro_rata() {
     assert!(f.message.contains("完成5次，应6次"), "{}", f.message);
     // Tests are the police's duty: a work notice to the 派出所, never a warning to the person.
     assert_eq!(due(f), vec!["work_notice"]);
-    assert_eq!(cells(&r, f), vec!["人员!A3"]);
+    // The cell is on the 检测 sheet, where the missing tests belong: the date of G2's last
+    // row in the short term year (the refused test of 2025-12-01), not G2's 编号.
+    assert_eq!(cells(&r, f), vec!["检测!B13"]);
 
     // Pro rata as of 2025-07-01: floor(6 × 182 / 365) = 2.
     let mut b = B::new();
@@ -1150,8 +1152,8 @@ fn cli_rules_and_profile_commands() {
     // The catalogue, a blank line and a heading, then the documents each code makes due.
     assert_eq!(text.lines().count(), 2 * RULES.len() + 2);
     assert!(
-        text.lines()
-            .any(|l| l.starts_with("P110\tbreach") && l.contains("serious_breach.tests")),
+        text.lines().any(|l| l.starts_with("P110\t严重违规\t")
+            && l.contains("逃避或拒绝检测次数（serious_breach.tests）")),
         "{text}"
     );
     assert!(

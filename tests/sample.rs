@@ -687,7 +687,8 @@ fn template_has_every_sheet_header_and_validation() {
             "\"执行中,已解除,中止,终止,强制隔离戒毒,已变更执行地\"",
         ),
     ] {
-        let sqref = format!("sqref=\"{0}3:{0}502\"", col(name));
+        // Down to the sheet's last row: a register of any size keeps its dropdowns.
+        let sqref = format!("sqref=\"{0}3:{0}1048576\"", col(name));
         let start = sheet
             .find(&sqref)
             .unwrap_or_else(|| panic!("{name}: no validation"));
@@ -698,12 +699,21 @@ fn template_has_every_sheet_header_and_validation() {
         );
         assert!(sheet[..start].rfind("type=\"list\"").is_some());
     }
-    let date_sqref = format!("sqref=\"{0}3:{0}502\"", col("报到日期"));
+    let date_sqref = format!("sqref=\"{0}3:{0}1048576\"", col("报到日期"));
     let i = sheet.find(&date_sqref).unwrap();
     let open = sheet[..i].rfind("<dataValidation ").unwrap();
     assert!(sheet[open..i].contains("type=\"date\""));
     assert!(sheet.contains("<pane ") && sheet.contains("topLeftCell=\"A3\""));
     assert!(sheet.contains("<c r=\"D502\""), "pre-formatted rows");
+    // Past the drawn rows the whole column keeps its format: the ID column (text) and the
+    // date columns carry a column style.
+    let id_col = header.iter().position(|h| h == "公民身份号码").unwrap() + 1;
+    let col_xml = format!("<col min=\"{id_col}\" max=\"{id_col}\"");
+    let at = sheet
+        .find(&col_xml)
+        .unwrap_or_else(|| panic!("no <col> for the ID column"));
+    let end = at + sheet[at..].find("/>").unwrap();
+    assert!(sheet[at..end].contains("style=\""), "{}", &sheet[at..end]);
     let styles = zip_entry(&path, "xl/styles.xml");
     assert!(styles.contains("formatCode=\"@\"") && styles.contains("formatCode=\"yyyy-mm-dd\""));
     for sheet_file in ["sheet2.xml", "sheet3.xml", "sheet4.xml", "sheet7.xml"] {

@@ -127,16 +127,75 @@ fn open_workbook_file(path: &Path) -> Result<Box<dyn SheetSource>, ReadError> {
         }
         (Some(WorkbookKind::Xlsx), _) => Ok(Box::new(workbook::XlsxSource::open(path)?)),
         (Some(kind), _) => Ok(Box::new(workbook::RangeSource::open(path, Some(kind))?)),
-        (None, "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "et") => Err(ReadError(format!(
-            "{} 不是有效的工作簿文件（可能已损坏，或是网页/文本另存的）：请用 Excel 或 WPS 打开后另存为 .xlsx",
-            path.display()
-        ))),
+        (None, "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "et") => Err(not_a_workbook(path)),
         _ => Err(ReadError(format!(
             "不支持的文件类型：{}（可用 .xlsx、.xlsm、.xls、.ods、.csv，或放工作簿/CSV 文件的文件夹）",
             path.display()
         ))),
     }
 }
+
+/// Sheets the program itself adds to a workbook: the blank template's instructions and an
+/// annotated copy's list of findings and summary (`check --annotate`). They are never a
+/// register sheet and never reported as sheets left unread.
+pub const OWN_SHEETS: &[&str] = &[
+    crate::blank_template::INSTRUCTIONS_SHEET,
+    "问题清单",
+    "汇总",
+];
+
+/// Whether a workbook sheet is one of [`OWN_SHEETS`] (or such a sheet renamed to keep its
+/// name unique: `问题清单 (2)`, `汇总2`).
+fn is_own_sheet(name: &str) -> bool {
+    let name = name.trim();
+    OWN_SHEETS.iter().any(|own| {
+        name.strip_prefix(own).is_some_and(|rest| {
+            rest.chars().all(|c| {
+                c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '（' | '）' | '_' | '-')
+            })
+        })
+    })
+}
+
+/// Why a file named like a workbook is none, by what it holds: empty, a picture, a PDF,
+/// text (a CSV with the wrong name), or something else.
+fn not_a_workbook(path: &Path) -> ReadError {
+    let file = path.display();
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        use std::io::Read;
+        let _ = f.take(512).read_to_end(&mut head);
+    }
+    let message = if head.is_empty() {
+        format!("{file} 是空文件（0 字节）：请确认选对了文件，或从备份中找回台帐")
+    } else if head.starts_with(b"\x89PNG")
+        || head.starts_with(b"\xFF\xD8\xFF")
+        || head.starts_with(b"GIF8")
+        || head.starts_with(b"BM")
+    {
+        format!("{file} 是图片，不是台帐工作簿：请选择 Excel 台帐文件（.xlsx）")
+    } else if head.starts_with(b"%PDF") {
+        format!("{file} 是 PDF 文件，不是台帐工作簿：请选择 Excel 台帐文件（.xlsx）")
+    } else if head
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(&head)
+        .trim_ascii_start()
+        .starts_with(b"<")
+    {
+        format!("{file} 是网页另存的文件，不是真正的工作簿：请用 Excel 或 WPS 打开后另存为 .xlsx")
+    } else if std::str::from_utf8(&head).is_ok() || !head.contains(&0) {
+        format!(
+            "{file} 是文本文件，不是工作簿：如是 CSV 文件，请把扩展名改为 .csv；否则请用 Excel 或 WPS 打开后另存为 .xlsx"
+        )
+    } else {
+        format!("{file} 不是有效的工作簿文件（可能已损坏）：请用 Excel 或 WPS 打开后另存为 .xlsx")
+    };
+    ReadError(message)
+}
+
+/// Decides which file sheet stands for which register sheet: by name (with synonyms), then
+/// by the headers of the sheets left over. `single_is_persons`: a lone CSV file is 人员.
+/// Also returns the sheets that hold something but stand for no register sheet.
 
 /// A workbook sheet: the source it is in (index) and its name.
 type SheetId = (usize, String);
@@ -178,6 +237,9 @@ fn assign_sheets(
             }
         }
         for n in leftover {
+            if is_own_sheet(&n) {
+                continue;
+            }
             let mut peek = HeaderPeek::default();
             source.stream(&n, &mut peek)?;
             match sheet_by_headers(&n, &peek.rows, &Sheet::ALL) {
@@ -210,7 +272,9 @@ struct SheetRead {
 }
 
 /// Streams one workbook sheet into `builder` as part `part` (first record row `base`) of
-/// `sheet`, filling vertical merges from `merged`.
+/// `sheet`, filling vertical merges from `merged`. The inner `Err` is the sheet's header
+/// problem (reading goes on with the other sheets so that every header problem is told at
+/// once); the outer `Err` is a file that cannot be read.
 fn stream_sheet(
     source: &mut dyn SheetSource,
     builder: &mut Builder,
@@ -218,7 +282,7 @@ fn stream_sheet(
     name: &str,
     merged: Vec<rows::MergedDown>,
     (part, base): (u16, u32),
-) -> Result<SheetRead, ReadError> {
+) -> Result<Result<SheetRead, ReadError>, ReadError> {
     let mut handler = SheetRows { builder };
     let mut assembler = SheetAssembler::new(sheet, name, &mut handler);
     assembler.set_merged_down(merged);
@@ -226,17 +290,17 @@ fn stream_sheet(
     source.stream(name, &mut assembler)?;
     assembler.end();
     if let Some(e) = assembler.error.take() {
-        return Err(e);
+        return Ok(Err(e));
     }
     let header = assembler.header.take();
     let last = assembler
         .last_row
         .or(header.as_ref().map(|h| h.header_row))
         .unwrap_or(0);
-    Ok(SheetRead {
+    Ok(Ok(SheetRead {
         header,
         record_rows: (last + 1).saturating_mul(assembler.shape.span()),
-    })
+    }))
 }
 
 /// The largest register file read (a city's register with every event is a few tens of MB).
@@ -269,10 +333,13 @@ fn read_sources(
     path: &Path,
     single_is_persons: bool,
 ) -> Result<ReadOutcome, ReadError> {
+    let progress = crate::progress::Phase::spinner("读取台帐");
     let (assigned, ignored) = assign_sheets(&mut sources, single_is_persons)?;
     let mut builder = Builder::default();
     builder.register.source = path.display().to_string();
     builder.register.ignored_sheets = ignored;
+    // Every sheet's header problem, told together at the end.
+    let mut header_problems: Vec<String> = Vec::new();
     // 人员 first: event rows are tied to persons by 编号 (or resident ID, or name).
     for (sheet, parts) in &assigned {
         builder.register.rows.entry(*sheet).or_default();
@@ -293,6 +360,7 @@ fn read_sources(
                 ..SheetPart::default()
             });
             let source = source.as_mut();
+            progress.message(&format!("工作表「{name}」"));
             // Finding merged cells costs a second pass over the sheet. The person, staff and
             // unit sheets, where clerks merge 村(社区) and the like down over rows, always get
             // it; an event sheet (tens of thousands of rows) only when its plain reading left
@@ -306,12 +374,18 @@ fn read_sources(
             };
             let mark = builder.mark(*sheet);
             let place = (part, base);
-            let mut read = stream_sheet(source, &mut builder, *sheet, name, merged, place)?;
+            let mut read = match stream_sheet(source, &mut builder, *sheet, name, merged, place)? {
+                Ok(read) => read,
+                Err(problem) => {
+                    header_problems.push(problem.0);
+                    continue;
+                }
+            };
             if !eager && builder.missing_values_since(&mark) {
                 let merged = source.merged_down(name);
                 if !merged.is_empty() {
                     builder.rollback(&mark, *sheet, part, base);
-                    read = stream_sheet(source, &mut builder, *sheet, name, merged, place)?;
+                    read = stream_sheet(source, &mut builder, *sheet, name, merged, place)??;
                 }
             }
             base = base.saturating_add(read.record_rows);
@@ -347,6 +421,9 @@ fn read_sources(
                     .collect();
             }
         }
+    }
+    if !header_problems.is_empty() {
+        return Err(ReadError(header_problems.join("；")));
     }
     let mut register = builder.register;
     register.finalize();

@@ -199,6 +199,22 @@ pub fn parse_date_text(raw: &str) -> Option<NaiveDate> {
 /// [`parse_date_text`] without the 1900–2100 bound (to tell an out-of-range date from text
 /// that is no date).
 fn parse_date_text_any_year(raw: &str) -> Option<NaiveDate> {
+    match date_fields(raw)? {
+        DateFields::Ymd(y, m, d) => NaiveDate::from_ymd_opt(y, m, d),
+        DateFields::Serial(f) => excel_serial_date(f),
+    }
+}
+
+/// What a date typed as text says, before it is checked to be a real day.
+enum DateFields {
+    /// Year, month and day as written (the month may be 13, the day 31 in a 30-day month).
+    Ymd(i32, u32, u32),
+    /// An Excel serial day.
+    Serial(f64),
+}
+
+/// The fields of a date typed as text, in any form [`parse_date_text`] accepts.
+fn date_fields(raw: &str) -> Option<DateFields> {
     let folded: String = raw.chars().map(fold_char).collect();
     let mut s = folded.trim();
     // "2025-03-01 00:00:00" or "2025-03-01T00:00:00": drop the time.
@@ -213,18 +229,16 @@ fn parse_date_text_any_year(raw: &str) -> Option<NaiveDate> {
     }
     if s.bytes().all(|b| b.is_ascii_digit()) {
         return match s.len() {
-            8 => ymd(&s[0..4], &s[4..6], &s[6..8]),
-            5 => excel_serial_date(s.parse::<f64>().ok()?),
+            8 => ymd_fields(&s[0..4], &s[4..6], &s[6..8]),
+            5 => Some(DateFields::Serial(s.parse::<f64>().ok()?)),
             _ => None,
         };
     }
     // Serial with a fraction, as exported to CSV ("45717.5").
     if let Ok(f) = s.parse::<f64>() {
-        return if (10_000.0..100_000.0).contains(&f) {
-            excel_serial_date(f)
-        } else {
-            None
-        };
+        return (10_000.0..100_000.0)
+            .contains(&f)
+            .then_some(DateFields::Serial(f));
     }
     let mut groups: Vec<&str> = Vec::with_capacity(3);
     let mut start: Option<usize> = None;
@@ -247,12 +261,31 @@ fn parse_date_text_any_year(raw: &str) -> Option<NaiveDate> {
     if groups.len() != 3 || groups[0].len() != 4 || groups[1].len() > 2 || groups[2].len() > 2 {
         return None;
     }
-    ymd(groups[0], groups[1], groups[2])
+    ymd_fields(groups[0], groups[1], groups[2])
 }
 
 fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
     let y: i32 = y.parse().ok()?;
     NaiveDate::from_ymd_opt(y, m.parse().ok()?, d.parse().ok()?)
+}
+
+fn ymd_fields(y: &str, m: &str, d: &str) -> Option<DateFields> {
+    Some(DateFields::Ymd(
+        y.parse().ok()?,
+        m.parse().ok()?,
+        d.parse().ok()?,
+    ))
+}
+
+/// Why text written as a date is no day: the month or the day does not exist.
+fn impossible_date(raw: &str) -> Option<BadDate> {
+    match date_fields(raw)? {
+        DateFields::Ymd(_, m, _) if !(1..=12).contains(&m) => Some(BadDate::NoSuchMonth),
+        DateFields::Ymd(y, m, d) if NaiveDate::from_ymd_opt(y, m, d).is_none() => {
+            Some(BadDate::NoSuchDay)
+        }
+        _ => None,
+    }
 }
 
 /// The result of reading a date cell.
@@ -273,15 +306,26 @@ pub enum BadDate {
     OutOfRange,
     /// Excel's serial day 60, "1900-02-29", which never was.
     ExcelPhantom,
+    /// Written as a date, but the month is not 1–12 (`2025.13.01`).
+    NoSuchMonth,
+    /// Written as a date, but the month has no such day (`2025-02-30`).
+    NoSuchDay,
 }
+
+/// The forms a date may be written in, for messages.
+pub const DATE_FORMS: &str = "2025-03-01、2025/3/1、2025.3.1、2025年3月1日 或 20250301";
 
 impl BadDate {
     /// What is wrong, for a clerk.
     pub fn text(self) -> &'static str {
         match self {
             BadDate::Unreadable => {
-                "不是可识别的日期（可写 2025-03-01、2025/3/1、2025年3月1日 或 20250301）"
+                "不是可识别的日期（可写 2025-03-01、2025/3/1、2025.3.1、2025年3月1日 或 20250301）"
             }
+            BadDate::NoSuchMonth => {
+                "月份不对：月份应为 1 至 12（日期可写 2025-03-01、2025/3/1、2025.3.1、2025年3月1日 或 20250301）"
+            }
+            BadDate::NoSuchDay => "该月没有这一天：请核对日（如 2 月只有 28 或 29 日）",
             BadDate::OutOfRange => "超出范围（应在1900年1月1日至2100年12月31日之间）",
             BadDate::ExcelPhantom => "是 Excel 不存在的日期（1900年2月29日）",
         }
@@ -311,7 +355,16 @@ pub fn date_of(slot: &Slot) -> DateCell {
     match d {
         Some(d) if (MIN_YEAR..=MAX_YEAR).contains(&d.year()) => DateCell::Date(d),
         Some(_) => bad(BadDate::OutOfRange),
-        None => bad(BadDate::Unreadable),
+        None => {
+            let written = match slot.kind {
+                Kind::Text => Some(slot.text.to_string()),
+                Kind::Number => Some(number_text(slot.num)),
+                _ => None,
+            };
+            bad(written
+                .and_then(|t| impossible_date(&t))
+                .unwrap_or(BadDate::Unreadable))
+        }
     }
 }
 
@@ -617,10 +670,11 @@ mod tests {
         assert_eq!(date_of(&slot), DateCell::Date(d(2025, 3, 1)));
         slot.set(CellIn::Number(45717.0));
         assert_eq!(date_of(&slot), DateCell::Date(d(2025, 3, 1)));
+        // Month 13 is told as such.
         slot.set(CellIn::Number(20251301.0));
         assert_eq!(
             date_of(&slot),
-            DateCell::Bad("20251301".into(), BadDate::Unreadable)
+            DateCell::Bad("20251301".into(), BadDate::NoSuchMonth)
         );
         slot.set(CellIn::Number(-5.0));
         assert_eq!(

@@ -50,6 +50,58 @@ pub fn sniff(path: &Path) -> Option<WorkbookKind> {
     }
 }
 
+/// Why a workbook cannot be read, as one Chinese line that says what to do. calamine's
+/// errors are English and name zip, CFB or XML internals; the clerk is told what the file
+/// is (encrypted, damaged, not a workbook) instead. `sheet` names the sheet being read,
+/// when the error arose there.
+pub fn unreadable(path: &Path, sheet: Option<&str>, error: &dyn std::fmt::Display) -> ReadError {
+    let detail = error.to_string().to_ascii_lowercase();
+    let file = path.display();
+    let place = match sheet {
+        Some(name) => format!("{file} 的工作表「{name}」"),
+        None => file.to_string(),
+    };
+    let message = if detail.contains("password") || is_encrypted_container(path) {
+        format!("{file} 文件已加密：请在 Excel 中取消密码后另存为 .xlsx")
+    } else if detail.contains("shared strings") {
+        format!("{place} 内容已损坏（共享文字表缺项）：请用 Excel 或 WPS 打开后另存为 .xlsx 再试")
+    } else if detail.contains("zip") || detail.contains("eocd") || detail.contains("i/o error") {
+        format!(
+            "{file} 文件已损坏（不是完整的工作簿，可能没有下载完或复制时中断）：请重新复制或下载，或用 Excel 或 WPS 打开修复后另存为 .xlsx"
+        )
+    } else if detail.contains("cannot find") || detail.contains("cfb") {
+        format!(
+            "{file} 不是 Excel 工作簿（可能是 Word 等其他 Office 文件，或已损坏）：请用 Excel 或 WPS 打开台帐后另存为 .xlsx"
+        )
+    } else if detail.contains("not found") && sheet.is_none() {
+        format!(
+            "{file} 是压缩包，但不是 Excel 工作簿（可能是 Word 文档或其他压缩文件）：请选择台帐工作簿，或用 Excel 或 WPS 另存为 .xlsx"
+        )
+    } else {
+        format!(
+            "{place} 无法读取（文件可能已损坏或格式不受支持）：请用 Excel 或 WPS 打开后另存为 .xlsx 再试"
+        )
+    };
+    ReadError(message)
+}
+
+/// Whether `path` is an OLE compound file holding an encrypted Office package (Excel saves
+/// a password-protected .xlsx so): its directory names the streams `EncryptionInfo` and
+/// `EncryptedPackage`, in UTF-16.
+pub fn is_encrypted_container(path: &Path) -> bool {
+    if sniff(path) != Some(WorkbookKind::Xls) {
+        return false;
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    let utf16: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    bytes.windows(utf16.len()).any(|w| w == utf16.as_slice())
+}
+
 /// Largest sheet (rows × columns) loaded as a whole range from xls/xlsb/ods.
 pub const MAX_RANGE_CELLS: usize = 40_000_000;
 
@@ -75,13 +127,16 @@ fn merged_down_of(regions: &[Dimensions]) -> Vec<MergedDown> {
 /// An .xlsx/.xlsm workbook, read with calamine's streaming cell reader.
 pub struct XlsxSource {
     workbook: Xlsx<BufReader<File>>,
+    path: std::path::PathBuf,
 }
 
 impl XlsxSource {
     pub fn open(path: &Path) -> Result<Self, ReadError> {
-        let workbook: Xlsx<_> = open_workbook(path)
-            .map_err(|e| ReadError(format!("无法打开工作簿 {}：{e}", path.display())))?;
-        Ok(XlsxSource { workbook })
+        let workbook: Xlsx<_> = open_workbook(path).map_err(|e| unreadable(path, None, &e))?;
+        Ok(XlsxSource {
+            workbook,
+            path: path.to_path_buf(),
+        })
     }
 }
 
@@ -131,9 +186,10 @@ impl SheetSource for XlsxSource {
     /// large register takes little longer than parsing it.
     fn stream(&mut self, name: &str, sink: &mut dyn CellSink) -> Result<(), ReadError> {
         let workbook = &mut self.workbook;
+        let path = self.path.as_path();
         std::thread::scope(|scope| {
             let (batches, received) = std::sync::mpsc::sync_channel(BATCHES_IN_FLIGHT);
-            let parser = scope.spawn(move || parse_cells(workbook, name, &batches));
+            let parser = scope.spawn(move || parse_cells(workbook, path, name, &batches));
             'sheet: for batch in received.iter() {
                 for (row, col, value) in &batch.cells {
                     if !sink.cell(*row, *col, batch.cell_in(value)) {
@@ -202,10 +258,11 @@ impl CellBatch {
 /// the receiver is gone.
 fn parse_cells(
     workbook: &mut Xlsx<BufReader<File>>,
+    path: &Path,
     name: &str,
     batches: &std::sync::mpsc::SyncSender<CellBatch>,
 ) -> Result<(), ReadError> {
-    let err = |e: calamine::XlsxError| ReadError(format!("读取工作表「{name}」出错：{e}"));
+    let err = |e: calamine::XlsxError| unreadable(path, Some(name), &e);
     let mut reader = workbook.worksheet_cells_reader(name).map_err(err)?;
     let mut batch = CellBatch::default();
     while let Some(cell) = reader.next_cell().map_err(err)? {
@@ -236,12 +293,13 @@ fn parse_cells(
 /// An .xls/.xlsb/.ods workbook, each sheet loaded as a range.
 pub struct RangeSource {
     workbook: Sheets<BufReader<File>>,
+    path: std::path::PathBuf,
 }
 
 impl RangeSource {
     /// Opens an .xls, .xlsb or .ods workbook as the given kind (`None`: .xlsb).
     pub fn open(path: &Path, kind: Option<WorkbookKind>) -> Result<Self, ReadError> {
-        let fail = |e: String| ReadError(format!("无法打开工作簿 {}：{e}", path.display()));
+        let fail = |e: String| unreadable(path, None, &e);
         let workbook = match kind {
             Some(WorkbookKind::Ods) => {
                 Sheets::Ods(open_workbook::<Ods<_>, _>(path).map_err(|e| fail(e.to_string()))?)
@@ -256,7 +314,10 @@ impl RangeSource {
                 Sheets::Xlsb(open_workbook::<Xlsb<_>, _>(path).map_err(|e| fail(e.to_string()))?)
             }
         };
-        Ok(RangeSource { workbook })
+        Ok(RangeSource {
+            workbook,
+            path: path.to_path_buf(),
+        })
     }
 }
 
@@ -279,7 +340,7 @@ impl SheetSource for RangeSource {
         let range = self
             .workbook
             .worksheet_range(name)
-            .map_err(|e| ReadError(format!("读取工作表「{name}」出错：{e}")))?;
+            .map_err(|e| unreadable(&self.path, Some(name), &e))?;
         let (rows, cols) = range.get_size();
         if rows.saturating_mul(cols) > MAX_RANGE_CELLS {
             return Err(ReadError(format!(

@@ -81,6 +81,8 @@ pub fn render_each<R: Send>(
     let threads = threads.clamp(1, jobs.len().max(1));
     let chunk = jobs.len().div_ceil(threads).max(1);
     let mut out: Vec<Result<R, RenderError>> = Vec::with_capacity(jobs.len());
+    let progress = crate::progress::Phase::bar("排版文书", jobs.len() as u64);
+    let progress = &progress;
     std::thread::scope(|scope| {
         let handles: Vec<_> = jobs
             .chunks(chunk)
@@ -91,6 +93,7 @@ pub fn render_each<R: Send>(
                     for (k, job) in part.iter().enumerate() {
                         let index = c * chunk + k;
                         done.push(render_job(fonts, job, as_of).and_then(|d| each(index, d)));
+                        progress.inc();
                         if k % 32 == 31 {
                             super::engine::evict_caches(4);
                         }

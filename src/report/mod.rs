@@ -763,6 +763,7 @@ pub fn report_for_file(
 /// any of them fails.
 pub fn report_files(report: &Report) -> Result<ReportFiles, ReportError> {
     let (pdf_name, xlsx_name, json_name) = file_names(report.year);
+    let _progress = crate::progress::Phase::spinner("生成考核报告");
     // The three renderings are independent: the XLSX and the JSON on another thread while
     // the PDF (the slowest and largest) is made on this one, which reuses the memory the
     // register and the check's findings were freed from (a new thread allocates afresh).

@@ -25,7 +25,8 @@ pub struct RuleInfo {
     /// Short Chinese name.
     pub name: &'static str,
     pub severity: Severity,
-    /// The profile setting the rule reads ("" for data checks).
+    /// The profile settings the rule reads, comma-separated ("" for data checks); a schedule
+    /// rule names its kind (`schedule:tests`). Printed with [`crate::profile::setting_text`].
     pub setting: &'static str,
     /// One line on what the rule checks.
     pub doc: &'static str,
@@ -65,11 +66,11 @@ pub const RULES: &[RuleInfo] = &[
     rule("P102", "逾期未报到", Breach, "report_in", "Deadline passed and not reported in: regarded as refusing; report to the police."),
     rule("P103", "未按时签订协议", Warning, "agreement", "Reported in but no agreement signed within the profile's days."),
     rule("P104", "期满未解除", Warning, "term", "Term ended but still 执行中: discharge proposal and notice are due."),
-    rule("P105", "检测次数不足", Warning, "schedule (tests), surprise_tests", "Fewer tests than the schedule requires in a completed term year or period, or behind pro rata in the current term year; or fewer unannounced tests than surprise_tests.per_year."),
-    rule("P106", "当月无面对面谈话", Warning, "schedule (talks)", "A counted month (period) without the required face-to-face talks (面谈 or 家访)."),
-    rule("P107", "本人报告次数不足", Warning, "schedule (self_reports)", "A counted month (period) with fewer self-reports (本人报告) than required."),
+    rule("P105", "检测次数不足", Warning, "schedule:tests, surprise_tests", "Fewer tests than the schedule requires in a completed term year or period, or behind pro rata in the current term year; or fewer unannounced tests than surprise_tests.per_year."),
+    rule("P106", "当月无面对面谈话", Warning, "schedule:talks", "A counted month (period) without the required face-to-face talks (面谈 or 家访)."),
+    rule("P107", "本人报告次数不足", Warning, "schedule:self_reports", "A counted month (period) with fewer self-reports (本人报告) than required."),
     rule("P108", "期限内谈话和检测合计不足", Warning, "totals", "Talks + tests over the term below the profile total (pro rata while the term runs)."),
-    rule("P109", "当季未评估", Warning, "schedule (evaluations)", "A counted quarter (period) without an evaluation."),
+    rule("P109", "当季未评估", Warning, "schedule:evaluations", "A counted quarter (period) without an evaluation."),
     rule("P110", "逃避或拒绝检测达到次数", Breach, "serious_breach.tests", "Tests evaded or refused the profile's number of times: serious breach, report to the police."),
     rule("P111", "擅自离开达到次数或天数", Breach, "serious_breach.departures", "Unapproved departures the profile's number of times, or more days in all than allowed: serious breach."),
     rule("P112", "检测阳性", Breach, "positive_test", "A positive test during the programme: report to the police."),
@@ -90,17 +91,27 @@ pub fn rule_info(code: &str) -> Option<&'static RuleInfo> {
     RULES.iter().find(|r| r.code == code)
 }
 
-/// The catalogue as text (`rehabdocs rules`): one line per rule, code, severity, name and
-/// the profile setting it reads.
+/// The catalogue as text (`rehabdocs rules`): one line per rule, code, severity (错误,
+/// 严重违规, 警告, 提示), name and the profile settings it reads, each as its Chinese label
+/// with the key in brackets (`报到期限（report_in）`).
 pub fn catalogue_text() -> String {
     let mut out = String::new();
     for r in RULES {
+        let settings = if r.setting.is_empty() {
+            "-".to_string()
+        } else {
+            r.setting
+                .split(", ")
+                .map(crate::profile::setting_text)
+                .collect::<Vec<_>>()
+                .join("、")
+        };
         out.push_str(&format!(
-            "{}\t{:<7}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\n",
             r.code,
-            r.severity.as_str(),
+            r.severity.label(),
             r.name,
-            if r.setting.is_empty() { "-" } else { r.setting }
+            settings
         ));
     }
     out

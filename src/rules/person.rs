@@ -176,7 +176,9 @@ pub fn check(cx: &Ctx, out: &mut Vec<Finding>) {
         return;
     }
     let unreadable = unreadable_by_person(cx);
+    let progress = crate::progress::Phase::bar("检查规则", cx.register.persons.len() as u64);
     for p in 0..cx.register.persons.len() {
+        progress.inc();
         let blocked = unreadable.get(&p);
         for rule in &rules {
             if blocked.is_some_and(|u| u.blocks(rule)) {
@@ -525,12 +527,59 @@ fn schedule_rule(cx: &Ctx, i: usize, code: &'static str, kind: EventKind, out: &
             bases.push(basis.clone());
         }
     }
+    // The message names the periods and nothing of the workbook: it is printed on work
+    // notices. The cell shows the clerk where the missing rows belong.
+    let first_short = short.first().or(surprise.first());
+    let cell = gap_cell(cx, i, kind, first_short);
     let msg = sections.join("；");
     out.push(
         cx.person_finding(code, i, msg)
-            .cell(person_cell(cx, p, "编号"))
+            .cell(cell.unwrap_or_else(|| person_cell(cx, p, "编号")))
             .basis(bases.join("；")),
     );
+}
+
+/// The sheet a schedule kind's events are recorded on, and its date column.
+fn event_sheet(kind: EventKind) -> (Sheet, &'static str) {
+    match kind {
+        EventKind::Tests => (Sheet::Tests, "检测日期"),
+        EventKind::Talks | EventKind::SelfReports => (Sheet::Contacts, "日期"),
+        EventKind::Evaluations => (Sheet::Evaluations, "评估日期"),
+    }
+}
+
+/// Where a schedule shortfall is to be fixed: on the event sheet, not on the person's row.
+/// The cell is the date of the person's last row there before the end of the first short
+/// period (where the missing row belongs), else of their first row, else the date column's
+/// header; None when the register has no such sheet.
+fn gap_cell(
+    cx: &Ctx,
+    i: usize,
+    kind: EventKind,
+    first_short: Option<&PeriodCount>,
+) -> Option<CellRef> {
+    let reg = cx.register;
+    let (sheet, date_field) = event_sheet(kind);
+    let layout = reg.layouts.get(&sheet)?;
+    let until = first_short.map(|pc| pc.end).unwrap_or(NaiveDate::MAX);
+    let rows: Vec<(u32, NaiveDate)> = match kind {
+        EventKind::Tests => reg.tests_of(i).iter().map(|e| (e.row, e.date)).collect(),
+        EventKind::Talks | EventKind::SelfReports => {
+            reg.contacts_of(i).iter().map(|e| (e.row, e.date)).collect()
+        }
+        EventKind::Evaluations => reg
+            .evaluations_of(i)
+            .iter()
+            .map(|e| (e.row, e.date))
+            .collect(),
+    };
+    let row = rows
+        .iter()
+        .filter(|(_, d)| *d <= until)
+        .max_by_key(|(_, d)| *d)
+        .or(rows.first())
+        .map_or(layout.header_row, |(r, _)| *r);
+    Some(reg.cell(sheet, row, date_field))
 }
 
 /// P105: fewer tests (结果 阴性/阳性) than the schedule's test items require: in a completed
