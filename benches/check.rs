@@ -8,7 +8,12 @@
 //!
 //! Each is a separate process so that its peak memory (ru_maxrss from wait4) is its own. The
 //! best of three runs is reported, with the ratio check / bare. `BENCH_PERSONS=2000,20000`
-//! chooses the sizes.
+//! chooses the sizes (empty: none).
+//!
+//! Then the annotated copy: a register whose 谈话 sheet has `BENCH_FINDINGS` (default
+//! 1,000,000) rows with an unreadable date, one finding each, is checked with and without
+//! `--annotate`: time and peak memory side by side (the copy should cost little more memory
+//! than the check).
 
 use calamine::{open_workbook, Reader, Xlsx};
 use std::path::{Path, PathBuf};
@@ -26,6 +31,11 @@ fn main() {
     }
     let sizes: Vec<usize> = std::env::var("BENCH_PERSONS")
         .unwrap_or_else(|_| "2000,20000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let findings: Vec<usize> = std::env::var("BENCH_FINDINGS")
+        .unwrap_or_else(|_| "1000000".into())
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
@@ -68,6 +78,98 @@ fn main() {
             check.0 / bare.0
         );
     }
+    if !findings.is_empty() {
+        println!(
+            "\n{:>9} {:>10} {:>10} {:>11} {:>11} {:>9}",
+            "findings", "check s", "check MB", "annotate s", "annotate MB", "copy MB"
+        );
+    }
+    for rows in findings {
+        let file = many_findings(&data_dir, rows);
+        let out = data_dir.join(format!("annotated-{rows}.xlsx"));
+        let mut check = (f64::MAX, 0u64);
+        let mut annotate = (f64::MAX, 0u64);
+        let file_arg = file.to_str().unwrap_or_default();
+        let base = ["check", file_arg, "--format", "json", "--as-of", AS_OF];
+        for _ in 0..RUNS {
+            let c = measure(Command::new(env!("CARGO_BIN_EXE_rehabdocs")).args(base));
+            check = (check.0.min(c.0), check.1.max(c.1));
+            let a = measure(
+                Command::new(env!("CARGO_BIN_EXE_rehabdocs"))
+                    .args(base)
+                    .args(["--annotate", out.to_str().unwrap_or_default(), "--force"]),
+            );
+            annotate = (annotate.0.min(a.0), annotate.1.max(a.1));
+        }
+        let copy = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "{:>9} {:>10.2} {:>10.0} {:>11.2} {:>11.0} {:>9.1}",
+            rows,
+            check.0,
+            check.1 as f64 / 1024.0,
+            annotate.0,
+            annotate.1 as f64 / 1024.0,
+            copy as f64 / 1_048_576.0
+        );
+    }
+}
+
+/// A register of one person whose 谈话 sheet has `rows` rows with an unreadable date (one
+/// D002 finding each), made once and kept between runs.
+fn many_findings(dir: &Path, rows: usize) -> PathBuf {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let file = dir.join(format!("findings-{rows}.xlsx"));
+    if file.exists() {
+        return file;
+    }
+    let first17 = "11010119800101123";
+    let id = format!(
+        "{first17}{}",
+        rehabdocs::sample::resident_id::check_char(first17).expect("check char")
+    );
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let mut wb = Workbook::new();
+    wb.set_tempdir(dir).expect("tempdir");
+    let persons = wb.add_worksheet_with_constant_memory();
+    persons.set_name("人员").expect("name");
+    let head = [
+        "编号",
+        "姓名",
+        "公民身份号码",
+        "乡镇(街道)",
+        "村(社区)",
+        "措施类型",
+        "决定日期",
+        "报到日期",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        persons.write_string(0, c as u16, *h).expect("write");
+    }
+    for (c, v) in ["P1", "张三", &id, "城关镇", "东村", "社区戒毒"]
+        .iter()
+        .enumerate()
+    {
+        persons.write_string(1, c as u16, *v).expect("write");
+    }
+    let day = ExcelDateTime::from_ymd(2025, 1, 2).expect("date");
+    persons
+        .write_datetime_with_format(1, 6, &day, &date)
+        .expect("write");
+    persons
+        .write_datetime_with_format(1, 7, &day, &date)
+        .expect("write");
+    let contacts = wb.add_worksheet_with_constant_memory();
+    contacts.set_name("谈话").expect("name");
+    for (c, h) in ["编号", "日期", "形式"].iter().enumerate() {
+        contacts.write_string(0, c as u16, *h).expect("write");
+    }
+    for r in 1..=rows as u32 {
+        contacts.write_string(r, 0, "P1").expect("write");
+        contacts.write_string(r, 1, "2025.13.01").expect("write");
+        contacts.write_string(r, 2, "面谈").expect("write");
+    }
+    wb.save(&file).expect("save");
+    file
 }
 
 /// The register for `persons` people, made once by `rehabdocs sample` and kept between runs.

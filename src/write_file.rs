@@ -71,10 +71,19 @@ pub fn open_lock_file(path: &Path) -> std::io::Result<fs::File> {
     opts.open(path)
 }
 
-/// Whether two paths name one file (false when either does not exist).
+/// Whether two paths name one file (false when either does not exist): the same path after
+/// resolving symlinks, or (on Unix) the same file under another name (a hard link).
 pub fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
+        (Ok(x), Ok(y)) if x == y => true,
+        #[cfg(unix)]
+        (Ok(x), Ok(y)) => {
+            use std::os::unix::fs::MetadataExt;
+            match (fs::metadata(x), fs::metadata(y)) {
+                (Ok(m), Ok(n)) => m.dev() == n.dev() && m.ino() == n.ino(),
+                _ => false,
+            }
+        }
         _ => false,
     }
 }
@@ -168,6 +177,22 @@ fn remove_stale_temps(path: &Path) {
     }
 }
 
+/// Creates (or truncates) the temporary file `tmp` of [`write_atomically`] for writing,
+/// owner-only (0600 on Unix) from the start.
+pub fn create_private(tmp: &Path) -> Result<fs::File, OutputError> {
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true).write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(tmp).map_err(|source| OutputError::Io {
+        path: tmp.to_path_buf(),
+        source,
+    })
+}
+
 /// Writes `bytes` to `path` atomically: the temporary file is created owner-only from the
 /// start and flushed to disk before the rename.
 pub fn write_bytes_atomically(path: &Path, force: bool, bytes: &[u8]) -> Result<(), OutputError> {
@@ -176,14 +201,7 @@ pub fn write_bytes_atomically(path: &Path, force: bool, bytes: &[u8]) -> Result<
             path: tmp.to_path_buf(),
             source,
         };
-        let mut opts = fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut file = opts.open(tmp).map_err(io)?;
+        let mut file = create_private(tmp)?;
         file.write_all(bytes).map_err(io)?;
         file.sync_all().map_err(io)
     })

@@ -61,9 +61,15 @@ pub trait SheetSource {
 
 /// Reads the register at `path` (a workbook, one CSV file for 人员, or a folder of CSV files).
 pub fn read_register(path: &Path) -> Result<ReadOutcome, ReadError> {
+    let (mut source, single_is_persons) = open_source(path)?;
+    read_source(source.as_mut(), path, single_is_persons)
+}
+
+/// The file (or folder of CSV files) at `path` as a source of sheets, as the register is read
+/// from it, and whether it is a lone CSV file (its one sheet is 人员).
+pub fn open_source(path: &Path) -> Result<(Box<dyn SheetSource>, bool), ReadError> {
     if path.is_dir() {
-        let mut source = csv::CsvSource::folder(path)?;
-        return read_source(&mut source, path, false);
+        return Ok((Box::new(csv::CsvSource::folder(path)?), false));
     }
     if !path.exists() {
         return Err(ReadError(format!("找不到文件：{}", path.display())));
@@ -76,17 +82,14 @@ pub fn read_register(path: &Path) -> Result<ReadOutcome, ReadError> {
     // The content decides, not the extension: WPS and web exports are often misnamed.
     match (workbook::sniff(path), ext.as_str()) {
         (Some(WorkbookKind::Xlsx), "xlsb") => {
-            read_source(&mut workbook::RangeSource::open(path, None)?, path, false)
+            Ok((Box::new(workbook::RangeSource::open(path, None)?), false))
         }
-        (Some(WorkbookKind::Xlsx), _) => {
-            read_source(&mut workbook::XlsxSource::open(path)?, path, false)
-        }
-        (Some(kind), _) => read_source(
-            &mut workbook::RangeSource::open(path, Some(kind))?,
-            path,
+        (Some(WorkbookKind::Xlsx), _) => Ok((Box::new(workbook::XlsxSource::open(path)?), false)),
+        (Some(kind), _) => Ok((
+            Box::new(workbook::RangeSource::open(path, Some(kind))?),
             false,
-        ),
-        (None, "csv" | "tsv" | "txt") => read_source(&mut csv::CsvSource::file(path), path, true),
+        )),
+        (None, "csv" | "tsv" | "txt") => Ok((Box::new(csv::CsvSource::file(path)), true)),
         (None, "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "et") => Err(ReadError(format!(
             "{} 不是有效的工作簿文件（可能已损坏，或是网页/文本另存的）：请用 Excel 或 WPS 打开后另存为 .xlsx",
             path.display()
@@ -96,6 +99,15 @@ pub fn read_register(path: &Path) -> Result<ReadOutcome, ReadError> {
             path.display()
         ))),
     }
+}
+
+/// Whether the register at `path` is an Office Open XML package (.xlsx/.xlsm by content,
+/// not .xlsb) that can be edited in place.
+pub fn is_xml_package(path: &Path) -> bool {
+    let xlsb = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsb"));
+    path.is_file() && !xlsb && workbook::sniff(path) == Some(WorkbookKind::Xlsx)
 }
 
 /// Decides which file sheet stands for which register sheet: by name (with synonyms), then
