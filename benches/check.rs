@@ -130,7 +130,7 @@ fn many_findings(dir: &Path, rows: usize) -> PathBuf {
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let mut wb = Workbook::new();
     wb.set_tempdir(dir).expect("tempdir");
-    let persons = wb.add_worksheet_with_constant_memory();
+    let persons = wb.add_worksheet_with_constant_memory().expect("sheet");
     persons.set_name("人员").expect("name");
     let head = [
         "编号",
@@ -158,7 +158,7 @@ fn many_findings(dir: &Path, rows: usize) -> PathBuf {
     persons
         .write_datetime_with_format(1, 7, &day, &date)
         .expect("write");
-    let contacts = wb.add_worksheet_with_constant_memory();
+    let contacts = wb.add_worksheet_with_constant_memory().expect("sheet");
     contacts.set_name("谈话").expect("name");
     for (c, h) in ["编号", "日期", "形式"].iter().enumerate() {
         contacts.write_string(0, c as u16, *h).expect("write");

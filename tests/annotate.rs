@@ -341,7 +341,9 @@ fn the_annotated_copy_is_the_register_plus_notes() {
     let id_format = &format_of(&new_cells["D4"].0, &new_xfs).0["numFmtId"];
     assert!(
         id_format == "49"
-            || styles_after.contains(&format!("<numFmt numFmtId=\"{id_format}\" formatCode=\"@\"/>")),
+            || styles_after.contains(&format!(
+                "<numFmt numFmtId=\"{id_format}\" formatCode=\"@\"/>"
+            )),
         "ID cell no longer text-formatted: {id_format}"
     );
     // Cells a finding rests on but the clerk left empty get a fill too, even far below.

@@ -195,13 +195,13 @@ impl Marks {
     }
 }
 
-/// The fill of a severity, as ARGB.
+/// The fill of a severity, as ARGB (information in green: the template's headers are blue).
 fn fill_rgb(sev: Severity) -> &'static str {
     match sev {
         Severity::Error => "FFFF9999",
         Severity::Breach => "FFF8CBAD",
         Severity::Warning => "FFFFEB9C",
-        Severity::Info => "FFDDEBF7",
+        Severity::Info => "FFE2EFDA",
     }
 }
 
