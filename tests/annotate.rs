@@ -19,6 +19,20 @@ fn rehabdocs(args: &[&str]) -> Output {
         .expect("run rehabdocs")
 }
 
+/// `check REGISTER --as-of … --annotate OUT` and more arguments.
+fn annotate(register: &Path, out: &Path, more: &[&str]) -> Output {
+    let mut args = vec![
+        "check",
+        register.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--annotate",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(more);
+    rehabdocs(&args)
+}
+
 fn valid_id(first17: &str) -> String {
     let c = rehabdocs::sample::resident_id::check_char(first17).expect("check char");
     format!("{first17}{c}")
@@ -219,14 +233,7 @@ fn the_annotated_copy_is_the_register_plus_notes() {
     let dir = tempfile::tempdir().unwrap();
     let reg = register(dir.path());
     let out = dir.path().join("标注.xlsx");
-    let run = rehabdocs(&[
-        "check",
-        reg.to_str().unwrap(),
-        "--as-of",
-        AS_OF,
-        "--annotate",
-        out.to_str().unwrap(),
-    ]);
+    let run = annotate(&reg, &out, &[]);
     assert!(
         matches!(run.status.code(), Some(0 | 1)),
         "{}",
@@ -419,14 +426,7 @@ fn the_annotated_copy_is_the_register_plus_notes() {
 
     // The same register and findings give the same bytes.
     let again = dir.path().join("again.xlsx");
-    rehabdocs(&[
-        "check",
-        reg.to_str().unwrap(),
-        "--as-of",
-        AS_OF,
-        "--annotate",
-        again.to_str().unwrap(),
-    ]);
+    annotate(&reg, &again, &[]);
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
 }
 
@@ -442,15 +442,7 @@ fn annotating_onto_the_register_itself_is_refused_and_leaves_it_whole() {
     std::fs::create_dir(dir.path().join("子")).unwrap();
     let roundabout = dir.path().join("子").join("..").join("台帐.xlsx");
     for target in [&reg, &link, &hard, &roundabout] {
-        let out = rehabdocs(&[
-            "check",
-            reg.to_str().unwrap(),
-            "--as-of",
-            AS_OF,
-            "--annotate",
-            target.to_str().unwrap(),
-            "--force",
-        ]);
+        let out = annotate(&reg, target, &["--force"]);
         assert_eq!(out.status.code(), Some(2), "{}", target.display());
         let err = String::from_utf8(out.stderr).unwrap();
         assert!(err.contains("是输入的台帐文件，不能被覆盖"), "{err}");
@@ -506,16 +498,7 @@ fn a_register_with_macros_keeps_them_only_under_an_xlsm_name() {
         }
         w.finish().unwrap();
     }
-    let args = |out: &str| {
-        rehabdocs(&[
-            "check",
-            xlsm.to_str().unwrap(),
-            "--as-of",
-            AS_OF,
-            "--annotate",
-            dir.path().join(out).to_str().unwrap(),
-        ])
-    };
+    let args = |out: &str| annotate(&xlsm, &dir.path().join(out), &[]);
     let refused = args("标注.xlsx");
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8(refused.stderr).unwrap().contains(".xlsm"));

@@ -43,6 +43,16 @@ struct Pass<'a, W: Write> {
     row: Option<(u32, Option<u32>)>,
     last_row: Option<u32>,
     last_col: Option<u32>,
+    /// Whether `</sheetData>` has been passed.
+    after_data: bool,
+    /// The sheet's own `<legacyDrawing>` (its `r:id`), once seen.
+    legacy_drawing: Option<String>,
+    /// Whether ours has been written.
+    drawing_done: bool,
+    /// Prefix of the relationships namespace on `<worksheet>`, if declared there.
+    rel_prefix: Option<String>,
+    /// The `r:id` of ours.
+    new_drawing: &'a str,
 }
 
 fn io(e: impl std::fmt::Display) -> String {
@@ -69,14 +79,15 @@ pub fn annotate_sheet<R: BufRead, W: Write>(
         row: None,
         last_row: None,
         last_col: None,
+        after_data: false,
+        legacy_drawing: None,
+        drawing_done: false,
+        rel_prefix: None,
+        new_drawing,
     };
     let mut buf = Vec::new();
     let mut depth = 0usize;
     let mut in_data = false;
-    let mut after_data = false;
-    let mut legacy_drawing = None;
-    let mut drawing_done = false;
-    let mut rel_prefix: Option<String> = None;
     loop {
         buf.clear();
         let event = reader
@@ -90,7 +101,7 @@ pub fn annotate_sheet<R: BufRead, W: Write>(
                 match (depth, name.as_str()) {
                     (1, _) => {
                         pass.prefix = prefix_of(e.name().as_ref()).to_string();
-                        rel_prefix = prefix_for(&e, REL_NS);
+                        pass.rel_prefix = prefix_for(&e, REL_NS);
                         pass.raw_event(Event::Start(e))?;
                     }
                     (2, "sheetData") => {
@@ -100,16 +111,7 @@ pub fn annotate_sheet<R: BufRead, W: Write>(
                     (3, "row") if in_data => pass.row_start(&e, false)?,
                     (4, "c") if pass.row.is_some() => pass.cell(&e, false)?,
                     (2, n) => {
-                        if n == "legacyDrawing" {
-                            legacy_drawing = attr_with_suffix(&e, ":id");
-                        } else if after_data
-                            && !drawing_done
-                            && legacy_drawing.is_none()
-                            && AFTER_LEGACY_DRAWING.contains(&n)
-                        {
-                            pass.legacy_drawing(new_drawing, rel_prefix.as_deref())?;
-                            drawing_done = true;
-                        }
+                        pass.top_level(n, &e)?;
                         pass.raw_event(Event::Start(e))?;
                     }
                     _ => pass.raw_event(Event::Start(e))?,
@@ -124,7 +126,7 @@ pub fn annotate_sheet<R: BufRead, W: Write>(
                         pass.raw(&format!("<{p}sheetData>"))?;
                         pass.rows_before(u32::MAX)?;
                         pass.raw(&format!("</{p}sheetData>"))?;
-                        after_data = true;
+                        pass.after_data = true;
                     }
                     (3, "col") => {
                         pass.col(&e);
@@ -133,16 +135,7 @@ pub fn annotate_sheet<R: BufRead, W: Write>(
                     (3, "row") if in_data => pass.row_start(&e, true)?,
                     (4, "c") if pass.row.is_some() => pass.cell(&e, true)?,
                     (2, n) => {
-                        if n == "legacyDrawing" {
-                            legacy_drawing = attr_with_suffix(&e, ":id");
-                        } else if after_data
-                            && !drawing_done
-                            && legacy_drawing.is_none()
-                            && AFTER_LEGACY_DRAWING.contains(&n)
-                        {
-                            pass.legacy_drawing(new_drawing, rel_prefix.as_deref())?;
-                            drawing_done = true;
-                        }
+                        pass.top_level(n, &e)?;
                         pass.raw_event(Event::Empty(e))?;
                     }
                     _ => pass.raw_event(Event::Empty(e))?,
@@ -155,14 +148,9 @@ pub fn annotate_sheet<R: BufRead, W: Write>(
                     (2, "sheetData") => {
                         pass.rows_before(u32::MAX)?;
                         in_data = false;
-                        after_data = true;
+                        pass.after_data = true;
                     }
-                    (1, _) => {
-                        if !drawing_done && legacy_drawing.is_none() {
-                            pass.legacy_drawing(new_drawing, rel_prefix.as_deref())?;
-                            drawing_done = true;
-                        }
-                    }
+                    (1, _) => pass.add_drawing()?,
                     _ => {}
                 }
                 pass.raw_event(Event::End(e))?;
@@ -171,6 +159,7 @@ pub fn annotate_sheet<R: BufRead, W: Write>(
             other => pass.raw_event(other)?,
         }
     }
+    let legacy_drawing = pass.legacy_drawing.take();
     pass.out.into_inner().flush().map_err(io)?;
     Ok(SheetOutcome { legacy_drawing })
 }
@@ -370,9 +359,27 @@ impl<W: Write> Pass<'_, W> {
         }
     }
 
-    fn legacy_drawing(&mut self, id: &str, rel_prefix: Option<&str>) -> Result<(), String> {
-        let p = self.prefix.clone();
-        let text = match rel_prefix {
+    /// A child of `<worksheet>` but `sheetData`: notes the sheet's own drawing, or puts ours
+    /// before the first element that follows `legacyDrawing`.
+    fn top_level(&mut self, name: &str, e: &BytesStart) -> Result<(), String> {
+        if name == "legacyDrawing" {
+            self.legacy_drawing = attr_with_suffix(e, ":id");
+            Ok(())
+        } else if self.after_data && AFTER_LEGACY_DRAWING.contains(&name) {
+            self.add_drawing()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Writes our `<legacyDrawing>`, unless written already or the sheet has its own.
+    fn add_drawing(&mut self) -> Result<(), String> {
+        if self.drawing_done || self.legacy_drawing.is_some() {
+            return Ok(());
+        }
+        self.drawing_done = true;
+        let (p, id) = (self.prefix.clone(), self.new_drawing);
+        let text = match &self.rel_prefix {
             Some(r) => format!("<{p}legacyDrawing {r}:id=\"{id}\"/>"),
             None => format!("<{p}legacyDrawing xmlns:r=\"{REL_NS}\" r:id=\"{id}\"/>"),
         };
