@@ -151,7 +151,7 @@ pub fn write_issue_list(
         .enumerate()
         .filter_map(|(i, f)| {
             let c = f.cells.first()?;
-            let sheet = sheets.get(reg.sheet_name(c.sheet))?;
+            let sheet = sheets.get(super::workbook_sheet(reg, c))?;
             Some((i, f, sheet, c.a1()))
         })
         .take(MAX_LINKS)

@@ -149,7 +149,7 @@ impl Marks {
         let mut all: Vec<(u32, u32, u32, u32)> = Vec::new();
         for (i, f) in report.findings.iter().enumerate() {
             for c in &f.cells {
-                let name = reg.sheet_name(c.sheet);
+                let name = workbook_sheet(reg, c);
                 let sheet = match names.iter().position(|n| *n == name) {
                     Some(k) => k,
                     None => {
@@ -193,6 +193,11 @@ impl Marks {
         let run = &self.findings[cell.start as usize..(cell.start + cell.len) as usize];
         run.iter().map(|i| &report.findings[*i as usize]).collect()
     }
+}
+
+/// The name of the workbook sheet a cell is on (the one home of this question here).
+fn workbook_sheet<'r>(reg: &'r crate::model::Register, cell: &crate::model::CellRef) -> &'r str {
+    reg.sheet_name(cell.sheet)
 }
 
 /// The fill of a severity, as ARGB (information in green: the template's headers are blue).

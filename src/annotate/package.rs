@@ -541,7 +541,7 @@ impl<R: Read + Seek> Package<R> {
         let mut links: HashMap<String, String> = HashMap::new();
         for f in &job.report.findings {
             let Some(c) = f.cells.first() else { continue };
-            let name = job.report.register.sheet_name(c.sheet);
+            let name = super::workbook_sheet(&job.report.register, c);
             if !links.contains_key(name) {
                 let own = self.package_name(name);
                 if self.sheet_names.iter().any(|s| s == own) {
