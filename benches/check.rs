@@ -11,13 +11,18 @@
 //!
 //! Each is a separate process so that its peak memory (ru_maxrss from wait4) is its own. The
 //! best of three runs is reported, with the ratios check / bare (time) and report / check
-//! (memory). `BENCH_PERSONS=2000,20000` chooses the sizes.
+//! (memory). `BENCH_PERSONS=2000,20000` chooses the sizes (empty: none).
 //!
 //! Then, for the largest size, the layouts offices keep: the register rewritten (untimed) once
 //! with 检测 in the template's long layout (one row per test) and once as a month-by-month
 //! table (one row per person and year, `1月` … `12月`, the month's dates in each cell: see
 //! docs/register.md), every other sheet copied alike, and `check` timed on both: the ratio
 //! wide / long (target: at most 1.5).
+//!
+//! Then the annotated copy: a register whose 谈话 sheet has `BENCH_FINDINGS` (default
+//! 1,000,000) rows with an unreadable date, one finding each, is checked with and without
+//! `--annotate`: time and peak memory side by side (the copy should cost little more memory
+//! than the check).
 
 use calamine::{open_workbook, Reader, Xlsx};
 use std::path::{Path, PathBuf};
@@ -35,6 +40,11 @@ fn main() {
     }
     let sizes: Vec<usize> = std::env::var("BENCH_PERSONS")
         .unwrap_or_else(|_| "2000,20000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let findings: Vec<usize> = std::env::var("BENCH_FINDINGS")
+        .unwrap_or_else(|_| "1000000".into())
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
@@ -106,6 +116,45 @@ fn main() {
     }
     if let Some(file) = last {
         wide_vs_long(&file);
+    }
+    annotate_vs_check(&data_dir, findings);
+}
+
+/// Times `check` with and without `--annotate` on registers with `findings` findings each.
+fn annotate_vs_check(data_dir: &Path, findings: Vec<usize>) {
+    if !findings.is_empty() {
+        println!(
+            "\n{:>9} {:>10} {:>10} {:>11} {:>11} {:>9}",
+            "findings", "check s", "check MB", "annotate s", "annotate MB", "copy MB"
+        );
+    }
+    for rows in findings {
+        let file = many_findings(data_dir, rows);
+        let out = data_dir.join(format!("annotated-{rows}.xlsx"));
+        let mut check = (f64::MAX, 0u64);
+        let mut annotate = (f64::MAX, 0u64);
+        let file_arg = file.to_str().unwrap_or_default();
+        let base = ["check", file_arg, "--format", "json", "--as-of", AS_OF];
+        for _ in 0..RUNS {
+            let c = measure(Command::new(env!("CARGO_BIN_EXE_rehabdocs")).args(base));
+            check = (check.0.min(c.0), check.1.max(c.1));
+            let a = measure(
+                Command::new(env!("CARGO_BIN_EXE_rehabdocs"))
+                    .args(base)
+                    .args(["--annotate", out.to_str().unwrap_or_default(), "--force"]),
+            );
+            annotate = (annotate.0.min(a.0), annotate.1.max(a.1));
+        }
+        let copy = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "{:>9} {:>10.2} {:>10.0} {:>11.2} {:>11.0} {:>9.1}",
+            rows,
+            check.0,
+            check.1 as f64 / 1024.0,
+            annotate.0,
+            annotate.1 as f64 / 1024.0,
+            copy as f64 / 1_048_576.0
+        );
     }
 }
 
@@ -212,6 +261,52 @@ fn rewrite(from: &Path, to: &Path, wide: bool) {
         }
         out
     }
+}
+
+/// A register of one person whose 谈话 sheet has `rows` rows with an unreadable date (one
+/// D002 finding each), made once and kept between runs.
+fn many_findings(dir: &Path, rows: usize) -> PathBuf {
+    use rust_xlsxwriter::Workbook;
+    let file = dir.join(format!("findings-{rows}.xlsx"));
+    if file.exists() {
+        return file;
+    }
+    let first17 = "11010119800101123";
+    let id = format!(
+        "{first17}{}",
+        rehabdocs::sample::resident_id::check_char(first17).expect("check char")
+    );
+    let mut wb = Workbook::new();
+    wb.set_tempdir(dir).expect("tempdir");
+    let persons = wb.add_worksheet_with_constant_memory().expect("sheet");
+    persons.set_name("人员").expect("name");
+    // (header, the one person's value); dates as text, which the reader reads too.
+    let person = [
+        ("编号", "P1"),
+        ("姓名", "张三"),
+        ("公民身份号码", id.as_str()),
+        ("乡镇(街道)", "城关镇"),
+        ("村(社区)", "东村"),
+        ("措施类型", "社区戒毒"),
+        ("决定日期", "2025-01-02"),
+        ("报到日期", "2025-01-02"),
+    ];
+    for (c, (head, value)) in person.iter().enumerate() {
+        persons.write_string(0, c as u16, *head).expect("write");
+        persons.write_string(1, c as u16, *value).expect("write");
+    }
+    let contacts = wb.add_worksheet_with_constant_memory().expect("sheet");
+    contacts.set_name("谈话").expect("name");
+    for (c, h) in ["编号", "日期", "形式"].iter().enumerate() {
+        contacts.write_string(0, c as u16, *h).expect("write");
+    }
+    for r in 1..=rows as u32 {
+        contacts.write_string(r, 0, "P1").expect("write");
+        contacts.write_string(r, 1, "2025.13.01").expect("write");
+        contacts.write_string(r, 2, "面谈").expect("write");
+    }
+    wb.save(&file).expect("save");
+    file
 }
 
 /// The register for `persons` people, made once by `rehabdocs sample` and kept between runs.

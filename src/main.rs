@@ -353,6 +353,10 @@ fn main() -> ExitCode {
         } => {
             let ids = if show_ids { Ids::Shown } else { Ids::Masked };
             if let Some(out) = &annotate {
+                // Never over the register itself, not even with --force.
+                if let Err(e) = rehabdocs::write_file::refuse_input(out, &register) {
+                    return unusable(e);
+                }
                 if out.exists() && !force {
                     return unusable(format!("{} 已存在（加 --force 覆盖）", out.display()));
                 }

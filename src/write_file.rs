@@ -45,14 +45,7 @@ pub fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         path: path.to_path_buf(),
         source,
     };
-    let mut opts = fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut file = opts.open(path).map_err(io)?;
+    let mut file = create_private(path)?;
     file.write_all(bytes).map_err(io)?;
     file.sync_all().map_err(io)
 }
@@ -101,10 +94,19 @@ pub fn lock_waiting(path: &Path, wait: std::time::Duration) -> Result<fs::File, 
     }
 }
 
-/// Whether two paths name one file (false when either does not exist).
+/// Whether two paths name one file (false when either does not exist): the same path after
+/// resolving symlinks, or (on Unix) the same file under another name (a hard link).
 pub fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
+        (Ok(x), Ok(y)) if x == y => true,
+        #[cfg(unix)]
+        (Ok(x), Ok(y)) => {
+            use std::os::unix::fs::MetadataExt;
+            match (fs::metadata(x), fs::metadata(y)) {
+                (Ok(m), Ok(n)) => m.dev() == n.dev() && m.ino() == n.ino(),
+                _ => false,
+            }
+        }
         _ => false,
     }
 }
@@ -199,6 +201,23 @@ fn remove_stale_temps(path: &Path) {
             let _ = fs::remove_file(e.path());
         }
     }
+}
+
+/// Creates the file `tmp` for writing: new (never through a link; for the temporary file of
+/// [`write_atomically`], which has removed whatever was at that path first) and owner-only
+/// (0600 on Unix) from the start.
+pub fn create_private(tmp: &Path) -> Result<fs::File, OutputError> {
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(tmp).map_err(|source| OutputError::Io {
+        path: tmp.to_path_buf(),
+        source,
+    })
 }
 
 /// Writes `bytes` to `path` atomically: the temporary file is created new (never through a

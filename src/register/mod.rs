@@ -63,13 +63,24 @@ pub trait SheetSource {
 /// Reads the register at `path`: a workbook, one CSV file for 人员, a folder of workbooks
 /// (one per 村(社区), say: read as one register) or a folder of CSV files.
 pub fn read_register(path: &Path) -> Result<ReadOutcome, ReadError> {
+    let (sources, single_is_persons) = open_sources(path)?;
+    read_sources(sources, path, single_is_persons)
+}
+
+/// A source of sheets, with the name of its workbook file when it is one of a folder's.
+pub type NamedSource = (Option<String>, Box<dyn SheetSource>);
+
+/// The file or folder at `path` as sources of sheets, as the register is read from them (one
+/// per workbook of a folder of workbooks), and whether it is a lone CSV file (its one sheet is
+/// 人员).
+pub fn open_sources(path: &Path) -> Result<(Vec<NamedSource>, bool), ReadError> {
     if path.is_dir() {
         let books = workbooks_in(path)?;
         if books.is_empty() {
             let source: Box<dyn SheetSource> = Box::new(csv::CsvSource::folder(path)?);
-            return read_sources(vec![(None, source)], path, false);
+            return Ok((vec![(None, source)], false));
         }
-        let mut sources: Vec<(Option<String>, Box<dyn SheetSource>)> = Vec::new();
+        let mut sources: Vec<NamedSource> = Vec::new();
         for book in books {
             let name = book
                 .file_name()
@@ -78,7 +89,7 @@ pub fn read_register(path: &Path) -> Result<ReadOutcome, ReadError> {
             checked_input(&book)?;
             sources.push((Some(name), open_workbook_file(&book)?));
         }
-        return read_sources(sources, path, false);
+        return Ok((sources, false));
     }
     if !path.exists() {
         return Err(ReadError(format!("找不到文件：{}", path.display())));
@@ -87,9 +98,9 @@ pub fn read_register(path: &Path) -> Result<ReadOutcome, ReadError> {
     let ext = extension(path);
     if workbook::sniff(path).is_none() && matches!(ext.as_str(), "csv" | "tsv" | "txt") {
         let source: Box<dyn SheetSource> = Box::new(csv::CsvSource::file(path));
-        return read_sources(vec![(None, source)], path, true);
+        return Ok((vec![(None, source)], true));
     }
-    read_sources(vec![(None, open_workbook_file(path)?)], path, false)
+    Ok((vec![(None, open_workbook_file(path)?)], false))
 }
 
 fn extension(path: &Path) -> String {
@@ -140,8 +151,8 @@ fn open_workbook_file(path: &Path) -> Result<Box<dyn SheetSource>, ReadError> {
 /// register sheet and never reported as sheets left unread.
 pub const OWN_SHEETS: &[&str] = &[
     crate::blank_template::INSTRUCTIONS_SHEET,
-    "问题清单",
-    "汇总",
+    crate::annotate::LIST_SHEET,
+    crate::annotate::SUMMARY_SHEET,
 ];
 
 /// Whether a workbook sheet is one of [`OWN_SHEETS`] (or such a sheet renamed to keep its
@@ -193,6 +204,15 @@ fn not_a_workbook(path: &Path) -> ReadError {
     ReadError(message)
 }
 
+/// Whether the register at `path` is an Office Open XML package (.xlsx/.xlsm by content,
+/// not .xlsb) that can be edited in place.
+pub fn is_xml_package(path: &Path) -> bool {
+    let xlsb = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsb"));
+    path.is_file() && !xlsb && workbook::sniff(path) == Some(WorkbookKind::Xlsx)
+}
+
 /// Decides which file sheet stands for which register sheet: by name (with synonyms), then
 /// by the headers of the sheets left over. `single_is_persons`: a lone CSV file is 人员.
 /// Also returns the sheets that hold something but stand for no register sheet.
@@ -206,7 +226,7 @@ type SheetId = (usize, String);
 /// a lone CSV file is 人员. Also returns the sheets that hold something but stand for no
 /// register sheet.
 fn assign_sheets(
-    sources: &mut [(Option<String>, Box<dyn SheetSource>)],
+    sources: &mut [NamedSource],
     single_is_persons: bool,
 ) -> Result<(BTreeMap<Sheet, Vec<SheetId>>, Vec<String>), ReadError> {
     let mut assigned: BTreeMap<Sheet, Vec<SheetId>> = BTreeMap::new();
@@ -329,7 +349,7 @@ pub fn checked_input(path: &Path) -> Result<(), ReadError> {
 }
 
 fn read_sources(
-    mut sources: Vec<(Option<String>, Box<dyn SheetSource>)>,
+    mut sources: Vec<NamedSource>,
     path: &Path,
     single_is_persons: bool,
 ) -> Result<ReadOutcome, ReadError> {
