@@ -200,15 +200,17 @@ fn cell_formats(styles: &str) -> Vec<(HashMap<String, String>, String)> {
 }
 
 /// The findings of a check (`--format json`), as (code, cells).
-fn findings(register: &Path) -> Vec<(String, Vec<String>)> {
-    let out = rehabdocs(&[
+fn findings(register: &Path, more: &[&str]) -> Vec<(String, Vec<String>)> {
+    let mut args = vec![
         "check",
         register.to_str().unwrap(),
         "--as-of",
         AS_OF,
         "--format",
         "json",
-    ]);
+    ];
+    args.extend_from_slice(more);
+    let out = rehabdocs(&args);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     json["findings"]
         .as_array()
@@ -233,13 +235,16 @@ fn the_annotated_copy_is_the_register_plus_notes() {
     let dir = tempfile::tempdir().unwrap();
     let reg = register(dir.path());
     let out = dir.path().join("标注.xlsx");
-    let run = annotate(&reg, &out, &[]);
+    // The schedule rules (missing tests, talks, evaluations) rest on the event sheets' cells:
+    // left out here, so that every finding is on 人员 and the parts that change are known.
+    let only_persons = ["--ignore", "P105,P106,P107,P108,P109"];
+    let run = annotate(&reg, &out, &only_persons);
     assert!(
         matches!(run.status.code(), Some(0 | 1)),
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let found = findings(&reg);
+    let found = findings(&reg, &only_persons);
     let marked: BTreeSet<String> = found
         .iter()
         .flat_map(|(_, cells)| cells.iter().cloned())
@@ -426,8 +431,33 @@ fn the_annotated_copy_is_the_register_plus_notes() {
 
     // The same register and findings give the same bytes.
     let again = dir.path().join("again.xlsx");
-    annotate(&reg, &again, &[]);
+    annotate(&reg, &again, &only_persons);
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
+
+    // With every rule on, the findings on the event sheets (a missing test points at the 检测
+    // sheet) are marked there too: each sheet with findings gets its notes.
+    let all = dir.path().join("all.xlsx");
+    annotate(&reg, &all, &[]);
+    let found_all = findings(&reg, &[]);
+    let on_tests = found_all
+        .iter()
+        .flat_map(|(_, cells)| cells.iter())
+        .find(|c| c.starts_with("检测!"))
+        .expect("a finding on 检测")
+        .clone();
+    let parts_all = parts(&all);
+    let sheet_of_tests = "xl/worksheets/sheet2.xml";
+    assert_ne!(
+        text(&before, sheet_of_tests),
+        text(&parts_all, sheet_of_tests),
+        "{on_tests} marked on 检测"
+    );
+    let parts_persons_only = parts(&out);
+    let more_notes = parts_all
+        .iter()
+        .filter(|(k, _)| k.starts_with("xl/comments"))
+        .any(|(k, v)| parts_persons_only.get(k).map(|p| &p.0) != Some(&v.0));
+    assert!(more_notes, "the notes of {on_tests} are written");
 }
 
 #[test]
