@@ -14,10 +14,10 @@
 //! (memory). `BENCH_PERSONS=2000,20000` chooses the sizes (empty: none).
 //!
 //! Then, for the largest size, the layouts offices keep: the register rewritten (untimed) once
-//! with 检测 in the template's long layout (one row per test) and once as a month-by-month
-//! table (one row per person and year, `1月` … `12月`, the month's dates in each cell: see
-//! docs/register.md), every other sheet copied alike, and `check` timed on both: the ratio
-//! wide / long (target: at most 1.5).
+//! with 检测 and 谈话 in the template's long layout (one row per event) and once as
+//! month-by-month tables (one row per person and year, `1月` … `12月`, the month's dates in
+//! each cell, `3.27阳性`, `3.5家访`: see docs/register.md), every other sheet copied alike,
+//! and `check` timed on both: the ratio wide / long (target: at most 1.5).
 //!
 //! Then the annotated copy: a register whose 谈话 sheet has `BENCH_FINDINGS` (default
 //! 1,000,000) rows with an unreadable date, one finding each, is checked with and without
@@ -194,8 +194,9 @@ fn wide_vs_long(file: &Path) {
 }
 
 /// Copies every sheet of `from` (cell values as text, dates as yyyy-mm-dd) into `to`; with
-/// `wide`, 检测 becomes a month-by-month table: 编号, 年度, 1月 … 12月, each cell the month's
-/// test days as `3.27`, joined by 、, with the result after the day when not 阴性.
+/// `wide`, 检测 and 谈话 become month-by-month tables: 编号, 年度, 1月 … 12月, each cell the
+/// month's days as `3.27`, joined by 、, with the result after the day when not 阴性 (检测)
+/// or the 形式 (谈话).
 fn rewrite(from: &Path, to: &Path, wide: bool) {
     use calamine::Data;
     use std::collections::BTreeMap;
@@ -214,9 +215,14 @@ fn rewrite(from: &Path, to: &Path, wide: bool) {
         let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(text).collect()).collect();
         let ws = out.add_worksheet();
         ws.set_name(&name).expect("name");
-        let header = rows.iter().position(|r| r.iter().any(|c| c == "检测日期"));
-        let rows = match (wide && name == "检测", header) {
-            (true, Some(h)) => month_table(&rows[h], &rows[h + 1..]),
+        // 检测 keeps a result other than 阴性 after the day, 谈话 its 形式.
+        let (date, note, plain) = match name.as_str() {
+            "检测" => ("检测日期", "结果", "阴性"),
+            _ => ("日期", "形式", ""),
+        };
+        let header = rows.iter().position(|r| r.iter().any(|c| c == date));
+        let rows = match (wide && matches!(name.as_str(), "检测" | "谈话"), header) {
+            (true, Some(h)) => month_table(&rows[h], &rows[h + 1..], date, note, plain),
             _ => rows,
         };
         for (r, row) in rows.iter().enumerate() {
@@ -229,10 +235,17 @@ fn rewrite(from: &Path, to: &Path, wide: bool) {
     }
     out.save(to).expect("save");
 
-    /// The long 检测 rows as one row per (编号, year).
-    fn month_table(header: &[String], rows: &[Vec<String>]) -> Vec<Vec<String>> {
+    /// Long event rows as one row per (编号, year), the `note` column written after the day
+    /// unless it is `plain`.
+    fn month_table(
+        header: &[String],
+        rows: &[Vec<String>],
+        date: &str,
+        note: &str,
+        plain: &str,
+    ) -> Vec<Vec<String>> {
         let col = |n: &str| header.iter().position(|h| h == n).expect("column");
-        let (id, date, result) = (col("编号"), col("检测日期"), col("结果"));
+        let (id, date, result) = (col("编号"), col(date), col(note));
         let mut by_year: BTreeMap<(String, String), Vec<Vec<String>>> = BTreeMap::new();
         for r in rows {
             use chrono::Datelike;
@@ -244,7 +257,7 @@ fn rewrite(from: &Path, to: &Path, wide: bool) {
                 .entry((r[id].clone(), d.year().to_string()))
                 .or_insert_with(|| vec![Vec::new(); 12]);
             let mut cell = format!("{m}.{}", d.day());
-            if r[result] != "阴性" {
+            if r[result] != plain {
                 cell.push_str(&r[result]);
             }
             cells[m - 1].push(cell);
