@@ -224,11 +224,6 @@ fn context(e: &clap::Error, kind: ContextKind) -> Option<String> {
     }
 }
 
-/// Whether a text holds a CJK character (a message of our own rather than a library's).
-fn is_chinese(text: &str) -> bool {
-    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-}
-
 /// The Chinese line for a command-line error: what is wrong, the nearest right spelling when
 /// clap has one, and where to look.
 pub fn error_text(root: &Command, e: &clap::Error) -> String {
@@ -260,7 +255,7 @@ pub fn error_text(root: &Command, e: &clap::Error) -> String {
         ErrorKind::ValueValidation => {
             let reason = std::error::Error::source(e)
                 .map(|s| s.to_string())
-                .filter(|s| is_chinese(s));
+                .filter(|s| rehabdocs::output::has_chinese(s));
             match reason {
                 Some(reason) => format!("{arg} 的值「{value}」不可用：{reason}"),
                 None => format!("{arg} 的值「{value}」不可用：格式或范围不对"),

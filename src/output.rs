@@ -18,6 +18,11 @@ const SEVERITIES: [Severity; 4] = [
     Severity::Info,
 ];
 
+/// Whether a text holds a CJK character: a message of our own, never a library's English.
+pub fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
 /// Whether the program's own prints (check results, summaries, errors, the 问题清单) show
 /// resident IDs and phone numbers in full (`--show-ids`) or masked (the default). The
 /// statutory documents and the register copy always keep them whole.

@@ -261,7 +261,7 @@ pub fn translate(message: &str) -> (String, Option<String>) {
     if m.starts_with("data did not match any variant") {
         return ("取值的格式不对".to_string(), None);
     }
-    if m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+    if crate::output::has_chinese(m) {
         return (m.to_string(), None);
     }
     (

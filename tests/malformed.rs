@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use rehabdocs::check::{check_file, Selection};
-use rehabdocs::output::{render_json, render_text, Ids};
+use rehabdocs::output::{has_chinese, render_json, render_text, Ids};
 use rehabdocs::profile::Profile;
 use std::path::{Path, PathBuf};
 
@@ -19,10 +19,6 @@ fn files_in(dir: &str) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-fn has_chinese(text: &str) -> bool {
-    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
 /// An error a clerk reads: Chinese, one line or a few, without the words of the libraries

@@ -15,8 +15,3 @@ pub fn write_input(name: &str, data: &[u8]) -> &'static Path {
     std::fs::write(path, data).unwrap();
     path
 }
-
-/// Whether a message holds Chinese (every error a clerk reads does).
-pub fn has_chinese(text: &str) -> bool {
-    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-}

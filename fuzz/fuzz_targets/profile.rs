@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
     let path = input_file::write_input("county.yaml", data);
     match Profile::load(path.to_str().unwrap()) {
         Ok(profile) => assert!(profile.check_statutory().is_ok()),
-        Err(msg) => assert!(input_file::has_chinese(&msg), "error without Chinese: {msg}"),
+        Err(msg) => assert!(rehabdocs::output::has_chinese(&msg), "error without Chinese: {msg}"),
     }
 });

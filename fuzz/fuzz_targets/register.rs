@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => {
             let msg = e.to_string();
-            assert!(input_file::has_chinese(&msg), "error without Chinese: {msg}");
+            assert!(rehabdocs::output::has_chinese(&msg), "error without Chinese: {msg}");
         }
     }
 });
