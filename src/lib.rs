@@ -22,5 +22,6 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod sample;
+pub mod serve;
 pub mod write_file;
 pub mod yaml_error;

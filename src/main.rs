@@ -11,7 +11,7 @@ use rehabdocs::paperwork::generate::{
     generate, preview, GenerateError, GenerateOptions, DEFAULT_VOLUME_DOCUMENTS,
 };
 use rehabdocs::paperwork::plan::PlanOptions;
-use rehabdocs::paperwork::{Office, OfficeFlags};
+use rehabdocs::paperwork::OfficeFlags;
 use rehabdocs::profile::Profile;
 use rehabdocs::register::values::parse_date_text;
 use std::io::Write;
@@ -188,6 +188,20 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 在本机打开操作页面（浏览器）：选台帐、检查、下载标注台帐、打印文书、年终考核。
+    /// 只在本机（127.0.0.1）可用，网址中含一次性访问口令。
+    Serve {
+        /// 端口（不填则自动选一个空闲端口）。
+        #[arg(long, value_name = "端口", default_value_t = 0)]
+        port: u16,
+        /// 标注台帐、文书、考核报告和文号台帐存放的文件夹（不存在时新建；页面上可更改）；
+        /// 默认为“文档”下的 rehabdocs 文件夹。
+        #[arg(long, value_name = "文件夹")]
+        folder: Option<PathBuf>,
+        /// 不自动打开浏览器。
+        #[arg(long)]
+        no_browser: bool,
+    },
     /// 把一件文书的第一页生成 PNG 图片（预览文书）。
     Preview {
         /// 台帐工作簿（或 CSV 文件、CSV 文件夹）。
@@ -332,7 +346,48 @@ fn prefixes(list: Vec<String>) -> Vec<String> {
         .collect()
 }
 
+/// `serve`: prints the address (with its token), opens the browser, answers until the
+/// process ends.
+fn run_serve(port: u16, folder: Option<PathBuf>, open_browser: bool) -> ExitCode {
+    use rehabdocs::serve::{default_folder, ServeOptions, Server};
+    let folder = folder.unwrap_or_else(default_folder);
+    let folder = std::path::absolute(&folder).unwrap_or(folder);
+    let server = match Server::start(&ServeOptions {
+        port,
+        folder: folder.clone(),
+    }) {
+        Ok(s) => s,
+        Err(e) => return unusable(e),
+    };
+    let url = server.url();
+    // The window may be closed or the output a pipe nobody reads any more: the server goes on.
+    let say = |line: &str| {
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "{line}").and_then(|_| out.flush());
+    };
+    say(&format!("rehabdocs 操作页面已启动：{url}"));
+    say(&format!("文件保存在：{}", folder.display()));
+    if open_browser && !rehabdocs::serve::open_browser(&url) {
+        say("未能自动打开浏览器，请把上面的网址复制到浏览器中打开。");
+    }
+    say("使用期间请不要关闭本窗口；关闭窗口（或按 Ctrl+C）即停止。");
+    server.run();
+    ExitCode::SUCCESS
+}
+
+/// Started with no arguments on Windows (a double-click in Explorer): the local page.
+fn started_by_double_click() -> bool {
+    cfg!(windows) && std::env::args_os().len() == 1
+}
+
 fn main() -> ExitCode {
+    if started_by_double_click() {
+        let code = run_serve(0, None, true);
+        // Only a failure to start comes back: keep the window open so the clerk can read why.
+        println!("按回车键关闭本窗口。");
+        let _ = std::io::stdin().read_line(&mut String::new());
+        return code;
+    }
     let cli: Cli = match cli_chinese::parse() {
         Ok(cli) => cli,
         Err(code) => return code,
@@ -515,6 +570,11 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Serve {
+            port,
+            folder,
+            no_browser,
+        } => run_serve(port, folder, !no_browser),
         Command::Preview {
             register,
             out,
@@ -580,7 +640,8 @@ fn prepare(
     if select.as_of.is_none() {
         eprintln!("{}", today_note(&report.register, as_of));
     }
-    let mut opts = GenerateOptions::new(
+    let ledger = ledger_path(register, select, &profile);
+    let mut opts = GenerateOptions::for_office(
         PlanOptions {
             forms: select.forms.clone(),
             persons: select.persons.clone(),
@@ -589,19 +650,15 @@ fn prepare(
             quarter: None,
         },
         as_of,
-    );
-    opts.office = Office::from_profile(
-        &profile.office,
+        &profile,
         OfficeFlags {
             name: select.office.clone(),
             prefix: select.prefix.clone(),
         },
+        ledger,
+        select.embedded_fonts_only,
     );
     opts.upper_dates = select.upper_dates;
-    opts.ledger = Some(ledger_path(register, select, &profile));
-    if !select.embedded_fonts_only {
-        opts.use_system_fonts(&profile);
-    }
     Ok((report, profile, opts))
 }
 

@@ -8,13 +8,18 @@
 //! return and blanked when the phase ends (no escape sequences: Windows consoles show them
 //! raw), so a phase that ends quickly leaves nothing behind.
 //!
+//! A job of the local web page ([`crate::serve`]) watches its run instead: [`watch_this_thread`]
+//! hands every phase begun on that thread a shared [`Watch`] that the page polls, and through
+//! which the clerk can cancel (long loops ask [`Phase::cancelled`]).
+//!
 //! Hand-written rather than a crate: the one line needs no more, and a progress crate's
 //! dependencies changed the feature set of crates Typst shares, rebuilding Typst (20 minutes
 //! on the project's 2-core machines).
 
+use std::cell::RefCell;
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
@@ -31,8 +36,63 @@ const FIRST_DRAW: Duration = Duration::from_millis(500);
 /// Least time between two redraws.
 const REDRAW: Duration = Duration::from_millis(100);
 
-/// One long step of a run, shown on stderr while it lasts (nothing when progress is off).
-pub struct Phase(Option<Mutex<Line>>);
+/// What a watched run is doing now, as [`Watch::now`] reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// The phase (`排版文书`).
+    pub label: String,
+    pub done: u64,
+    /// 0 when the amount of work is not known.
+    pub total: u64,
+    /// What is being done now (`工作表「检测」`).
+    pub message: String,
+}
+
+/// A run watched from elsewhere (a job of the local web page): its progress, and a flag that
+/// asks it to stop.
+#[derive(Debug, Default)]
+pub struct Watch {
+    now: Mutex<Progress>,
+    cancelled: AtomicBool,
+}
+
+impl Watch {
+    /// The phase the run is in and how far it has come.
+    pub fn now(&self) -> Progress {
+        self.now.lock().map(|p| p.clone()).unwrap_or_default()
+    }
+
+    /// Asks the run to stop at its next check ([`Phase::cancelled`]).
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    fn update(&self, change: impl FnOnce(&mut Progress)) {
+        if let Ok(mut now) = self.now.lock() {
+            change(&mut now);
+        }
+    }
+}
+
+thread_local! {
+    static WATCH: RefCell<Option<Arc<Watch>>> = const { RefCell::new(None) };
+}
+
+/// Makes every phase begun on this thread from now on report to `watch` (None: stop).
+pub fn watch_this_thread(watch: Option<Arc<Watch>>) {
+    WATCH.with(|w| *w.borrow_mut() = watch);
+}
+
+/// One long step of a run, shown on stderr while it lasts (nothing when progress is off), and
+/// reported to the thread's [`Watch`] when it has one.
+pub struct Phase {
+    line: Option<Mutex<Line>>,
+    watch: Option<Arc<Watch>>,
+}
 
 struct Line {
     label: String,
@@ -99,10 +159,21 @@ fn display_width(text: &str) -> usize {
 
 impl Phase {
     fn new(label: &str, total: u64) -> Phase {
-        if !ENABLED.load(Ordering::Relaxed) {
-            return Phase(None);
+        let watch = WATCH.with(|w| w.borrow().clone());
+        if let Some(w) = &watch {
+            w.update(|now| {
+                *now = Progress {
+                    label: label.to_string(),
+                    done: 0,
+                    total,
+                    message: String::new(),
+                }
+            });
         }
-        Phase(Some(Mutex::new(Line {
+        if !ENABLED.load(Ordering::Relaxed) {
+            return Phase { line: None, watch };
+        }
+        let line = Some(Mutex::new(Line {
             label: label.to_string(),
             total,
             done: 0,
@@ -110,7 +181,8 @@ impl Phase {
             started: Instant::now(),
             drawn_at: None,
             width: 0,
-        })))
+        }));
+        Phase { line, watch }
     }
 
     /// A count over `total` steps, labelled (`排版文书`).
@@ -126,7 +198,10 @@ impl Phase {
 
     /// One more step done (callable from any thread).
     pub fn inc(&self) {
-        if let Some(line) = &self.0 {
+        if let Some(w) = &self.watch {
+            w.update(|now| now.done += 1);
+        }
+        if let Some(line) = &self.line {
             if let Ok(mut line) = line.lock() {
                 line.done += 1;
                 line.draw(false);
@@ -136,7 +211,10 @@ impl Phase {
 
     /// What is being done now (`工作表「检测」`).
     pub fn message(&self, text: &str) {
-        if let Some(line) = &self.0 {
+        if let Some(w) = &self.watch {
+            w.update(|now| now.message = text.to_string());
+        }
+        if let Some(line) = &self.line {
             if let Ok(mut line) = line.lock() {
                 line.message = text.to_string();
                 line.draw(true);
@@ -145,9 +223,16 @@ impl Phase {
     }
 }
 
+impl Phase {
+    /// Whether the clerk has asked the watched run to stop (never for an unwatched run).
+    pub fn cancelled(&self) -> bool {
+        self.watch.as_ref().is_some_and(|w| w.is_cancelled())
+    }
+}
+
 impl Drop for Phase {
     fn drop(&mut self) {
-        if let Some(line) = &self.0 {
+        if let Some(line) = &self.line {
             if let Ok(mut line) = line.lock() {
                 line.clear();
             }
@@ -165,7 +250,34 @@ mod tests {
         let phase = Phase::bar("排版文书", 100);
         phase.inc();
         phase.message("x");
-        assert!(phase.0.is_none());
+        assert!(phase.line.is_none() && phase.watch.is_none());
+        assert!(!phase.cancelled());
+    }
+
+    #[test]
+    fn a_watched_thread_reports_its_phases_and_hears_a_cancel() {
+        let watch = Arc::new(Watch::default());
+        watch_this_thread(Some(watch.clone()));
+        let phase = Phase::bar("排版文书", 3);
+        phase.inc();
+        phase.message("张三");
+        std::thread::scope(|s| {
+            s.spawn(|| phase.inc());
+        });
+        assert_eq!(
+            watch.now(),
+            Progress {
+                label: "排版文书".into(),
+                done: 2,
+                total: 3,
+                message: "张三".into()
+            }
+        );
+        assert!(!phase.cancelled());
+        watch.cancel();
+        assert!(phase.cancelled());
+        watch_this_thread(None);
+        assert!(Phase::spinner("读取台帐").watch.is_none());
     }
 
     #[test]

@@ -94,6 +94,93 @@ pub fn lock_waiting(path: &Path, wait: std::time::Duration) -> Result<fs::File, 
     }
 }
 
+/// A folder of one run's own: owner-only, named `{prefix}{pid}-{nanos}` in `parent`, with a
+/// lock file inside held for as long as the run lives, so that another run can tell it from
+/// the leftovers of a killed run ([`remove_dead_folders`]). Removed, with what it holds, when
+/// dropped. Staging folders of `generate` and the web page's job folders are made here.
+#[derive(Debug)]
+pub struct RunFolder {
+    dir: PathBuf,
+    lock: Option<fs::File>,
+}
+
+/// The lock file inside a [`RunFolder`].
+const RUN_FOLDER_LOCK: &str = ".lock";
+/// How old a run folder must be before another run may judge it dead: a run locks its folder
+/// the moment after making it, and must not lose it in between.
+const RUN_FOLDER_GRACE: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl RunFolder {
+    pub fn new(parent: &Path, prefix: &str) -> Result<RunFolder, OutputError> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        let dir = parent.join(format!("{prefix}{}-{nanos}", std::process::id()));
+        let io = |source| OutputError::Io {
+            path: dir.clone(),
+            source,
+        };
+        // New, never an existing folder (a planted one could be another user's).
+        let mut builder = fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(&dir).map_err(io)?;
+        let lock = open_lock_file(&dir.join(RUN_FOLDER_LOCK)).map_err(io)?;
+        lock.try_lock().map_err(|e| match e {
+            fs::TryLockError::Error(e) => io(e),
+            fs::TryLockError::WouldBlock => io(std::io::ErrorKind::WouldBlock.into()),
+        })?;
+        Ok(RunFolder {
+            dir,
+            lock: Some(lock),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for RunFolder {
+    fn drop(&mut self) {
+        drop(self.lock.take());
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Removes the run folders (`prefix`…) in `parent` left by killed runs: a folder whose lock
+/// nobody holds (its run is gone), or an old one without a lock file (from an earlier
+/// version, or a run killed before it made its lock). A live run's folder is never touched.
+pub fn remove_dead_folders(parent: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if !e.file_name().to_string_lossy().starts_with(prefix) {
+            continue;
+        }
+        let dir = e.path();
+        let age = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .unwrap_or_default();
+        let dead = age > RUN_FOLDER_GRACE
+            && match fs::File::open(dir.join(RUN_FOLDER_LOCK)) {
+                Ok(lock) => lock.try_lock().is_ok(),
+                Err(_) => age > 10 * RUN_FOLDER_GRACE,
+            };
+        if dead {
+            let _ = fs::remove_dir_all(&dir);
+        }
+    }
+}
+
 /// Whether two paths name one file (false when either does not exist): the same path after
 /// resolving symlinks, or (on Unix) the same file under another name (a hard link).
 pub fn same_file(a: &Path, b: &Path) -> bool {

@@ -9,7 +9,7 @@ use super::due::{Held, Issued};
 use super::forms::IssuedFor;
 use super::ledger::{Ledger, LedgerError, LEDGER_FILE};
 use super::plan::{plan, Plan, PlanError, PlanOptions};
-use super::{DataTable, DocData, Document, Office, RoleFonts};
+use super::{DataTable, DocData, Document, Office, OfficeFlags, RoleFonts};
 use crate::finding::Finding;
 use crate::model::Register;
 use crate::profile::Profile;
@@ -17,8 +17,8 @@ use crate::render::batch::{merge, render_all, threads_for, Job};
 use crate::render::engine::{evict_caches, pdf_bytes, PdfUse, RenderError};
 use crate::render::fonts::{self, FontSet};
 use crate::write_file::{
-    create_private_dir_all, csv_bytes, lock_waiting, open_lock_file, same_file,
-    starts_like_formula, write_new_private, LockFailure, OutputError,
+    create_private_dir_all, csv_bytes, lock_waiting, remove_dead_folders, same_file,
+    starts_like_formula, write_new_private, LockFailure, OutputError, RunFolder,
 };
 use chrono::{Datelike, NaiveDate};
 use std::ops::Range;
@@ -103,6 +103,26 @@ impl GenerateOptions {
             ledger: None,
             ledger_wait: Ledger::LOCK_WAIT,
         }
+    }
+
+    /// A batch of the office's: its name and 文号 prefix from the profile unless the clerk
+    /// gave them (`flags`), its ledger, and the office's own fonts unless
+    /// `embedded_fonts_only`. The command line and the local web page both start here.
+    pub fn for_office(
+        plan: PlanOptions,
+        as_of: NaiveDate,
+        profile: &Profile,
+        flags: OfficeFlags,
+        ledger: PathBuf,
+        embedded_fonts_only: bool,
+    ) -> GenerateOptions {
+        let mut opts = GenerateOptions::new(plan, as_of);
+        opts.office = Office::from_profile(&profile.office, flags);
+        opts.ledger = Some(ledger);
+        if !embedded_fonts_only {
+            opts.use_system_fonts(profile);
+        }
+        opts
     }
 
     /// Uses the office's own fonts where the machine has them (the profile's `fonts:` first,
@@ -495,41 +515,31 @@ fn manifest_data(
 /// Files of a batch, written into a temporary directory first.
 struct Staged {
     out_dir: PathBuf,
-    dir: PathBuf,
+    /// This run's own staging folder, locked while the run lives.
+    folder: RunFolder,
     /// (temporary file, final path), renamed in this order.
     files: Vec<(PathBuf, PathBuf)>,
     /// Files of an earlier run this batch replaces, removed after the renames.
     stale: Vec<PathBuf>,
-    /// Held while the run lives (see [`clean_stale`]).
-    lock: std::fs::File,
 }
 
 impl Staged {
-    /// A staging folder of this run's own (owner-only), locked for as long as the run lives
-    /// so that another run can tell it from a killed run's leftovers.
     fn new(out_dir: &Path) -> Result<Staged, GenerateError> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or_default();
-        let dir = out_dir.join(format!("{TMP_PREFIX}{}-{nanos}", std::process::id()));
-        create_private_dir_all(&dir).map_err(|e| out_err(&dir, e))?;
-        let lock = open_lock_file(&dir.join(STAGING_LOCK)).map_err(|e| io_err(&dir, e))?;
-        lock.try_lock().map_err(|e| GenerateError::Io {
-            path: dir.display().to_string(),
-            msg: e.to_string(),
-        })?;
+        let folder = RunFolder::new(out_dir, TMP_PREFIX).map_err(|e| out_err(out_dir, e))?;
         Ok(Staged {
             out_dir: out_dir.to_path_buf(),
-            dir,
+            folder,
             files: Vec::new(),
             stale: Vec::new(),
-            lock,
         })
     }
 
+    fn dir(&self) -> &Path {
+        self.folder.path()
+    }
+
     fn write(&self, bytes: &[u8]) -> Result<PathBuf, GenerateError> {
-        let tmp = self.dir.join(format!("extra-{}.part", self.files.len()));
+        let tmp = self.dir().join(format!("extra-{}.part", self.files.len()));
         write_new_private(&tmp, bytes).map_err(|e| out_err(&tmp, e))?;
         Ok(tmp)
     }
@@ -550,51 +560,11 @@ impl Staged {
         for old in &self.stale {
             let _ = std::fs::remove_file(old);
         }
-        self.abandon();
         Ok(written)
     }
 
-    fn abandon(self) {
-        let Staged { dir, lock, .. } = self;
-        drop(lock);
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-}
-
-/// The lock file inside a run's staging folder.
-const STAGING_LOCK: &str = ".lock";
-/// How old a staging folder must be before another run may judge it dead.
-const STAGING_GRACE: Duration = Duration::from_secs(60);
-
-/// Removes staging folders left by killed runs: a folder whose lock nobody holds (its run
-/// is gone), or an old one without a lock file (from an earlier version, or a run killed
-/// before it made its lock). A live run's folder is never touched.
-fn clean_stale(out_dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(out_dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        if !e.file_name().to_string_lossy().starts_with(TMP_PREFIX) {
-            continue;
-        }
-        let dir = e.path();
-        let age = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .unwrap_or_default();
-        // A folder is a minute old before it can count as dead: a run locks its folder the
-        // moment after making it, and must not lose it in between.
-        let dead = age > STAGING_GRACE
-            && match std::fs::File::open(dir.join(STAGING_LOCK)) {
-                Ok(lock) => lock.try_lock().is_ok(),
-                Err(_) => age > Duration::from_secs(600),
-            };
-        if dead {
-            let _ = std::fs::remove_dir_all(&dir);
-        }
-    }
+    /// Drops the batch: the staging folder and what it holds are removed.
+    fn abandon(self) {}
 }
 
 /// The lock file of an output folder: held by a run from start to finish.
@@ -709,7 +679,7 @@ pub fn generate(
     // batch refused before this point has left the folder as it was.
     let _folder_lock = lock_output_folder(out_dir, opts.ledger_wait)?;
     // Under the locks: no other run into this folder is half-way.
-    clean_stale(out_dir);
+    remove_dead_folders(out_dir, TMP_PREFIX);
     if !opts.force {
         let mut targets: Vec<&String> = names.iter().collect();
         targets.dedup();
@@ -1279,7 +1249,7 @@ fn stage_files(
     staged: &mut Staged,
 ) -> Result<Vec<ManifestRow>, GenerateError> {
     let jobs: Vec<Job> = block.docs.iter().map(job_of).collect();
-    let dir = staged.dir.clone();
+    let dir = staged.dir().to_path_buf();
     let written = crate::render::batch::render_each(
         opts.font_set(),
         &jobs,

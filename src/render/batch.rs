@@ -92,6 +92,10 @@ pub fn render_each<R: Send>(
                     let mut done = Vec::with_capacity(part.len());
                     for (k, job) in part.iter().enumerate() {
                         let index = c * chunk + k;
+                        if progress.cancelled() {
+                            done.push(Err(RenderError::Cancelled));
+                            continue;
+                        }
                         done.push(render_job(fonts, job, as_of).and_then(|d| each(index, d)));
                         progress.inc();
                         if k % 32 == 31 {

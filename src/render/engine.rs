@@ -24,6 +24,8 @@ pub enum RenderError {
     Image(String),
     /// Bad input to the engine itself (e.g. an invalid virtual path or date).
     Input(String),
+    /// The clerk cancelled the run (a job of the local web page) before this document.
+    Cancelled,
 }
 
 impl fmt::Display for RenderError {
@@ -33,6 +35,7 @@ impl fmt::Display for RenderError {
             RenderError::Pdf(m) => write!(f, "生成 PDF 失败: {}", m.join("; ")),
             RenderError::Image(m) => write!(f, "生成图片失败: {m}"),
             RenderError::Input(m) => write!(f, "排版输入有误: {m}"),
+            RenderError::Cancelled => write!(f, "已取消"),
         }
     }
 }

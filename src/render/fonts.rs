@@ -280,6 +280,15 @@ pub fn embedded_files() -> impl Iterator<Item = (&'static str, usize)> {
     EMBEDDED.iter().map(|(name, data)| (*name, data.len()))
 }
 
+/// The bytes of the embedded font file `name` (the web page uses the sans face as its last
+/// fallback, for machines without a Chinese system font).
+pub fn embedded_file(name: &str) -> Option<&'static [u8]> {
+    EMBEDDED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, data)| *data)
+}
+
 /// The glyph count of an OpenType font file (its `maxp` table), if the file has one.
 pub fn glyph_count(data: &[u8]) -> Option<u16> {
     let be16 = |at: usize| Some(u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]));
