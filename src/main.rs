@@ -93,9 +93,9 @@ enum Command {
         /// 有这一级别或更严重的问题时，退出码为 1。
         #[arg(long, value_name = "级别", value_enum, default_value = "error")]
         fail_on: FailOn,
-        /// 另存一份标注过的台帐（.xlsx）：有问题的单元格着色并加批注，另有“问题清单”和“汇总”表。
-        #[arg(long, value_name = "标注副本.xlsx")]
-        annotate: Option<std::path::PathBuf>,
+        /// 另存一份标注过的台帐（.xlsx）：有问题的单元格着色并加批注，另有“问题清单”和“汇总”表。不写文件名时存在台帐旁，名为“台帐名（已标注）.xlsx”。台帐是放有多个工作簿的文件夹时，这里写一个文件夹（默认“文件夹名（已标注）”），每个工作簿各出一份标注副本。
+        #[arg(long, value_name = "标注副本", num_args = 0..=1)]
+        annotate: Option<Option<std::path::PathBuf>>,
         /// 标注副本已存在时覆盖。
         #[arg(long)]
         force: bool,
@@ -352,6 +352,8 @@ fn main() -> ExitCode {
             show_ids,
         } => {
             let ids = if show_ids { Ids::Shown } else { Ids::Masked };
+            let annotate = annotate
+                .map(|out| out.unwrap_or_else(|| rehabdocs::annotate::default_output(&register)));
             if let Some(out) = &annotate {
                 // Never over the register itself, not even with --force.
                 if let Err(e) = rehabdocs::write_file::refuse_input(out, &register) {
@@ -385,8 +387,14 @@ fn main() -> ExitCode {
                 eprintln!("{}", today_note(&report.register, as_of));
             }
             if let Some(out) = &annotate {
-                if let Err(e) = rehabdocs::annotate::write_annotated(&report, out, ids) {
-                    return unusable(e);
+                match rehabdocs::annotate::write_annotated(&report, out, ids) {
+                    Ok(written) if out.is_dir() => eprintln!(
+                        "已生成标注副本 {}（{} 个工作簿）",
+                        out.display(),
+                        written.len()
+                    ),
+                    Ok(_) => eprintln!("已生成标注副本 {}", out.display()),
+                    Err(e) => return unusable(e),
                 }
             }
             let text = match format {
