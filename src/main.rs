@@ -214,8 +214,8 @@ struct DocSelection {
     /// `rehabdocs forms`。
     #[arg(long = "form", num_args = 1.., value_name = "文书")]
     forms: Vec<String>,
-    /// 人员编号（可写多个）。
-    #[arg(long = "person", num_args = 1.., value_name = "编号")]
+    /// 人员：编号、身份证号或姓名（可写多个）；姓名须在台帐中唯一，重名时请写身份证号。
+    #[arg(long = "person", num_args = 1.., value_name = "编号/身份证号/姓名")]
     persons: Vec<String>,
     /// 单位：村（社区）或乡镇（街道）名称（可写多个）。
     #[arg(long = "unit", num_args = 1.., value_name = "单位")]
@@ -640,7 +640,10 @@ fn run_generate(
     batch: Batch,
 ) -> Result<(), String> {
     if batch.archive && select.persons.len() != 1 {
-        return Err("错误：一人一档（--archive）需要用 --person 指定一名人员的编号".to_string());
+        return Err(
+            "错误：一人一档（--archive）需要用 --person 指定一名人员（编号、身份证号或姓名）"
+                .to_string(),
+        );
     }
     let (report, profile, mut opts) = prepare(register, select, due)?;
     opts.merge = batch.merge;

@@ -953,6 +953,200 @@ fn a_folder_whose_workbook_cannot_be_annotated_leaves_nothing_behind() {
     assert_eq!(left, ["各村台帐"], "no staging folder left: {left:?}");
 }
 
+/// A register without 编号 (persons by 身份证号) and only a 人员 sheet; 张三's number ends in X.
+fn unnumbered(dir: &Path, people: &mut [Person], file: &str) -> PathBuf {
+    people[0].id = (0..1000)
+        .map(|k| rid("19900101", &format!("{k:03}")))
+        .find(|id| id.ends_with('X'))
+        .unwrap();
+    let all: Vec<&Person> = people.iter().collect();
+    let path = dir.join(file);
+    Book::new()
+        .sheet("人员", person_sheet(&all, false, true))
+        .save(&path);
+    path
+}
+
+#[test]
+fn a_person_is_found_by_number_resident_id_or_a_name_only_one_has() {
+    use rehabdocs::paperwork::plan::find_person;
+    let dir = tempdir();
+    let mut people = persons();
+    let numbered = dir.path().join("numbered.xlsx");
+    template_book(&people).save(&numbered);
+    let reg = check(&numbered).register;
+    assert_eq!(find_person(&reg, "P002"), Ok(1));
+    assert_eq!(find_person(&reg, &people[2].id), Ok(2));
+    assert_eq!(find_person(&reg, " 王五 "), Ok(2));
+
+    let path = unnumbered(dir.path(), &mut people, "unnumbered.xlsx");
+    let reg = check(&path).register;
+    assert!(reg.persons[0].generated_id);
+    let lower = people[0].id.to_lowercase();
+    assert!(lower.ends_with('x'));
+    assert_eq!(find_person(&reg, &lower), Ok(0));
+    assert_eq!(find_person(&reg, &people[1].id), Ok(1));
+    assert_eq!(find_person(&reg, "李四"), Ok(1));
+    assert_eq!(
+        find_person(&reg, &reg.persons[2].id),
+        Ok(2),
+        "the generated key"
+    );
+    let unknown = find_person(&reg, "赵六").unwrap_err().to_string();
+    assert_eq!(unknown, "台帐中没有编号、身份证号或姓名为「赵六」的人员");
+    let unknown_id = find_person(&reg, &rid("19990909", "009"))
+        .unwrap_err()
+        .to_string();
+    assert!(unknown_id.contains("110105********"), "{unknown_id}");
+
+    // Two named 张三: both listed, numbers masked, with their 村(社区).
+    people[2].name = "张三";
+    let twice = unnumbered(dir.path(), &mut people, "twice.xlsx");
+    let reg = check(&twice).register;
+    let err = find_person(&reg, "张三").unwrap_err().to_string();
+    let masked = |id: &str| format!("{}********{}", &id[..6], &id[14..]);
+    assert_eq!(
+        err,
+        format!(
+            "台帐中有 2 人姓名为「张三」：张三（{}，东村）、张三（{}，西村）；请改用身份证号指定（--person 身份证号）",
+            masked(&people[0].id),
+            masked(&people[2].id)
+        )
+    );
+    assert_eq!(find_person(&reg, &people[2].id), Ok(2));
+}
+
+#[test]
+fn generate_preview_and_archive_take_a_resident_id_or_a_unique_name() {
+    let dir = tempdir();
+    let mut people = persons();
+    let path = unnumbered(dir.path(), &mut people, "台帐.xlsx");
+    let p = path.to_str().unwrap();
+    let ledger = dir.path().join("文号台帐.csv");
+    let run = |args: &[&str]| {
+        rehabdocs()
+            .args(args)
+            .args([
+                "--as-of",
+                "2025-06-30",
+                "--ledger",
+                ledger.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap()
+    };
+    let pdfs = |out: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".pdf") && !n.starts_with("清单"))
+            .collect();
+        v.sort();
+        v
+    };
+    // By 身份证号 (x in lower case) and by a name only one person has: that person's cover.
+    for (k, given) in [(0, people[0].id.to_lowercase()), (2, "王五".to_string())] {
+        let out = dir.path().join(format!("封面{k}"));
+        let o = out.to_str().unwrap();
+        let done = run(&[
+            "generate",
+            p,
+            "-o",
+            o,
+            "--form",
+            "档案封面",
+            "--person",
+            &given,
+        ]);
+        assert_eq!(
+            done.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        let files = pdfs(&out);
+        assert_eq!(files.len(), 1, "{files:?}");
+        assert!(
+            files[0].contains(&format!("_{}_档案封面", people[k].name)),
+            "{files:?}"
+        );
+    }
+    let png = dir.path().join("预览.png");
+    let shown = run(&[
+        "preview",
+        p,
+        "--form",
+        "档案封面",
+        "--person",
+        "李四",
+        "-o",
+        png.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        shown.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let archive = dir.path().join("档案");
+    let filed = run(&[
+        "generate",
+        p,
+        "-o",
+        archive.to_str().unwrap(),
+        "--archive",
+        "--person",
+        "王五",
+    ]);
+    assert_eq!(
+        filed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&filed.stderr)
+    );
+    let files = pdfs(&archive);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].contains("_王五_一人一档"), "{files:?}");
+
+    // A name two persons share, and one nobody has: exit 2, nothing written.
+    people[2].name = "张三";
+    let twice = unnumbered(dir.path(), &mut people, "重名.xlsx");
+    for (given, says) in [("张三", "请改用身份证号"), ("赵六", "「赵六」")] {
+        let out = dir.path().join(format!("不生成{given}"));
+        let refused = run(&[
+            "generate",
+            twice.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--form",
+            "档案封面",
+            "--person",
+            given,
+        ]);
+        assert_eq!(refused.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&refused.stderr);
+        assert!(err.contains(says), "{err}");
+        assert!(!people.iter().any(|p| err.contains(&p.id)), "{err}");
+        assert!(!out.exists(), "{given}: nothing written");
+    }
+    let refused = run(&[
+        "generate",
+        twice.to_str().unwrap(),
+        "-o",
+        dir.path().join("x").to_str().unwrap(),
+        "--form",
+        "档案封面",
+        "--person",
+        "张三",
+    ]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("东村") && err.contains("西村") && err.contains("********"),
+        "{err}"
+    );
+}
+
 #[test]
 fn without_a_name_the_copy_goes_beside_the_register_and_a_folder_of_csv_gets_one_copy() {
     let dir = tempdir();
