@@ -1035,6 +1035,11 @@ fn generate_preview_and_archive_take_a_resident_id_or_a_unique_name() {
             .output()
             .unwrap()
     };
+    let ok = |args: &[&str]| {
+        let out = run(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    };
     let pdfs = |out: &Path| -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(out)
             .unwrap()
@@ -1048,7 +1053,7 @@ fn generate_preview_and_archive_take_a_resident_id_or_a_unique_name() {
     for (k, given) in [(0, people[0].id.to_lowercase()), (2, "王五".to_string())] {
         let out = dir.path().join(format!("封面{k}"));
         let o = out.to_str().unwrap();
-        let done = run(&[
+        ok(&[
             "generate",
             p,
             "-o",
@@ -1058,12 +1063,6 @@ fn generate_preview_and_archive_take_a_resident_id_or_a_unique_name() {
             "--person",
             &given,
         ]);
-        assert_eq!(
-            done.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&done.stderr)
-        );
         let files = pdfs(&out);
         assert_eq!(files.len(), 1, "{files:?}");
         assert!(
@@ -1072,7 +1071,7 @@ fn generate_preview_and_archive_take_a_resident_id_or_a_unique_name() {
         );
     }
     let png = dir.path().join("预览.png");
-    let shown = run(&[
+    ok(&[
         "preview",
         p,
         "--form",
@@ -1082,15 +1081,9 @@ fn generate_preview_and_archive_take_a_resident_id_or_a_unique_name() {
         "-o",
         png.to_str().unwrap(),
     ]);
-    assert_eq!(
-        shown.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&shown.stderr)
-    );
     assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
     let archive = dir.path().join("档案");
-    let filed = run(&[
+    ok(&[
         "generate",
         p,
         "-o",
@@ -1099,12 +1092,6 @@ fn generate_preview_and_archive_take_a_resident_id_or_a_unique_name() {
         "--person",
         "王五",
     ]);
-    assert_eq!(
-        filed.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&filed.stderr)
-    );
     let files = pdfs(&archive);
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(files[0].contains("_王五_一人一档"), "{files:?}");
