@@ -37,6 +37,24 @@ pub fn create_private_dir_all(dir: &Path) -> Result<(), OutputError> {
     })
 }
 
+/// Creates the new folder `dir` owner-only (0700 on Unix), its missing parents too; fails
+/// if `dir` exists (a link planted there is never written through).
+fn create_private_dir(dir: &Path) -> Result<(), OutputError> {
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir_all(parent)?;
+    }
+    let mut builder = fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
 /// Writes `bytes` to a new file `path` created owner-only (0600 on Unix), flushed to disk;
 /// fails if `path` exists. For files staged in a run's own private folder and renamed into
 /// place later; a final file goes through [`write_bytes_atomically`].
@@ -255,12 +273,69 @@ where
     result
 }
 
+/// Writes a folder of files all or nothing: `write` fills a new owner-only staging folder
+/// beside `dir` (`.{name}.tmp{pid}`); only when it has written every file does the folder
+/// come into place: renamed to `dir` when `dir` does not exist, or, when it does (the caller
+/// was given `--force`), its files moved in one by one, each replacing the file of its name
+/// and every other file of `dir` left as it was. A failing `write` leaves nothing behind.
+/// Returns the files in place, in name order.
+pub fn write_folder_atomically<F>(
+    dir: &Path,
+    force: bool,
+    write: F,
+) -> Result<Vec<PathBuf>, OutputError>
+where
+    F: FnOnce(&Path) -> Result<(), OutputError>,
+{
+    check_overwrite(dir, force)?;
+    let staging = temp_path(dir);
+    // A killed run's leftover with our process id (or a link planted there): removed, the
+    // link itself and never what it points to.
+    match fs::symlink_metadata(&staging) {
+        Ok(m) if m.is_dir() => {
+            let _ = fs::remove_dir_all(&staging);
+        }
+        Ok(_) => {
+            let _ = fs::remove_file(&staging);
+        }
+        Err(_) => {}
+    }
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| OutputError::Io { path, source }
+    };
+    let result = create_private_dir(&staging)
+        .and_then(|()| write(&staging))
+        .and_then(|()| {
+            let mut names: Vec<std::ffi::OsString> = fs::read_dir(&staging)
+                .map_err(io(&staging))?
+                .map(|e| e.map(|e| e.file_name()))
+                .collect::<Result<_, _>>()
+                .map_err(io(&staging))?;
+            names.sort();
+            if dir.exists() {
+                for name in &names {
+                    let target = dir.join(name);
+                    fs::rename(staging.join(name), &target).map_err(io(&target))?;
+                }
+            } else {
+                fs::rename(&staging, dir).map_err(io(dir))?;
+            }
+            Ok(names.iter().map(|n| dir.join(n)).collect())
+        });
+    if staging.exists() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    remove_stale_temps(dir);
+    result
+}
+
 /// How old a temporary file of another run must be to count as left by a killed run: no
 /// single file takes this long to write.
 const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Removes the temporary files that killed runs left beside `path` (`.{name}.tmp{pid}`, an
-/// hour old or more).
+/// Removes the temporary files (or staging folders, [`write_folder_atomically`]) that killed
+/// runs left beside `path` (`.{name}.tmp{pid}`, an hour old or more).
 fn remove_stale_temps(path: &Path) {
     let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return;
@@ -278,14 +353,19 @@ fn remove_stale_temps(path: &Path) {
         let is_temp = file
             .strip_prefix(&prefix)
             .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
+        let meta = e.metadata().ok();
+        let old = meta
+            .as_ref()
+            .and_then(|m| m.modified().ok())
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age >= STALE_TEMP_AGE);
         if is_temp && old {
-            let _ = fs::remove_file(e.path());
+            // `DirEntry::metadata` does not follow links: a link is removed, never followed.
+            if meta.is_some_and(|m| m.is_dir()) {
+                let _ = fs::remove_dir_all(e.path());
+            } else {
+                let _ = fs::remove_file(e.path());
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ use super::chinese::date_cn;
 use super::due::{Held, Issued};
 use super::forms::IssuedFor;
 use super::ledger::{Ledger, LedgerError, LEDGER_FILE};
-use super::plan::{plan, Plan, PlanError, PlanOptions};
+use super::plan::{find_person, find_persons, plan, Plan, PlanError, PlanOptions};
 use super::{DataTable, DocData, Document, Office, OfficeFlags, RoleFonts};
 use crate::finding::Finding;
 use crate::model::Register;
@@ -611,6 +611,8 @@ pub fn generate(
     out_dir: &Path,
     opts: &GenerateOptions,
 ) -> Result<GenerateOutcome, GenerateError> {
+    // A person not found (or a name several have) stops the run before anything is made.
+    find_persons(register, &opts.plan.persons)?;
     let archive_opts;
     let opts = if opts.archive {
         archive_opts = archive_options(register, opts)?;
@@ -790,18 +792,13 @@ fn archive_options(
     register: &Register,
     opts: &GenerateOptions,
 ) -> Result<GenerateOptions, GenerateError> {
-    if opts.plan.persons.len() != 1 {
+    let [person] = opts.plan.persons.as_slice() else {
         return Err(GenerateError::Archive(
-            "一人一档（--archive）需要用 --person 指定一名人员的编号".into(),
+            "一人一档（--archive）需要用 --person 指定一名人员（编号、身份证号或姓名）".into(),
         ));
-    }
-    let transferred = opts
-        .plan
-        .persons
-        .first()
-        .and_then(|id| register.person_index(id))
-        .and_then(|i| register.persons.get(i))
-        .is_some_and(|p| p.status == Some(crate::model::Status::Transferred));
+    };
+    let transferred = register.persons[find_person(register, person)?].status
+        == Some(crate::model::Status::Transferred);
     let mut o = opts.clone();
     // The quarterly evaluations are asked for quarter by quarter (see `prepare_archive`).
     o.plan.forms = archive_forms()
@@ -833,7 +830,7 @@ fn prepare_archive(
         .plan
         .persons
         .first()
-        .and_then(|id| register.person_index(id))
+        .and_then(|given| find_person(register, given).ok())
         .and_then(|i| register.persons.get(i));
     let (Some(person), false) = (person, all.docs.is_empty()) else {
         return Ok(all);
