@@ -793,8 +793,10 @@ fn held_text(held: &[rehabdocs::paperwork::due::Held]) -> String {
             rehabdocs::paperwork::forms::short_name(&h.form).to_string()
         };
         out.push_str(&format!(
-            "  {} {} {}：{}\n",
-            h.unit, h.person_id, h.name, what
+            "  {} {}：{}\n",
+            h.unit,
+            Ids::Masked.apply(&h.who),
+            what
         ));
         for r in &h.reasons {
             let r = Ids::Masked.apply(r);

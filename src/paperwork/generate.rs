@@ -903,20 +903,24 @@ fn reissue_earlier(
         match again {
             Some(docs) => all.docs.extend(docs),
             None => {
+                let reason = format!(
+                    "{}出具的{}（{}）依现在的台帐已无法重现，请将原件归入档案",
+                    date_cn(date),
+                    super::forms::short_name(&entry.form),
+                    entry.number
+                );
                 let p = register
                     .person_index(person)
                     .and_then(|i| register.persons.get(i));
-                all.held.push(Held {
-                    person_id: person.to_string(),
-                    name: p.map(|p| p.name.clone()).unwrap_or_default(),
-                    unit: p.map(|p| p.unit.clone()).unwrap_or_default(),
-                    form: entry.form.clone(),
-                    reasons: vec![format!(
-                        "{}出具的{}（{}）依现在的台帐已无法重现，请将原件归入档案",
-                        date_cn(date),
-                        super::forms::short_name(&entry.form),
-                        entry.number
-                    )],
+                all.held.push(match p {
+                    Some(p) => Held::of(p, &entry.form, vec![reason]),
+                    None => Held {
+                        person_id: person.to_string(),
+                        who: person.to_string(),
+                        unit: String::new(),
+                        form: entry.form.clone(),
+                        reasons: vec![reason],
+                    },
                 });
             }
         }

@@ -297,13 +297,7 @@ pub fn plan(ctx: &BuildContext, opts: &PlanOptions) -> Result<Plan, PlanError> {
         match gate.get(&i) {
             Some(reasons) => {
                 let p = &register.persons[i];
-                held.push(Held {
-                    person_id: p.id.clone(),
-                    name: p.name.clone(),
-                    unit: p.unit.clone(),
-                    form: String::new(),
-                    reasons: reasons.clone(),
-                });
+                held.push(Held::of(p, "", reasons.clone()));
             }
             None => selected.push(i),
         }
@@ -428,13 +422,11 @@ fn asked_requests(
                     .any(|h| h.person_id == register.persons[i].id && h.form == form.id);
                 if out.len() == before && !refused && persons.contains(&i) {
                     let p = &register.persons[i];
-                    held.push(Held {
-                        person_id: p.id.clone(),
-                        name: p.name.clone(),
-                        unit: p.unit.clone(),
-                        form: form.id.clone(),
-                        reasons: vec![format!("台帐中没有应出具{}的事实，不予出具", form.short)],
-                    });
+                    held.push(Held::of(
+                        p,
+                        &form.id,
+                        vec![format!("台帐中没有应出具{}的事实，不予出具", form.short)],
+                    ));
                 }
             }
             if form.id == "work_notice" && opts.persons.is_empty() {
@@ -476,13 +468,11 @@ fn asked_requests(
                     };
                     let p = &register.persons[i];
                     if events.is_empty() && persons.contains(&i) {
-                        held.push(Held {
-                            person_id: p.id.clone(),
-                            name: p.name.clone(),
-                            unit: p.unit.clone(),
-                            form: form.id.clone(),
-                            reasons: vec![format!("台帐中没有可出具{}的事项", form.short)],
-                        });
+                        held.push(Held::of(
+                            p,
+                            &form.id,
+                            vec![format!("台帐中没有可出具{}的事项", form.short)],
+                        ));
                     }
                     let who = PersonRef {
                         person: p,
@@ -497,13 +487,7 @@ fn asked_requests(
                                 unit: p.unit.clone(),
                                 event,
                             }),
-                            Err(reason) => held.push(Held {
-                                person_id: p.id.clone(),
-                                name: p.name.clone(),
-                                unit: p.unit.clone(),
-                                form: form.id.clone(),
-                                reasons: vec![reason],
-                            }),
+                            Err(reason) => held.push(Held::of(p, &form.id, vec![reason])),
                         }
                     }
                 }

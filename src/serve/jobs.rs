@@ -443,7 +443,7 @@ fn generate_job(asked: &JobRequest, inputs: &Inputs, folder: &Path) -> JobResult
             .map(|h| {
                 serde_json::json!({
                     "person": h.person_id,
-                    "name": h.name,
+                    "who": crate::output::mask_personal_numbers(&h.who),
                     "unit": h.unit,
                     "form": crate::paperwork::forms::short_name(&h.form),
                     "reasons": h.reasons.iter().map(|r| crate::output::mask_personal_numbers(r)).collect::<Vec<_>>(),
