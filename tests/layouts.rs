@@ -1095,6 +1095,26 @@ fn generate_preview_and_archive_take_a_resident_id_or_a_unique_name() {
     let files = pdfs(&archive);
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(files[0].contains("_王五_一人一档"), "{files:?}");
+    // A document the facts do not support is held back, the person named as the clerk knows
+    // them: name and masked resident ID (no generated key).
+    let held = run(&[
+        "generate",
+        p,
+        "-o",
+        dir.path().join("总评估").to_str().unwrap(),
+        "--form",
+        "总评估表",
+        "--person",
+        "王五",
+    ]);
+    let said = String::from_utf8_lossy(&held.stdout);
+    let id = &people[2].id;
+    let masked = format!("{}********{}", &id[..6], &id[14..]);
+    assert!(
+        said.contains(&format!(" 王五 {masked}：总评估表")),
+        "{said}"
+    );
+    assert!(!said.contains(id.as_str()), "{said}");
 
     // A name two persons share, and one nobody has: exit 2, nothing written.
     people[2].name = "张三";
