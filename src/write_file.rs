@@ -273,12 +273,13 @@ where
     result
 }
 
-/// Writes a folder of files all or nothing: `write` fills a new owner-only staging folder
-/// beside `dir` (`.{name}.tmp{pid}`); only when it has written every file does the folder
-/// come into place: renamed to `dir` when `dir` does not exist, or, when it does (the caller
-/// was given `--force`), its files moved in one by one, each replacing the file of its name
-/// and every other file of `dir` left as it was. A failing `write` leaves nothing behind.
-/// Returns the files in place, in name order.
+/// Writes a folder of files all or nothing: `write` fills a staging folder inside a
+/// [`RunFolder`] of this run beside `dir` (`.{name}.run{pid}-…`, owner-only, locked while the
+/// run lives, removed when it ends; a killed run's is removed by the next one); only when it
+/// has written every file does the folder come into place: renamed to `dir` when `dir` does
+/// not exist, or, when it does (the caller was given `--force`), its files moved in one by
+/// one, each replacing the file of its name and every other file of `dir` left as it was. A
+/// failing `write` leaves nothing behind. Returns the files in place, in name order.
 pub fn write_folder_atomically<F>(
     dir: &Path,
     force: bool,
@@ -288,54 +289,47 @@ where
     F: FnOnce(&Path) -> Result<(), OutputError>,
 {
     check_overwrite(dir, force)?;
-    let staging = temp_path(dir);
-    // A killed run's leftover with our process id (or a link planted there): removed, the
-    // link itself and never what it points to.
-    match fs::symlink_metadata(&staging) {
-        Ok(m) if m.is_dir() => {
-            let _ = fs::remove_dir_all(&staging);
-        }
-        Ok(_) => {
-            let _ = fs::remove_file(&staging);
-        }
-        Err(_) => {}
-    }
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".to_string());
+    let prefix = format!(".{name}.run");
+    remove_dead_folders(&parent, &prefix);
+    let run = RunFolder::new(&parent, &prefix)?;
+    let staging = run.path().join("out");
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| OutputError::Io { path, source }
     };
-    let result = create_private_dir(&staging)
-        .and_then(|()| write(&staging))
-        .and_then(|()| {
-            let mut names: Vec<std::ffi::OsString> = fs::read_dir(&staging)
-                .map_err(io(&staging))?
-                .map(|e| e.map(|e| e.file_name()))
-                .collect::<Result<_, _>>()
-                .map_err(io(&staging))?;
-            names.sort();
-            if dir.exists() {
-                for name in &names {
-                    let target = dir.join(name);
-                    fs::rename(staging.join(name), &target).map_err(io(&target))?;
-                }
-            } else {
-                fs::rename(&staging, dir).map_err(io(dir))?;
-            }
-            Ok(names.iter().map(|n| dir.join(n)).collect())
-        });
-    if staging.exists() {
-        let _ = fs::remove_dir_all(&staging);
+    create_private_dir(&staging)?;
+    write(&staging)?;
+    let mut names: Vec<std::ffi::OsString> = fs::read_dir(&staging)
+        .map_err(io(&staging))?
+        .map(|e| e.map(|e| e.file_name()))
+        .collect::<Result<_, _>>()
+        .map_err(io(&staging))?;
+    names.sort();
+    if dir.exists() {
+        for name in &names {
+            let target = dir.join(name);
+            fs::rename(staging.join(name), &target).map_err(io(&target))?;
+        }
+    } else {
+        fs::rename(&staging, dir).map_err(io(dir))?;
     }
-    remove_stale_temps(dir);
-    result
+    Ok(names.iter().map(|n| dir.join(n)).collect())
 }
 
 /// How old a temporary file of another run must be to count as left by a killed run: no
 /// single file takes this long to write.
 const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Removes the temporary files (or staging folders, [`write_folder_atomically`]) that killed
-/// runs left beside `path` (`.{name}.tmp{pid}`, an hour old or more).
+/// Removes the temporary files that killed runs left beside `path` (`.{name}.tmp{pid}`, an
+/// hour old or more).
 fn remove_stale_temps(path: &Path) {
     let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return;
@@ -353,19 +347,14 @@ fn remove_stale_temps(path: &Path) {
         let is_temp = file
             .strip_prefix(&prefix)
             .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
-        let meta = e.metadata().ok();
-        let old = meta
-            .as_ref()
-            .and_then(|m| m.modified().ok())
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age >= STALE_TEMP_AGE);
         if is_temp && old {
-            // `DirEntry::metadata` does not follow links: a link is removed, never followed.
-            if meta.is_some_and(|m| m.is_dir()) {
-                let _ = fs::remove_dir_all(e.path());
-            } else {
-                let _ = fs::remove_file(e.path());
-            }
+            let _ = fs::remove_file(e.path());
         }
     }
 }
