@@ -93,9 +93,9 @@ enum Command {
         /// 有这一级别或更严重的问题时，退出码为 1。
         #[arg(long, value_name = "级别", value_enum, default_value = "error")]
         fail_on: FailOn,
-        /// 另存一份标注过的台帐（.xlsx）：有问题的单元格着色并加批注，另有“问题清单”和“汇总”表。
-        #[arg(long, value_name = "标注副本.xlsx")]
-        annotate: Option<std::path::PathBuf>,
+        /// 另存一份标注过的台帐（.xlsx）：有问题的单元格着色并加批注，另有“问题清单”和“汇总”表。不写文件名时存在台帐旁，名为“台帐名（已标注）.xlsx”。台帐是放有多个工作簿的文件夹时，这里写一个文件夹（默认“文件夹名（已标注）”），每个工作簿各出一份标注副本。
+        #[arg(long, value_name = "标注副本", num_args = 0..=1)]
+        annotate: Option<Option<std::path::PathBuf>>,
         /// 标注副本已存在时覆盖。
         #[arg(long)]
         force: bool,
@@ -228,8 +228,8 @@ struct DocSelection {
     /// `rehabdocs forms`。
     #[arg(long = "form", num_args = 1.., value_name = "文书")]
     forms: Vec<String>,
-    /// 人员编号（可写多个）。
-    #[arg(long = "person", num_args = 1.., value_name = "编号")]
+    /// 人员：编号、身份证号或姓名（可写多个）；姓名须在台帐中唯一，重名时请写身份证号。
+    #[arg(long = "person", num_args = 1.., value_name = "编号/身份证号/姓名")]
     persons: Vec<String>,
     /// 单位：村（社区）或乡镇（街道）名称（可写多个）。
     #[arg(long = "unit", num_args = 1.., value_name = "单位")]
@@ -407,6 +407,8 @@ fn main() -> ExitCode {
             show_ids,
         } => {
             let ids = if show_ids { Ids::Shown } else { Ids::Masked };
+            let annotate = annotate
+                .map(|out| out.unwrap_or_else(|| rehabdocs::annotate::default_output(&register)));
             if let Some(out) = &annotate {
                 // Never over the register itself, not even with --force.
                 if let Err(e) = rehabdocs::write_file::refuse_input(out, &register) {
@@ -440,8 +442,14 @@ fn main() -> ExitCode {
                 eprintln!("{}", today_note(&report.register, as_of));
             }
             if let Some(out) = &annotate {
-                if let Err(e) = rehabdocs::annotate::write_annotated(&report, out, ids) {
-                    return unusable(e);
+                match rehabdocs::annotate::write_annotated(&report, out, ids) {
+                    Ok(written) if out.is_dir() => eprintln!(
+                        "已生成标注副本 {}（{} 个工作簿）",
+                        out.display(),
+                        written.len()
+                    ),
+                    Ok(_) => eprintln!("已生成标注副本 {}", out.display()),
+                    Err(e) => return unusable(e),
                 }
             }
             let text = match format {
@@ -689,7 +697,10 @@ fn run_generate(
     batch: Batch,
 ) -> Result<(), String> {
     if batch.archive && select.persons.len() != 1 {
-        return Err("错误：一人一档（--archive）需要用 --person 指定一名人员的编号".to_string());
+        return Err(
+            "错误：一人一档（--archive）需要用 --person 指定一名人员（编号、身份证号或姓名）"
+                .to_string(),
+        );
     }
     let (report, profile, mut opts) = prepare(register, select, due)?;
     opts.merge = batch.merge;
@@ -782,8 +793,10 @@ fn held_text(held: &[rehabdocs::paperwork::due::Held]) -> String {
             rehabdocs::paperwork::forms::short_name(&h.form).to_string()
         };
         out.push_str(&format!(
-            "  {} {} {}：{}\n",
-            h.unit, h.person_id, h.name, what
+            "  {} {}：{}\n",
+            h.unit,
+            Ids::Masked.apply(&h.who),
+            what
         ));
         for r in &h.reasons {
             let r = Ids::Masked.apply(r);

@@ -836,6 +836,42 @@ impl Register {
         }
     }
 
+    /// The header cell of `field` on `sheet` for a finding about rows person `i` lacks there:
+    /// on the workbook sheet where the person's rows belong — the one about the person's
+    /// 村(社区) (a sheet per unit), else the one in the workbook of the person's 人员 row (a
+    /// folder of workbooks), else the first. `None` when the register has no such sheet.
+    pub fn header_cell_for(&self, sheet: Sheet, i: usize, field: &str) -> Option<CellRef> {
+        let layout = self.layouts.get(&sheet)?;
+        let Some(p) = self.persons.get(i) else {
+            return Some(self.cell(sheet, layout.header_row, field));
+        };
+        let file = self
+            .part_of(Sheet::Persons, p.row)
+            .and_then(|(_, part)| part.file.as_deref());
+        let parts = &layout.parts;
+        let k = parts
+            .iter()
+            .position(|part| part.unit.as_deref() == Some(p.unit.as_str()))
+            .or_else(|| {
+                let file = file?;
+                parts
+                    .iter()
+                    .position(|part| part.file.as_deref() == Some(file))
+            })
+            .unwrap_or(0);
+        let Some(part) = parts.get(k) else {
+            return Some(self.cell(sheet, layout.header_row, field));
+        };
+        // The column of the part's first record: a month table's first month.
+        let (_, col) = part.locate(part.base, field);
+        Some(CellRef {
+            sheet,
+            part: u16::try_from(k).ok()?,
+            row: part.header_row,
+            col: col.unwrap_or(0),
+        })
+    }
+
     /// The name of the sheet as the workbook spells it (canonical name if unknown).
     pub fn sheet_name(&self, sheet: Sheet) -> &str {
         match self.layouts.get(&sheet) {

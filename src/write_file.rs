@@ -37,6 +37,24 @@ pub fn create_private_dir_all(dir: &Path) -> Result<(), OutputError> {
     })
 }
 
+/// Creates the new folder `dir` owner-only (0700 on Unix), its missing parents too; fails
+/// if `dir` exists (a link planted there is never written through).
+fn create_private_dir(dir: &Path) -> Result<(), OutputError> {
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir_all(parent)?;
+    }
+    let mut builder = fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
 /// Writes `bytes` to a new file `path` created owner-only (0600 on Unix), flushed to disk;
 /// fails if `path` exists. For files staged in a run's own private folder and renamed into
 /// place later; a final file goes through [`write_bytes_atomically`].
@@ -253,6 +271,57 @@ where
     }
     remove_stale_temps(path);
     result
+}
+
+/// Writes a folder of files all or nothing: `write` fills a staging folder inside a
+/// [`RunFolder`] of this run beside `dir` (`.{name}.run{pid}-…`, owner-only, locked while the
+/// run lives, removed when it ends; a killed run's is removed by the next one); only when it
+/// has written every file does the folder come into place: renamed to `dir` when `dir` does
+/// not exist, or, when it does (the caller was given `--force`), its files moved in one by
+/// one, each replacing the file of its name and every other file of `dir` left as it was. A
+/// failing `write` leaves nothing behind. Returns the files in place, in name order.
+pub fn write_folder_atomically<F>(
+    dir: &Path,
+    force: bool,
+    write: F,
+) -> Result<Vec<PathBuf>, OutputError>
+where
+    F: FnOnce(&Path) -> Result<(), OutputError>,
+{
+    check_overwrite(dir, force)?;
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".to_string());
+    let prefix = format!(".{name}.run");
+    remove_dead_folders(&parent, &prefix);
+    let run = RunFolder::new(&parent, &prefix)?;
+    let staging = run.path().join("out");
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| OutputError::Io { path, source }
+    };
+    create_private_dir(&staging)?;
+    write(&staging)?;
+    let mut names: Vec<std::ffi::OsString> = fs::read_dir(&staging)
+        .map_err(io(&staging))?
+        .map(|e| e.map(|e| e.file_name()))
+        .collect::<Result<_, _>>()
+        .map_err(io(&staging))?;
+    names.sort();
+    if dir.exists() {
+        for name in &names {
+            let target = dir.join(name);
+            fs::rename(staging.join(name), &target).map_err(io(&target))?;
+        }
+    } else {
+        fs::rename(&staging, dir).map_err(io(dir))?;
+    }
+    Ok(names.iter().map(|n| dir.join(n)).collect())
 }
 
 /// How old a temporary file of another run must be to count as left by a killed run: no

@@ -13,6 +13,7 @@ use rehabdocs::model::Sheet;
 use rehabdocs::output::{render_text, Ids};
 use rehabdocs::profile::Profile;
 use rust_xlsxwriter::{Format, Workbook};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -678,4 +679,512 @@ fn the_unit_comes_from_the_title_row_when_the_sheet_name_is_no_place() {
     assert_eq!(cells_of(&report, "D005"), Vec::<String>::new());
     assert_eq!(cells_of(&report, "D010"), vec!["西村!D2", "西村!D3"]);
     assert_eq!(reg.layouts[&Sheet::Persons].parts[0].header_row, 1);
+}
+
+/// The findings of `check --format json` on a register: (code, person, unit, cells), in the
+/// report's order.
+fn json_findings(path: &Path) -> Vec<(String, String, String, Vec<String>)> {
+    let out = rehabdocs()
+        .args(["check", path.to_str().unwrap(), "--as-of", "2025-06-30"])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let cells = f["cells"].as_array().unwrap().iter().map(text).collect();
+            (
+                text(&f["code"]),
+                text(&f["person"]),
+                text(&f["unit"]),
+                cells,
+            )
+        })
+        .collect()
+}
+
+/// The rows of an annotated copy's 问题清单: (code, cells).
+fn issue_list(copy: &Path) -> Vec<(String, String)> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(copy).unwrap();
+    let list = book.worksheet_range("问题清单").unwrap();
+    list.rows()
+        .skip(1)
+        .map(|r| (r[0].to_string(), r[4].to_string()))
+        .collect()
+}
+
+/// The value of attribute `name` in an XML tag's text.
+fn attribute(tag: &str, name: &str) -> String {
+    let at = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+    tag[at..at + tag[at..].find('"').unwrap()].to_string()
+}
+
+/// A part name: `target` relative to the folder of part `from` (or absolute).
+fn part_path(from: &str, target: &str) -> String {
+    if let Some(abs) = target.strip_prefix('/') {
+        return abs.to_string();
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for piece in target.split('/') {
+        match piece {
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// The cells that carry a note in a workbook, as `sheet!A1`.
+fn noted_cells(path: &Path) -> BTreeSet<String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut read = |name: &str| -> Option<String> {
+        let mut f = zip.by_name(name).ok()?;
+        let mut s = String::new();
+        f.read_to_string(&mut s).unwrap();
+        Some(s)
+    };
+    let rels_of = |part: &str| {
+        let (dir, file) = part.rsplit_once('/').unwrap();
+        format!("{dir}/_rels/{file}.rels")
+    };
+    let tags = |xml: &str, name: &str| -> Vec<String> {
+        xml.split(&format!("<{name} "))
+            .skip(1)
+            .map(|t| format!(" {}", &t[..t.find('>').unwrap()]))
+            .collect()
+    };
+    let workbook = read("xl/workbook.xml").unwrap();
+    let book_rels = read(&rels_of("xl/workbook.xml")).unwrap();
+    let target = |rels: &str, pick: &dyn Fn(&str) -> bool| -> Option<String> {
+        tags(rels, "Relationship")
+            .into_iter()
+            .find(|t| pick(t))
+            .map(|t| attribute(&t, "Target"))
+    };
+    let mut out = BTreeSet::new();
+    for sheet in tags(&workbook, "sheet") {
+        let id = attribute(&sheet, "r:id");
+        let part = target(&book_rels, &|t: &str| attribute(t, "Id") == id).unwrap();
+        let part = part_path("xl/workbook.xml", &part);
+        let Some(rels) = read(&rels_of(&part)) else {
+            continue;
+        };
+        let Some(comments) = target(&rels, &|t: &str| {
+            attribute(t, "Type").ends_with("/comments")
+        }) else {
+            continue;
+        };
+        let comments = read(&part_path(&part, &comments)).unwrap();
+        for c in tags(&comments, "comment") {
+            out.insert(format!(
+                "{}!{}",
+                attribute(&sheet, "name"),
+                attribute(&c, "ref")
+            ));
+        }
+    }
+    out
+}
+
+/// Every file under a folder with its bytes.
+fn folder_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_folder_of_workbooks_gets_one_annotated_copy_per_workbook_each_with_its_findings() {
+    use calamine::Reader;
+    let dir = tempdir();
+    let people = persons();
+    let folder = folder_of_books(dir.path(), &people);
+    let run = |more: &[&str]| {
+        rehabdocs()
+            .args(["check", folder.to_str().unwrap(), "--as-of", "2025-06-30"])
+            .args(more)
+            .output()
+            .unwrap()
+    };
+    // `--annotate` without a name: the folder 各村台帐（已标注） beside the register's.
+    let first = run(&["--annotate"]);
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(matches!(first.status.code(), Some(0 | 1)), "{stderr}");
+    let out = dir.path().join("各村台帐（已标注）");
+    assert!(
+        stderr.contains("已生成标注副本") && stderr.contains("2 个工作簿"),
+        "{stderr}"
+    );
+    let copies = folder_files(&out);
+    assert_eq!(
+        copies.keys().collect::<Vec<_>>(),
+        ["东村（已标注）.xlsx", "西村（已标注）.xlsx"]
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "the folder is the clerk's alone");
+    }
+
+    let found = json_findings(&folder);
+    // The folder's findings rest on cells of both workbooks, and some on no cell at all.
+    for book in ["东村.xlsx", "西村.xlsx"] {
+        let prefix = format!("[{book}]");
+        assert!(
+            found
+                .iter()
+                .any(|f| f.3.iter().any(|c| c.starts_with(&prefix))),
+            "{found:?}"
+        );
+    }
+    // A person with no test rests on the 检测 header of the person's own workbook.
+    let p105 = found
+        .iter()
+        .find(|f| f.0 == "P105" && f.1 == "P003")
+        .unwrap();
+    assert_eq!(p105.3, ["[西村.xlsx]检测!B1"]);
+    // Where a finding without a cell would belong (the rules give every finding one now):
+    // its person's workbook, else its unit's.
+    let cellless: Vec<_> = found.iter().filter(|f| f.3.is_empty()).collect();
+    let home_of = |person: &str, unit: &str| -> Vec<&str> {
+        match (person, unit) {
+            ("P001", _) | ("", "东村") => vec!["东村.xlsx"],
+            ("P002" | "P003", _) | ("", "西村") => vec!["西村.xlsx"],
+            _ => vec!["东村.xlsx", "西村.xlsx"],
+        }
+    };
+    for (book, copy) in [
+        ("东村.xlsx", "东村（已标注）.xlsx"),
+        ("西村.xlsx", "西村（已标注）.xlsx"),
+    ] {
+        let prefix = format!("[{book}]");
+        let copy = out.join(copy);
+        let expected: Vec<(String, String)> = found
+            .iter()
+            .filter(|(_, person, unit, cells)| {
+                cells.iter().any(|c| c.starts_with(&prefix))
+                    || (cells.is_empty() && home_of(person, unit).contains(&book))
+            })
+            .map(|(code, _, _, cells)| (code.clone(), cells.join("、")))
+            .collect();
+        assert_eq!(issue_list(&copy), expected, "{book}");
+        // Every cell of the workbook a finding rests on carries a note there, and no other.
+        let marked: BTreeSet<String> = found
+            .iter()
+            .flat_map(|f| f.3.iter())
+            .filter_map(|c| c.strip_prefix(&prefix).map(str::to_string))
+            .collect();
+        assert_eq!(noted_cells(&copy), marked, "{book}");
+        // The workbook's own sheets hold what they held.
+        let mut original: calamine::Xlsx<_> = calamine::open_workbook(folder.join(book)).unwrap();
+        let mut annotated: calamine::Xlsx<_> = calamine::open_workbook(&copy).unwrap();
+        for sheet in original.sheet_names() {
+            assert_eq!(
+                original.worksheet_range(&sheet).unwrap(),
+                annotated.worksheet_range(&sheet).unwrap(),
+                "{book} {sheet}"
+            );
+        }
+    }
+    // Every finding is in some copy.
+    let listed: usize = copies.keys().map(|c| issue_list(&out.join(c)).len()).sum();
+    let twice = cellless
+        .iter()
+        .filter(|f| home_of(&f.1, &f.2).len() == 2)
+        .count();
+    assert_eq!(listed, found.len() + twice);
+
+    // Again without --force: refused in Chinese, the folder as it was.
+    let again = run(&["--annotate"]);
+    assert_eq!(again.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("已存在") && err.contains("--force"), "{err}");
+    assert_eq!(folder_files(&out), copies);
+    // With --force the copies are replaced and the clerk's other files stay.
+    std::fs::write(out.join("说明.txt"), "已核对").unwrap();
+    let forced = run(&["--annotate", out.to_str().unwrap(), "--force"]);
+    assert!(matches!(forced.status.code(), Some(0 | 1)));
+    let now = folder_files(&out);
+    assert_eq!(now["说明.txt"], "已核对".as_bytes());
+    assert_eq!(now.len(), 3);
+    for (name, bytes) in &copies {
+        assert_eq!(&now[name], bytes, "same register, same bytes: {name}");
+    }
+    // A workbook's name is no folder for the copies.
+    let named = run(&["--annotate", dir.path().join("标注.xlsx").to_str().unwrap()]);
+    assert_eq!(named.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&named.stderr);
+    assert!(err.contains("请写一个文件夹"), "{err}");
+}
+
+#[test]
+fn a_folder_whose_workbook_cannot_be_annotated_leaves_nothing_behind() {
+    let dir = tempdir();
+    let people = persons();
+    let folder = folder_of_books(dir.path(), &people);
+    let report = check(&folder);
+    // 西村.xlsx is damaged after the check: 东村's copy is written, 西村's fails.
+    std::fs::write(folder.join("西村.xlsx"), b"PK\x03\x04 not a workbook").unwrap();
+    let out = dir.path().join("标注");
+    let err = rehabdocs::annotate::write_annotated(&report, &out, Ids::Masked).unwrap_err();
+    assert!(err.contains("西村.xlsx"), "{err}");
+    assert!(!out.exists());
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["各村台帐"], "no staging folder left: {left:?}");
+}
+
+/// A register without 编号 (persons by 身份证号) and only a 人员 sheet; 张三's number ends in X.
+fn unnumbered(dir: &Path, people: &mut [Person], file: &str) -> PathBuf {
+    people[0].id = (0..1000)
+        .map(|k| rid("19900101", &format!("{k:03}")))
+        .find(|id| id.ends_with('X'))
+        .unwrap();
+    let all: Vec<&Person> = people.iter().collect();
+    let path = dir.join(file);
+    Book::new()
+        .sheet("人员", person_sheet(&all, false, true))
+        .save(&path);
+    path
+}
+
+#[test]
+fn a_person_is_found_by_number_resident_id_or_a_name_only_one_has() {
+    use rehabdocs::paperwork::plan::find_person;
+    let dir = tempdir();
+    let mut people = persons();
+    let numbered = dir.path().join("numbered.xlsx");
+    template_book(&people).save(&numbered);
+    let reg = check(&numbered).register;
+    assert_eq!(find_person(&reg, "P002"), Ok(1));
+    assert_eq!(find_person(&reg, &people[2].id), Ok(2));
+    assert_eq!(find_person(&reg, " 王五 "), Ok(2));
+
+    let path = unnumbered(dir.path(), &mut people, "unnumbered.xlsx");
+    let reg = check(&path).register;
+    assert!(reg.persons[0].generated_id);
+    let lower = people[0].id.to_lowercase();
+    assert!(lower.ends_with('x'));
+    assert_eq!(find_person(&reg, &lower), Ok(0));
+    assert_eq!(find_person(&reg, &people[1].id), Ok(1));
+    assert_eq!(find_person(&reg, "李四"), Ok(1));
+    assert_eq!(
+        find_person(&reg, &reg.persons[2].id),
+        Ok(2),
+        "the generated key"
+    );
+    let unknown = find_person(&reg, "赵六").unwrap_err().to_string();
+    assert_eq!(unknown, "台帐中没有编号、身份证号或姓名为「赵六」的人员");
+    let unknown_id = find_person(&reg, &rid("19990909", "009"))
+        .unwrap_err()
+        .to_string();
+    assert!(unknown_id.contains("110105********"), "{unknown_id}");
+
+    // Two named 张三: both listed, numbers masked, with their 村(社区).
+    people[2].name = "张三";
+    let twice = unnumbered(dir.path(), &mut people, "twice.xlsx");
+    let reg = check(&twice).register;
+    let err = find_person(&reg, "张三").unwrap_err().to_string();
+    let masked = |id: &str| format!("{}********{}", &id[..6], &id[14..]);
+    assert_eq!(
+        err,
+        format!(
+            "台帐中有 2 人姓名为「张三」：张三（{}，东村）、张三（{}，西村）；请改用身份证号指定（--person 身份证号）",
+            masked(&people[0].id),
+            masked(&people[2].id)
+        )
+    );
+    assert_eq!(find_person(&reg, &people[2].id), Ok(2));
+}
+
+#[test]
+fn generate_preview_and_archive_take_a_resident_id_or_a_unique_name() {
+    let dir = tempdir();
+    let mut people = persons();
+    let path = unnumbered(dir.path(), &mut people, "台帐.xlsx");
+    let p = path.to_str().unwrap();
+    let ledger = dir.path().join("文号台帐.csv");
+    let run = |args: &[&str]| {
+        rehabdocs()
+            .args(args)
+            .args([
+                "--as-of",
+                "2025-06-30",
+                "--ledger",
+                ledger.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap()
+    };
+    let ok = |args: &[&str]| {
+        let out = run(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    };
+    let pdfs = |out: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".pdf") && !n.starts_with("清单"))
+            .collect();
+        v.sort();
+        v
+    };
+    // By 身份证号 (x in lower case) and by a name only one person has: that person's cover.
+    for (k, given) in [(0, people[0].id.to_lowercase()), (2, "王五".to_string())] {
+        let out = dir.path().join(format!("封面{k}"));
+        let o = out.to_str().unwrap();
+        ok(&[
+            "generate",
+            p,
+            "-o",
+            o,
+            "--form",
+            "档案封面",
+            "--person",
+            &given,
+        ]);
+        let files = pdfs(&out);
+        assert_eq!(files.len(), 1, "{files:?}");
+        assert!(
+            files[0].contains(&format!("_{}_档案封面", people[k].name)),
+            "{files:?}"
+        );
+    }
+    let png = dir.path().join("预览.png");
+    ok(&[
+        "preview",
+        p,
+        "--form",
+        "档案封面",
+        "--person",
+        "李四",
+        "-o",
+        png.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let archive = dir.path().join("档案");
+    ok(&[
+        "generate",
+        p,
+        "-o",
+        archive.to_str().unwrap(),
+        "--archive",
+        "--person",
+        "王五",
+    ]);
+    let files = pdfs(&archive);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].contains("_王五_一人一档"), "{files:?}");
+    // A document the facts do not support is held back, the person named as the clerk knows
+    // them: name and masked resident ID (no generated key).
+    let held = run(&[
+        "generate",
+        p,
+        "-o",
+        dir.path().join("总评估").to_str().unwrap(),
+        "--form",
+        "总评估表",
+        "--person",
+        "王五",
+    ]);
+    let said = String::from_utf8_lossy(&held.stdout);
+    let id = &people[2].id;
+    let masked = format!("{}********{}", &id[..6], &id[14..]);
+    assert!(
+        said.contains(&format!(" 王五 {masked}：总评估表")),
+        "{said}"
+    );
+    assert!(!said.contains(id.as_str()), "{said}");
+
+    // A name two persons share, and one nobody has: exit 2, nothing written.
+    people[2].name = "张三";
+    let twice = unnumbered(dir.path(), &mut people, "重名.xlsx");
+    for (given, says) in [("张三", "请改用身份证号"), ("赵六", "「赵六」")] {
+        let out = dir.path().join(format!("不生成{given}"));
+        let refused = run(&[
+            "generate",
+            twice.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--form",
+            "档案封面",
+            "--person",
+            given,
+        ]);
+        assert_eq!(refused.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&refused.stderr);
+        assert!(err.contains(says), "{err}");
+        assert!(!people.iter().any(|p| err.contains(&p.id)), "{err}");
+        assert!(!out.exists(), "{given}: nothing written");
+    }
+    let refused = run(&[
+        "generate",
+        twice.to_str().unwrap(),
+        "-o",
+        dir.path().join("x").to_str().unwrap(),
+        "--form",
+        "档案封面",
+        "--person",
+        "张三",
+    ]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("东村") && err.contains("西村") && err.contains("********"),
+        "{err}"
+    );
+}
+
+#[test]
+fn without_a_name_the_copy_goes_beside_the_register_and_a_folder_of_csv_gets_one_copy() {
+    let dir = tempdir();
+    let people = persons();
+    let annotate = |register: &Path| {
+        let out = rehabdocs()
+            .args(["check", register.to_str().unwrap(), "--as-of", "2025-06-30"])
+            .arg("--annotate")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{err}");
+        err
+    };
+    let book = dir.path().join("台帐.xlsx");
+    template_book(&people).save(&book);
+    let copy = dir.path().join("台帐（已标注）.xlsx");
+    assert!(annotate(&book).contains(&format!("已生成标注副本 {}", copy.display())));
+    assert_eq!(issue_list(&copy).len(), json_findings(&book).len());
+    // A folder of CSV files is one register, not a folder of workbooks: one copy.
+    let csv = dir.path().join("CSV台帐");
+    std::fs::create_dir(&csv).unwrap();
+    let all: Vec<&Person> = people.iter().collect();
+    let text: String = person_sheet(&all, true, true)
+        .iter()
+        .map(|r| r.join(",") + "\n")
+        .collect();
+    std::fs::write(csv.join("人员.csv"), text).unwrap();
+    annotate(&csv);
+    let copy = dir.path().join("CSV台帐（已标注）.xlsx");
+    let found = json_findings(&csv);
+    assert!(!found.is_empty());
+    assert_eq!(issue_list(&copy).len(), found.len());
 }

@@ -22,8 +22,9 @@ pub fn base_package(
     let (mut sources, lone_csv) =
         crate::register::open_sources(source).map_err(|e| e.to_string())?;
     if sources.len() != 1 {
+        // A folder of workbooks is annotated workbook by workbook (`write_annotated`).
         return Err(format!(
-            "{} 是放有多个工作簿的文件夹，不能合成一份标注副本：请对每个工作簿分别运行 check --annotate",
+            "{} 不是单个工作簿或 CSV 台帐，不能合成一份标注副本",
             source.display()
         ));
     }

@@ -110,7 +110,7 @@ pub fn write_issue_list(
         "截止日期",
         "依据",
     ];
-    let last = cell_ref(report.findings.len() as u32, headers.len() as u32 - 1);
+    let last = cell_ref(job.listed_len() as u32, headers.len() as u32 - 1);
     w.write_all(HEAD.as_bytes())?;
     write!(w, "<dimension ref=\"A1:{last}\"/>")?;
     w.write_all(b"<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/><selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>")?;
@@ -126,7 +126,7 @@ pub fn write_issue_list(
     for (c, h) in headers.iter().enumerate() {
         rows.text(c as u32, h, Some(header_xf))?;
     }
-    for f in &report.findings {
+    for f in job.findings() {
         rows.next_row()?;
         rows.text(0, f.code, None)?;
         rows.text(1, f.severity.label(), None)?;
@@ -145,13 +145,12 @@ pub fn write_issue_list(
     let w = rows.w;
     w.write_all(b"</sheetData>")?;
     write!(w, "<autoFilter ref=\"A1:{last}\"/>")?;
-    let mut links = report
-        .findings
-        .iter()
+    let mut links = job
+        .findings()
         .enumerate()
         .filter_map(|(i, f)| {
-            let c = f.cells.first()?;
-            let sheet = sheets.get(super::workbook_sheet(reg, c))?;
+            let (c, name) = job.first_cell(f)?;
+            let sheet = sheets.get(name)?;
             Some((i, f, sheet, c.a1()))
         })
         .take(MAX_LINKS)
@@ -179,7 +178,7 @@ pub fn write_summary(w: &mut dyn Write, job: &Job, header_xf: u32) -> io::Result
     let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_sev: BTreeMap<Severity, usize> = BTreeMap::new();
     let mut by_unit: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
-    for f in &report.findings {
+    for f in job.findings() {
         *by_code.entry(f.code).or_default() += 1;
         *by_sev.entry(f.severity).or_default() += 1;
         by_unit

@@ -39,15 +39,66 @@ mod xml;
 
 use crate::check::CheckReport;
 use crate::finding::{Finding, Severity};
+use crate::model::{CellRef, Sheet};
 use crate::output::Ids;
-use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use crate::write_file::OutputError;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// What the default name of an annotated copy adds to the register's.
+const ANNOTATED_MARK: &str = "（已标注）";
+
+/// Where `check --annotate` writes when no name is given: beside the register, its name with
+/// （已标注）: `台帐.xlsx` → `台帐（已标注）.xlsx` (an .xlsm stays .xlsm; .xls, .ods and CSV
+/// give .xlsx); a folder of workbooks `各村台帐/` → the folder `各村台帐（已标注）/`. The copies
+/// in that folder are named so too, each after its workbook.
+pub fn default_output(register: &Path) -> PathBuf {
+    let whole;
+    let path = if register.file_name().is_some() {
+        register
+    } else {
+        // `.` or `..`: named by the folder it stands for.
+        whole = register
+            .canonicalize()
+            .unwrap_or_else(|_| register.to_path_buf());
+        &whole
+    };
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let folder = is_folder_of_workbooks(path);
+    let (stem, ext) = if folder {
+        (path.file_name(), None)
+    } else if path.is_dir() {
+        (path.file_name(), Some("xlsx"))
+    } else {
+        let macros = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsm"));
+        (path.file_stem(), Some(if macros { "xlsm" } else { "xlsx" }))
+    };
+    let stem = stem.map_or_else(|| "台帐".into(), |s| s.to_string_lossy());
+    match ext {
+        Some(ext) => dir.join(format!("{stem}{ANNOTATED_MARK}.{ext}")),
+        None => dir.join(format!("{stem}{ANNOTATED_MARK}")),
+    }
+}
+
+/// Whether `path` is a folder of workbooks (read as one register), not a folder of CSV files.
+fn is_folder_of_workbooks(path: &Path) -> bool {
+    path.is_dir() && crate::register::workbooks_in(path).is_ok_and(|books| !books.is_empty())
+}
 
 /// Writes the annotated copy of `report.register.source` to `out` (see the module doc),
 /// replacing `out` if it exists (the caller enforces `--force`), never the register itself.
 /// The cells keep the register's values whole (it is the register's copy); the notes and
 /// the 问题清单 are the program's own words and show personal numbers as `ids` says.
-pub fn write_annotated(report: &CheckReport, out: &Path, ids: Ids) -> Result<(), String> {
+///
+/// A folder of workbooks gets a folder `out` of copies, one per workbook, named after it
+/// ([`default_output`]); each marks the cells in its workbook and lists the findings that
+/// have a cell there ([`listed_by_book`] says where the findings without a cell go). All or
+/// nothing: the copies are written into a staging folder that comes into place only when
+/// every one is written ([`crate::write_file::write_folder_atomically`]). Returns the files
+/// written.
+pub fn write_annotated(report: &CheckReport, out: &Path, ids: Ids) -> Result<Vec<PathBuf>, String> {
     let source = Path::new(&report.register.source);
     crate::write_file::refuse_input(out, source).map_err(|e| e.to_string())?;
     if !source.exists() {
@@ -56,11 +107,103 @@ pub fn write_annotated(report: &CheckReport, out: &Path, ids: Ids) -> Result<(),
             source.display()
         ));
     }
-    let job = Job {
-        report,
-        marks: Marks::new(report),
-        ids,
+    let books = if source.is_dir() {
+        crate::register::workbooks_in(source).map_err(|e| e.to_string())?
+    } else {
+        Vec::new()
     };
+    if books.is_empty() {
+        let job = Job::new(report, None, None, ids);
+        annotate_book(&job, source, out, false)?;
+        return Ok(vec![out.to_path_buf()]);
+    }
+    let looks_like_a_file = out.extension().is_some_and(|e| {
+        ["xlsx", "xlsm", "xls", "ods", "csv"]
+            .contains(&e.to_string_lossy().to_ascii_lowercase().as_str())
+    });
+    if looks_like_a_file && !out.is_dir() {
+        return Err(format!(
+            "{} 是放有多个工作簿的文件夹，每个工作簿各出一份标注副本：--annotate 请写一个文件夹（或不写，默认为 {}）",
+            source.display(),
+            default_output(source).display()
+        ));
+    }
+    let names: Vec<String> = books
+        .iter()
+        .map(|b| {
+            b.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    let listed = listed_by_book(report, &names);
+    crate::write_file::write_folder_atomically(out, true, |staging| {
+        for (book, name) in books.iter().zip(&names) {
+            let job = Job::new(
+                report,
+                Some(name),
+                Some(listed.get(name).map_or(&[][..], Vec::as_slice)),
+                ids,
+            );
+            let copy = default_output(book);
+            let copy = staging.join(copy.file_name().unwrap_or(name.as_ref()));
+            annotate_book(&job, book, &copy, true)
+                .map_err(|e| OutputError::Invalid(format!("{name}：{e}")))?;
+        }
+        Ok(())
+    })
+    .map_err(|e| format!("无法生成标注副本文件夹 {}：{e}", out.display()))
+}
+
+/// Which findings the copy of each workbook of a folder lists (indexes into the report's, in
+/// report order): every finding with a cell in the workbook. A finding with no cell at all (a
+/// rule about a person or a unit as a whole) is listed where the clerk who must act on it
+/// works: in the workbook of the person's 人员 row; for a unit, in the workbooks holding its
+/// persons; else (the whole register, or a unit no person row names) in every copy. So every
+/// finding is in some copy's 问题清单, and a workbook per 村(社区) gets its own.
+fn listed_by_book(report: &CheckReport, books: &[String]) -> HashMap<String, Vec<u32>> {
+    let reg = &report.register;
+    let file_of_row = |row: u32| reg.workbook_sheet(&reg.cell(Sheet::Persons, row, "姓名")).0;
+    let mut units: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for p in &reg.persons {
+        if let Some(file) = file_of_row(p.row) {
+            for unit in [&p.unit, &p.town] {
+                units.entry(unit.as_str()).or_default().insert(file);
+            }
+        }
+    }
+    let mut listed: HashMap<String, Vec<u32>> = HashMap::new();
+    for (i, f) in report.findings.iter().enumerate() {
+        let mut files: BTreeSet<&str> = f
+            .cells
+            .iter()
+            .filter_map(|c| reg.workbook_sheet(c).0)
+            .collect();
+        if f.cells.is_empty() {
+            let person = f
+                .person
+                .as_deref()
+                .and_then(|id| reg.person_index(id))
+                .and_then(|k| file_of_row(reg.persons[k].row));
+            match (person, f.unit.as_deref().and_then(|u| units.get(u))) {
+                (Some(file), _) => {
+                    files.insert(file);
+                }
+                (None, Some(holding)) => files.clone_from(holding),
+                (None, None) => files.extend(books.iter().map(String::as_str)),
+            }
+        }
+        for file in files {
+            listed.entry(file.to_string()).or_default().push(i as u32);
+        }
+    }
+    listed
+}
+
+/// Writes the annotated copy of one workbook (or CSV register) `source` to `out`. `ours`:
+/// the name is the program's (a folder's copy), so a workbook with macros gets an .xlsm name
+/// rather than a refusal, and a name another copy took gets a number.
+fn annotate_book(job: &Job, source: &Path, out: &Path, ours: bool) -> Result<PathBuf, String> {
     let edited = if crate::register::is_xml_package(source) {
         let file = std::fs::File::open(source)
             .map_err(|e| format!("无法读取台帐 {}：{e}", source.display()))?;
@@ -73,27 +216,55 @@ pub fn write_annotated(report: &CheckReport, out: &Path, ids: Ids) -> Result<(),
     } else {
         None
     };
+    let macros = edited.as_ref().is_some_and(|p| p.has_macros());
+    let mut out = out.to_path_buf();
+    if ours {
+        if macros {
+            out.set_extension("xlsm");
+        }
+        out = unused_name(&out);
+    }
     let written = match edited {
         Some(package) => {
             let xlsm = out
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("xlsm"));
-            if package.has_macros() && !xlsm {
+            if macros && !xlsm {
                 return Err(format!(
                     "台帐含宏（.xlsm），标注副本须保留宏：请把输出文件名改为以 .xlsm 结尾（而不是 {}）",
                     out.display()
                 ));
             }
-            write_package(package, &job, out)
+            write_package(package, job, &out)
         }
         None => {
-            let (base, renamed) = fresh::base_package(report, source, out)?;
+            let (base, renamed) = fresh::base_package(job.report, source, &out)?;
             let package = package::Package::open(std::io::Cursor::new(base), &renamed)
                 .map_err(|e| e.to_string())?;
-            write_package(package, &job, out)
+            write_package(package, job, &out)
         }
     };
-    written.map_err(|e| format!("无法生成标注工作簿：{e}"))
+    written.map_err(|e| format!("无法生成标注工作簿：{e}"))?;
+    Ok(out)
+}
+
+/// `path`, or `path` with `_2`, `_3` … before its extension when a file has that name.
+fn unused_name(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let mut candidate = path.to_path_buf();
+    let mut n = 2;
+    while candidate.exists() {
+        candidate = path.with_file_name(format!("{stem}_{n}{ext}"));
+        n += 1;
+    }
+    candidate
 }
 
 fn write_package<R: std::io::Read + std::io::Seek>(
@@ -103,23 +274,71 @@ fn write_package<R: std::io::Read + std::io::Seek>(
 ) -> Result<(), String> {
     crate::write_file::write_atomically(out, true, |tmp| {
         let file = crate::write_file::create_private(tmp)?;
-        let file = package
-            .annotate(job, file)
-            .map_err(crate::write_file::OutputError::Invalid)?;
-        file.sync_all()
-            .map_err(|source| crate::write_file::OutputError::Io {
-                path: tmp.to_path_buf(),
-                source,
-            })
+        let file = package.annotate(job, file).map_err(OutputError::Invalid)?;
+        file.sync_all().map_err(|source| OutputError::Io {
+            path: tmp.to_path_buf(),
+            source,
+        })
     })
     .map_err(|e| e.to_string())
 }
 
-/// What the annotation is made of: the report, its findings by cell and how IDs are shown.
+/// What one annotated copy is made of: the report, the workbook it is of, the findings it
+/// lists, its findings by cell and how IDs are shown.
 struct Job<'a> {
     report: &'a CheckReport,
+    /// The workbook of a folder of workbooks the copy is of (its file name); `None` for a
+    /// register that is one workbook (or CSV).
+    book: Option<&'a str>,
+    /// The findings the copy lists (indexes into the report's); `None`: all of them.
+    listed: Option<&'a [u32]>,
     marks: Marks,
     ids: Ids,
+}
+
+impl<'a> Job<'a> {
+    fn new(
+        report: &'a CheckReport,
+        book: Option<&'a str>,
+        listed: Option<&'a [u32]>,
+        ids: Ids,
+    ) -> Job<'a> {
+        Job {
+            report,
+            book,
+            listed,
+            marks: Marks::new(report, book),
+            ids,
+        }
+    }
+
+    /// The findings the copy lists, in report order.
+    fn findings(&self) -> impl Iterator<Item = &'a Finding> + 'a {
+        let all = &self.report.findings;
+        let (whole, some) = match self.listed {
+            None => (Some(all.iter()), None),
+            Some(listed) => (None, Some(listed.iter().map(move |&i| &all[i as usize]))),
+        };
+        whole
+            .into_iter()
+            .flatten()
+            .chain(some.into_iter().flatten())
+    }
+
+    /// How many findings the copy lists.
+    fn listed_len(&self) -> usize {
+        self.listed.map_or(self.report.findings.len(), <[u32]>::len)
+    }
+
+    /// The first cell of a finding that lies in the copy's workbook, and the name of its
+    /// sheet there: where the 问题清单 links to.
+    fn first_cell<'f>(&self, f: &'f Finding) -> Option<(&'f CellRef, &'a str)> {
+        let reg = &self.report.register;
+        f.cells.iter().find_map(|c| match reg.workbook_sheet(c) {
+            (file, name) if file == self.book => Some((c, name)),
+            _ => None,
+        })
+    }
 }
 
 /// A cell some findings rest on.
@@ -142,14 +361,18 @@ struct Marks {
 }
 
 impl Marks {
-    fn new(report: &CheckReport) -> Marks {
+    /// The marks of the cells in workbook `book` (`None`: a register of one workbook).
+    fn new(report: &CheckReport, book: Option<&str>) -> Marks {
         let reg = &report.register;
         let mut names: Vec<&str> = Vec::new();
         // (sheet, row, col, finding): 16 bytes a cell of a finding, sorted once.
         let mut all: Vec<(u32, u32, u32, u32)> = Vec::new();
         for (i, f) in report.findings.iter().enumerate() {
             for c in &f.cells {
-                let name = workbook_sheet(reg, c);
+                let (file, name) = reg.workbook_sheet(c);
+                if file != book {
+                    continue;
+                }
                 let sheet = match names.iter().position(|n| *n == name) {
                     Some(k) => k,
                     None => {
@@ -199,12 +422,6 @@ impl Marks {
 pub const LIST_SHEET: &str = "问题清单";
 /// The sheet of the annotated copy that counts the findings per unit.
 pub const SUMMARY_SHEET: &str = "汇总";
-
-/// The name of the workbook sheet a cell is on (the one home of this question here).
-fn workbook_sheet<'r>(reg: &'r crate::model::Register, cell: &crate::model::CellRef) -> &'r str {
-    // A register split over sheets (one per 村(社区)) has the cell on its part's own sheet.
-    reg.workbook_sheet(cell).1
-}
 
 /// The fill of a severity, as ARGB (information in green: the template's headers are blue).
 fn fill_rgb(sev: Severity) -> &'static str {
@@ -275,6 +492,94 @@ fn safe_sheet_name(name: &str, taken: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folders_findings_go_to_the_workbooks_they_point_into_or_where_they_belong() {
+        use crate::model::{Person, Register, SheetLayout, SheetPart};
+        let mut reg = Register::default();
+        let part = |file: &str, base| SheetPart {
+            file: Some(file.to_string()),
+            name: "人员".into(),
+            base,
+            span: 1,
+            ..SheetPart::default()
+        };
+        reg.layouts.insert(
+            Sheet::Persons,
+            SheetLayout {
+                parts: vec![part("东村.xlsx", 0), part("西村.xlsx", 10)],
+                ..SheetLayout::default()
+            },
+        );
+        for (id, row, unit) in [("P1", 1, "东村"), ("P2", 11, "西村")] {
+            reg.persons.push(Person {
+                id: id.into(),
+                row,
+                unit: unit.into(),
+                town: "城关镇".into(),
+                ..Person::default()
+            });
+        }
+        reg.finalize();
+        let cell = |part| CellRef {
+            sheet: Sheet::Persons,
+            part,
+            row: 1,
+            col: 0,
+        };
+        let f = || Finding::new("P101", Severity::Warning, "…");
+        let findings = vec![
+            f().cell(cell(0)),
+            f().cell(cell(0)).cell(cell(1)),
+            f().person("P2").unit("西村"),
+            f().unit("东村"),
+            f(),
+            f().unit("北村"),
+            f().unit("城关镇"),
+        ];
+        let report = CheckReport {
+            register: reg,
+            findings,
+            as_of: chrono::NaiveDate::default(),
+            profile: String::new(),
+        };
+        let books = ["东村.xlsx".to_string(), "西村.xlsx".to_string()];
+        let listed = listed_by_book(&report, &books);
+        assert_eq!(listed["东村.xlsx"], [0, 1, 3, 4, 5, 6]);
+        assert_eq!(listed["西村.xlsx"], [1, 2, 4, 5, 6]);
+        // Each copy marks only its own workbook's cells.
+        let marks = Marks::new(&report, Some("西村.xlsx"));
+        assert_eq!(marks.findings, [1]);
+        assert_eq!(Marks::new(&report, None).findings, Vec::<u32>::new());
+    }
+
+    #[test]
+    fn the_default_copy_is_named_after_the_register_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        assert_eq!(
+            default_output(&d.join("台帐.xlsx")),
+            d.join("台帐（已标注）.xlsx")
+        );
+        assert_eq!(
+            default_output(&d.join("台帐.XLSM")),
+            d.join("台帐（已标注）.xlsm")
+        );
+        assert_eq!(
+            default_output(&d.join("人员.csv")),
+            d.join("人员（已标注）.xlsx")
+        );
+        let csv = d.join("数据");
+        std::fs::create_dir(&csv).unwrap();
+        std::fs::write(csv.join("人员.csv"), "编号\n").unwrap();
+        assert_eq!(default_output(&csv), d.join("数据（已标注）.xlsx"));
+        let books = d.join("各村");
+        std::fs::create_dir(&books).unwrap();
+        std::fs::write(books.join("东村.xlsx"), "").unwrap();
+        assert_eq!(default_output(&books), d.join("各村（已标注）"));
+        let slash = PathBuf::from(format!("{}/", books.display()));
+        assert_eq!(default_output(&slash), d.join("各村（已标注）"));
+    }
 
     #[test]
     fn sheet_names_are_safe_and_unique() {

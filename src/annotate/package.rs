@@ -374,7 +374,7 @@ impl<R: Read + Seek> Package<R> {
         }
 
         let mut zout = ZipWriter::new(out);
-        let big = job.report.findings.len() > 2_000_000;
+        let big = job.listed_len() > 2_000_000;
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
             .last_modified_time(DateTime::default())
@@ -539,9 +539,10 @@ impl<R: Read + Seek> Package<R> {
         let summary_name = safe_sheet_name(super::SUMMARY_SHEET, &taken);
         // Links from the 问题清单 to the sheets the workbook has.
         let mut links: HashMap<String, String> = HashMap::new();
-        for f in &job.report.findings {
-            let Some(c) = f.cells.first() else { continue };
-            let name = super::workbook_sheet(&job.report.register, c);
+        for f in job.findings() {
+            let Some((_, name)) = job.first_cell(f) else {
+                continue;
+            };
             if !links.contains_key(name) {
                 let own = self.package_name(name);
                 if self.sheet_names.iter().any(|s| s == own) {
@@ -577,7 +578,7 @@ impl<R: Read + Seek> Package<R> {
         let mut ids = self.workbook_rel_ids.clone();
         let list_id = fresh_id(&mut ids);
         let summary_id = fresh_id(&mut ids);
-        let filter_rows = job.report.findings.len() + 1;
+        let filter_rows = job.listed_len() + 1;
         let workbook = self.workbook_with(&[
             (list_name.as_str(), list_id.as_str(), Some(filter_rows)),
             (summary_name.as_str(), summary_id.as_str(), None),

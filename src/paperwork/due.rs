@@ -147,12 +147,27 @@ pub struct NoticePlan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Held {
     pub person_id: String,
-    pub name: String,
+    /// How the clerk recognises the person ([`Person::label`]: `编号 姓名`, or `姓名 身份证号`
+    /// without 编号; printed masked).
+    pub who: String,
     pub unit: String,
     /// The form refused; empty when the person gets no document at all.
     pub form: String,
     /// What to fix or why, in Chinese, naming the cells.
     pub reasons: Vec<String>,
+}
+
+impl Held {
+    /// `person`'s document `form` (empty: every document) held back for `reasons`.
+    pub fn of(person: &Person, form: &str, reasons: Vec<String>) -> Held {
+        Held {
+            person_id: person.id.clone(),
+            who: person.label(),
+            unit: person.unit.clone(),
+            form: form.to_string(),
+            reasons,
+        }
+    }
 }
 
 /// The persons the data gate holds back: index → the error-level data findings on their rows
@@ -758,13 +773,7 @@ pub fn reminder_deadline(ctx: &BuildContext, p: &Person, date: NaiveDate) -> Nai
 }
 
 fn hold(p: &Person, form: &str, reason: String) -> Held {
-    Held {
-        person_id: p.id.clone(),
-        name: p.name.clone(),
-        unit: p.unit.clone(),
-        form: form.to_string(),
-        reasons: vec![reason],
-    }
+    Held::of(p, form, vec![reason])
 }
 
 /// The facts of one serious-breach finding, from the register rows it rests on.

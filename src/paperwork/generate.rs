@@ -8,7 +8,7 @@ use super::chinese::date_cn;
 use super::due::{Held, Issued};
 use super::forms::IssuedFor;
 use super::ledger::{Ledger, LedgerError, LEDGER_FILE};
-use super::plan::{plan, Plan, PlanError, PlanOptions};
+use super::plan::{find_person, find_persons, plan, Plan, PlanError, PlanOptions};
 use super::{DataTable, DocData, Document, Office, OfficeFlags, RoleFonts};
 use crate::finding::Finding;
 use crate::model::Register;
@@ -611,6 +611,8 @@ pub fn generate(
     out_dir: &Path,
     opts: &GenerateOptions,
 ) -> Result<GenerateOutcome, GenerateError> {
+    // A person not found (or a name several have) stops the run before anything is made.
+    find_persons(register, &opts.plan.persons)?;
     let archive_opts;
     let opts = if opts.archive {
         archive_opts = archive_options(register, opts)?;
@@ -790,18 +792,13 @@ fn archive_options(
     register: &Register,
     opts: &GenerateOptions,
 ) -> Result<GenerateOptions, GenerateError> {
-    if opts.plan.persons.len() != 1 {
+    let [person] = opts.plan.persons.as_slice() else {
         return Err(GenerateError::Archive(
-            "一人一档（--archive）需要用 --person 指定一名人员的编号".into(),
+            "一人一档（--archive）需要用 --person 指定一名人员（编号、身份证号或姓名）".into(),
         ));
-    }
-    let transferred = opts
-        .plan
-        .persons
-        .first()
-        .and_then(|id| register.person_index(id))
-        .and_then(|i| register.persons.get(i))
-        .is_some_and(|p| p.status == Some(crate::model::Status::Transferred));
+    };
+    let transferred = register.persons[find_person(register, person)?].status
+        == Some(crate::model::Status::Transferred);
     let mut o = opts.clone();
     // The quarterly evaluations are asked for quarter by quarter (see `prepare_archive`).
     o.plan.forms = archive_forms()
@@ -833,7 +830,7 @@ fn prepare_archive(
         .plan
         .persons
         .first()
-        .and_then(|id| register.person_index(id))
+        .and_then(|given| find_person(register, given).ok())
         .and_then(|i| register.persons.get(i));
     let (Some(person), false) = (person, all.docs.is_empty()) else {
         return Ok(all);
@@ -906,20 +903,24 @@ fn reissue_earlier(
         match again {
             Some(docs) => all.docs.extend(docs),
             None => {
+                let reason = format!(
+                    "{}出具的{}（{}）依现在的台帐已无法重现，请将原件归入档案",
+                    date_cn(date),
+                    super::forms::short_name(&entry.form),
+                    entry.number
+                );
                 let p = register
                     .person_index(person)
                     .and_then(|i| register.persons.get(i));
-                all.held.push(Held {
-                    person_id: person.to_string(),
-                    name: p.map(|p| p.name.clone()).unwrap_or_default(),
-                    unit: p.map(|p| p.unit.clone()).unwrap_or_default(),
-                    form: entry.form.clone(),
-                    reasons: vec![format!(
-                        "{}出具的{}（{}）依现在的台帐已无法重现，请将原件归入档案",
-                        date_cn(date),
-                        super::forms::short_name(&entry.form),
-                        entry.number
-                    )],
+                all.held.push(match p {
+                    Some(p) => Held::of(p, &entry.form, vec![reason]),
+                    None => Held {
+                        person_id: person.to_string(),
+                        who: person.to_string(),
+                        unit: String::new(),
+                        form: entry.form.clone(),
+                        reasons: vec![reason],
+                    },
                 });
             }
         }

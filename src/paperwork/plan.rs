@@ -5,6 +5,8 @@ use super::build::{BuildContext, PersonRef};
 use super::due::{self, Held, NoticePlan, ReportPlan, WarningPlan};
 use super::forms::{self, FormDef, IssuedFor};
 use crate::model::{Register, Status};
+use crate::output::mask_personal_numbers;
+use crate::register::values::compact;
 use chrono::{Datelike, NaiveDate};
 
 /// What a document is about, beyond its form and person.
@@ -124,7 +126,8 @@ pub struct PlanOptions {
     /// Forms (`--form`): ids, titles or short names; empty: every form the findings make due
     /// (with `due`).
     pub forms: Vec<String>,
-    /// 编号s (`--person`); empty: everyone (in the selected units).
+    /// The persons asked for (`--person`): 编号s, 身份证号s or 姓名s ([`find_person`]);
+    /// empty: everyone (in the selected units).
     pub persons: Vec<String>,
     /// 村(社区) or 乡镇(街道) names (`--unit`); empty: all.
     pub units: Vec<String>,
@@ -139,8 +142,12 @@ pub struct PlanOptions {
 pub enum PlanError {
     #[error("未知的文书：{0}（可选：{1}；各文书何时出具见 rehabdocs forms）")]
     UnknownForm(String, String),
-    #[error("台帐中没有编号为 {0} 的人员")]
+    #[error("台帐中没有编号、身份证号或姓名为「{0}」的人员")]
     UnknownPerson(String),
+    /// Several persons answer to what was given: what, each as 姓名（身份证号 masked，
+    /// 村(社区)）, and what to give instead (身份证号, or 编号 when the number is shared).
+    #[error("台帐中有 {n} 人{0}：{list}；请改用{2}指定（--person {2}）", n = .1.len(), list = .1.join("、"))]
+    AmbiguousPerson(String, Vec<String>, &'static str),
     #[error("请用 --form 指定文书，或用 --due 生成检查结果要求的全部文书")]
     NothingAsked,
 }
@@ -193,11 +200,78 @@ pub fn quarter_bounds(year: i32, quarter: u8) -> Option<(NaiveDate, NaiveDate)> 
     Some((start, next.pred_opt()?))
 }
 
-fn person_selected(register: &Register, i: usize, opts: &PlanOptions) -> bool {
+/// The person a clerk means by `given` (`--person`, and the web page's choice of a person):
+/// an 编号 (or the key the reader gave a person of a register without 编号), a 公民身份号码
+/// (18 characters; x in either case, full-width digits and spaces are all right), or a 姓名
+/// that only one person of the register has. Returns the index into `register.persons`.
+/// Several persons with the 姓名 (or the number) give [`PlanError::AmbiguousPerson`], listing
+/// each with the masked number and 村(社区), so that the clerk can give the 身份证号 instead.
+pub fn find_person(register: &Register, given: &str) -> Result<usize, PlanError> {
+    let text = compact(given);
+    if let Some(i) = register
+        .person_index(given.trim())
+        .or_else(|| register.person_index(&text))
+    {
+        return Ok(i);
+    }
+    let number = text.to_ascii_uppercase();
+    let looks_like_an_id = match number.as_bytes() {
+        [digits @ .., last] if matches!(number.len(), 15 | 18) => {
+            digits.iter().all(u8::is_ascii_digit) && (last.is_ascii_digit() || *last == b'X')
+        }
+        _ => false,
+    };
+    let (what, matching, instead): (String, Vec<usize>, &str) = if looks_like_an_id {
+        let matching = (0..register.persons.len())
+            .filter(|&i| register.persons[i].resident_id.as_deref() == Some(number.as_str()))
+            .collect();
+        let what = format!("身份证号为 {}", mask_personal_numbers(&number));
+        (what, matching, "编号")
+    } else {
+        let matching = (0..register.persons.len())
+            .filter(|&i| !text.is_empty() && register.persons[i].name == text)
+            .collect();
+        (format!("姓名为「{text}」"), matching, "身份证号")
+    };
+    match matching.as_slice() {
+        [i] => Ok(*i),
+        [] => Err(PlanError::UnknownPerson(mask_personal_numbers(
+            given.trim(),
+        ))),
+        several => Err(PlanError::AmbiguousPerson(
+            what,
+            several
+                .iter()
+                .map(|&i| {
+                    let p = &register.persons[i];
+                    let id = p.resident_id.as_deref().unwrap_or("无身份证号");
+                    let number = match p.number() {
+                        "" => String::new(),
+                        n => format!("，编号 {n}"),
+                    };
+                    format!(
+                        "{}（{}，{}{number}）",
+                        p.name,
+                        mask_personal_numbers(id),
+                        p.unit
+                    )
+                })
+                .collect(),
+            instead,
+        )),
+    }
+}
+
+/// The persons of `--person`, each as [`find_person`] finds them.
+pub fn find_persons(register: &Register, given: &[String]) -> Result<Vec<usize>, PlanError> {
+    given.iter().map(|g| find_person(register, g)).collect()
+}
+
+fn person_selected(register: &Register, i: usize, opts: &PlanOptions, persons: &[usize]) -> bool {
     let Some(p) = register.persons.get(i) else {
         return false;
     };
-    let by_person = opts.persons.is_empty() || opts.persons.iter().any(|id| *id == p.id);
+    let by_person = opts.persons.is_empty() || persons.contains(&i);
     let by_unit = opts.units.is_empty() || opts.units.iter().any(|u| *u == p.unit || *u == p.town);
     by_person && by_unit
 }
@@ -212,28 +286,18 @@ pub fn plan(ctx: &BuildContext, opts: &PlanOptions) -> Result<Plan, PlanError> {
             None => return Err(PlanError::UnknownForm(name.clone(), forms::choices())),
         }
     }
-    for id in &opts.persons {
-        if register.person_index(id).is_none() {
-            return Err(PlanError::UnknownPerson(id.clone()));
-        }
-    }
+    let persons = find_persons(register, &opts.persons)?;
     if wanted.is_empty() && !opts.due {
         return Err(PlanError::NothingAsked);
     }
     let gate = due::gated(ctx);
     let mut held: Vec<Held> = Vec::new();
     let mut selected: Vec<usize> = Vec::new();
-    for i in (0..register.persons.len()).filter(|&i| person_selected(register, i, opts)) {
+    for i in (0..register.persons.len()).filter(|&i| person_selected(register, i, opts, &persons)) {
         match gate.get(&i) {
             Some(reasons) => {
                 let p = &register.persons[i];
-                held.push(Held {
-                    person_id: p.id.clone(),
-                    name: p.name.clone(),
-                    unit: p.unit.clone(),
-                    form: String::new(),
-                    reasons: reasons.clone(),
-                });
+                held.push(Held::of(p, "", reasons.clone()));
             }
             None => selected.push(i),
         }
@@ -257,7 +321,7 @@ pub fn plan(ctx: &BuildContext, opts: &PlanOptions) -> Result<Plan, PlanError> {
             }
         }
     } else {
-        asked_requests(ctx, opts, &wanted, &selected, &mut out, &mut held);
+        asked_requests(ctx, opts, &persons, &wanted, &selected, &mut out, &mut held);
     }
     let out = merge_notices(out);
     let order = |f: &FormDef| {
@@ -332,9 +396,12 @@ fn units_of_findings(ctx: &BuildContext, opts: &PlanOptions) -> Vec<String> {
     units
 }
 
+/// The documents of the forms asked for by name. `persons`: the persons asked for by name
+/// (`--person`), who are told why a form gives them nothing.
 fn asked_requests(
     ctx: &BuildContext,
     opts: &PlanOptions,
+    persons: &[usize],
     wanted: &[&'static FormDef],
     selected: &[usize],
     out: &mut Vec<Request>,
@@ -353,16 +420,13 @@ fn asked_requests(
                 let refused = held
                     .iter()
                     .any(|h| h.person_id == register.persons[i].id && h.form == form.id);
-                if out.len() == before && !refused && opts.persons.contains(&register.persons[i].id)
-                {
+                if out.len() == before && !refused && persons.contains(&i) {
                     let p = &register.persons[i];
-                    held.push(Held {
-                        person_id: p.id.clone(),
-                        name: p.name.clone(),
-                        unit: p.unit.clone(),
-                        form: form.id.clone(),
-                        reasons: vec![format!("台帐中没有应出具{}的事实，不予出具", form.short)],
-                    });
+                    held.push(Held::of(
+                        p,
+                        &form.id,
+                        vec![format!("台帐中没有应出具{}的事实，不予出具", form.short)],
+                    ));
                 }
             }
             if form.id == "work_notice" && opts.persons.is_empty() {
@@ -403,14 +467,12 @@ fn asked_requests(
                         (form.entry().events)(ctx, i)
                     };
                     let p = &register.persons[i];
-                    if events.is_empty() && opts.persons.contains(&p.id) {
-                        held.push(Held {
-                            person_id: p.id.clone(),
-                            name: p.name.clone(),
-                            unit: p.unit.clone(),
-                            form: form.id.clone(),
-                            reasons: vec![format!("台帐中没有可出具{}的事项", form.short)],
-                        });
+                    if events.is_empty() && persons.contains(&i) {
+                        held.push(Held::of(
+                            p,
+                            &form.id,
+                            vec![format!("台帐中没有可出具{}的事项", form.short)],
+                        ));
                     }
                     let who = PersonRef {
                         person: p,
@@ -425,13 +487,7 @@ fn asked_requests(
                                 unit: p.unit.clone(),
                                 event,
                             }),
-                            Err(reason) => held.push(Held {
-                                person_id: p.id.clone(),
-                                name: p.name.clone(),
-                                unit: p.unit.clone(),
-                                form: form.id.clone(),
-                                reasons: vec![reason],
-                            }),
+                            Err(reason) => held.push(Held::of(p, &form.id, vec![reason])),
                         }
                     }
                 }

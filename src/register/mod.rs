@@ -113,7 +113,8 @@ fn extension(path: &Path) -> String {
 const WORKBOOK_EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "et"];
 
 /// The workbooks of a folder, in name order; Excel's lock files (`~$台帐.xlsx`) are not.
-fn workbooks_in(dir: &Path) -> Result<Vec<std::path::PathBuf>, ReadError> {
+/// A folder with any is a folder of workbooks (one register); without, a folder of CSV files.
+pub fn workbooks_in(dir: &Path) -> Result<Vec<std::path::PathBuf>, ReadError> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| ReadError(format!("无法读取文件夹 {}：{e}", dir.display())))?;
     let mut books: Vec<std::path::PathBuf> = entries

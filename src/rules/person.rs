@@ -551,7 +551,8 @@ fn event_sheet(kind: EventKind) -> (Sheet, &'static str) {
 /// Where a schedule shortfall is to be fixed: on the event sheet, not on the person's row.
 /// The cell is the date of the person's last row there before the end of the first short
 /// period (where the missing row belongs), else of their first row, else the date column's
-/// header; None when the register has no such sheet.
+/// header (on the person's own workbook sheet, [`crate::model::Register::header_cell_for`]); None when the
+/// register has no such sheet.
 fn gap_cell(
     cx: &Ctx,
     i: usize,
@@ -560,7 +561,9 @@ fn gap_cell(
 ) -> Option<CellRef> {
     let reg = cx.register;
     let (sheet, date_field) = event_sheet(kind);
-    let layout = reg.layouts.get(&sheet)?;
+    if !reg.layouts.contains_key(&sheet) {
+        return None;
+    }
     let until = first_short.map(|pc| pc.end).unwrap_or(NaiveDate::MAX);
     let rows: Vec<(u32, NaiveDate)> = match kind {
         EventKind::Tests => reg.tests_of(i).iter().map(|e| (e.row, e.date)).collect(),
@@ -573,13 +576,15 @@ fn gap_cell(
             .map(|e| (e.row, e.date))
             .collect(),
     };
-    let row = rows
+    match rows
         .iter()
         .filter(|(_, d)| *d <= until)
         .max_by_key(|(_, d)| *d)
         .or(rows.first())
-        .map_or(layout.header_row, |(r, _)| *r);
-    Some(reg.cell(sheet, row, date_field))
+    {
+        Some((row, _)) => Some(reg.cell(sheet, *row, date_field)),
+        None => reg.header_cell_for(sheet, i, date_field),
+    }
 }
 
 /// P105: fewer tests (结果 阴性/阳性) than the schedule's test items require: in a completed

@@ -27,6 +27,9 @@ const JOB_FOLDER_PREFIX: &str = "rehabdocs-serve-";
 /// The preview's pixels per point (about 108 dpi: a page fits a 768-pixel-high screen twice).
 const PREVIEW_SCALE: f64 = 1.5;
 
+/// What a job gives: the result for the page and the files it wrote.
+type JobResult = Result<(serde_json::Value, Vec<PathBuf>), String>;
+
 /// A file the clerk uploaded, held in memory.
 #[derive(Debug, Clone)]
 pub struct Upload {
@@ -255,9 +258,28 @@ impl Inputs {
         Profile::load(&self.profile).map_err(|e| self.clean(e))
     }
 
-    fn check(&self, profile: &Profile, as_of: NaiveDate) -> Result<CheckReport, String> {
-        check_file(&self.register, profile, as_of, &Selection::default()).map_err(|e| self.clean(e))
+    /// The register checked as the page asked: on its as-of date, with its profile.
+    fn check(&self, asked: &JobRequest) -> Result<Checked, String> {
+        let (as_of, today) = as_of_of(asked)?;
+        let profile = self.load_profile()?;
+        let report = check_file(&self.register, &profile, as_of, &Selection::default())
+            .map_err(|e| self.clean(e))?;
+        Ok(Checked {
+            as_of,
+            today,
+            profile,
+            report,
+        })
     }
+}
+
+/// A checked register, with the date and profile it was checked on.
+struct Checked {
+    as_of: NaiveDate,
+    /// The as-of date was today's (none was given).
+    today: bool,
+    profile: Profile,
+    report: CheckReport,
 }
 
 /// Loads an uploaded profile once, for its errors.
@@ -299,7 +321,7 @@ fn run(
     register: &Upload,
     profile: Option<&Upload>,
     folder: &Path,
-) -> Result<(serde_json::Value, Vec<PathBuf>), String> {
+) -> JobResult {
     let inputs = Inputs::new(register, &asked.profile, profile)?;
     match asked.kind {
         JobKind::Check => check_job(asked, &inputs),
@@ -312,13 +334,13 @@ fn run(
 
 /// `check`: the findings exactly as `check --format json` gives them (IDs masked), the
 /// persons to show them by, and the date note when the as-of date was today.
-fn check_job(
-    asked: &JobRequest,
-    inputs: &Inputs,
-) -> Result<(serde_json::Value, Vec<PathBuf>), String> {
-    let (as_of, today) = as_of_of(asked)?;
-    let profile = inputs.load_profile()?;
-    let report = inputs.check(&profile, as_of)?;
+fn check_job(asked: &JobRequest, inputs: &Inputs) -> JobResult {
+    let Checked {
+        as_of,
+        today,
+        report,
+        ..
+    } = inputs.check(asked)?;
     let check: serde_json::Value =
         serde_json::from_str(&render_json(&report, Ids::Masked)).map_err(|e| e.to_string())?;
     let persons: Vec<serde_json::Value> = report
@@ -356,14 +378,8 @@ fn check_job(
 }
 
 /// `check --annotate`: the annotated copy in the clerk's folder, `（已标注）` after the name.
-fn annotate_job(
-    asked: &JobRequest,
-    inputs: &Inputs,
-    folder: &Path,
-) -> Result<(serde_json::Value, Vec<PathBuf>), String> {
-    let (as_of, _) = as_of_of(asked)?;
-    let profile = inputs.load_profile()?;
-    let report = inputs.check(&profile, as_of)?;
+fn annotate_job(asked: &JobRequest, inputs: &Inputs, folder: &Path) -> JobResult {
+    let Checked { report, .. } = inputs.check(asked)?;
     create_private_dir_all(folder).map_err(|e| e.to_string())?;
     let source = Path::new(&inputs.register);
     let stem = source
@@ -409,14 +425,13 @@ fn batch_options(
 
 /// `generate --due`: the batch in `文书/日期` (a new folder each time) in the clerk's folder,
 /// merged for printing or one PDF per document in a zip, with the print manifest.
-fn generate_job(
-    asked: &JobRequest,
-    inputs: &Inputs,
-    folder: &Path,
-) -> Result<(serde_json::Value, Vec<PathBuf>), String> {
-    let (as_of, _) = as_of_of(asked)?;
-    let profile = inputs.load_profile()?;
-    let report = inputs.check(&profile, as_of)?;
+fn generate_job(asked: &JobRequest, inputs: &Inputs, folder: &Path) -> JobResult {
+    let Checked {
+        as_of,
+        profile,
+        report,
+        ..
+    } = inputs.check(asked)?;
     let documents = folder.join("文书");
     create_private_dir_all(&documents).map_err(|e| e.to_string())?;
     let out = free_path(&documents, &as_of.format("%Y-%m-%d").to_string(), "");
@@ -428,7 +443,7 @@ fn generate_job(
             .map(|h| {
                 serde_json::json!({
                     "person": h.person_id,
-                    "name": h.name,
+                    "who": crate::output::mask_personal_numbers(&h.who),
                     "unit": h.unit,
                     "form": crate::paperwork::forms::short_name(&h.form),
                     "reasons": h.reasons.iter().map(|r| crate::output::mask_personal_numbers(r)).collect::<Vec<_>>(),
@@ -520,11 +535,7 @@ fn zip_folder_files(base: &Path, files: &[PathBuf]) -> Result<Vec<u8>, String> {
 
 /// `report`: the year-end report (PDF, XLSX, JSON) in `考核报告/年度` of the clerk's folder,
 /// numbered from the same ledger as the documents.
-fn report_job(
-    asked: &JobRequest,
-    inputs: &Inputs,
-    folder: &Path,
-) -> Result<(serde_json::Value, Vec<PathBuf>), String> {
+fn report_job(asked: &JobRequest, inputs: &Inputs, folder: &Path) -> JobResult {
     let year = asked.year.ok_or("请填写考核年度")?;
     let reports = folder.join("考核报告");
     create_private_dir_all(&reports).map_err(|e| e.to_string())?;
@@ -560,9 +571,12 @@ pub fn preview_png(
         return Err("预览需要选一件文书，最多一名人员".into());
     }
     let inputs = Inputs::new(register, &asked.profile, profile)?;
-    let (as_of, _) = as_of_of(asked)?;
-    let profile = inputs.load_profile()?;
-    let report = inputs.check(&profile, as_of)?;
+    let Checked {
+        as_of,
+        profile,
+        report,
+        ..
+    } = inputs.check(asked)?;
     let opts = batch_options(asked, &profile, as_of, folder);
     crate::paperwork::generate::preview(
         &report.register,

@@ -324,7 +324,7 @@ async function runGenerate() {
       out.append(el('h3', {}, '以下文书暂不出具，请先改正台帐：'));
       const list = el('ul', { class: 'held' });
       for (const h of r.held) {
-        list.append(el('li', {}, h.unit + ' ' + h.name + ' ' + (h.form || '全部文书') + '：', el('ul', {}, ...h.reasons.map((x) => el('li', {}, x)))));
+        list.append(el('li', {}, h.unit + ' ' + h.who + ' ' + (h.form || '全部文书') + '：', el('ul', {}, ...h.reasons.map((x) => el('li', {}, x)))));
       }
       out.append(list);
     }
