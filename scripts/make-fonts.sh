@@ -3,7 +3,7 @@
 # Needs: apt-get install fonts-noto-cjk; pip install fonttools.
 # The SC (Simplified Chinese) face is face number 2 in each .ttc collection.
 #
-# Size budget (release binary < 60 MB): only the body face carries every ideograph
+# Size budget (release binary < 70 MB per platform): only the body face carries every ideograph
 # (URO U+4E00-9FFF and Extension A U+3400-4DBF, ~15 MB); the bold title face and the sans
 # table face carry GB 2312 (6,763 hanzi) plus punctuation; a rarer character in a title or
 # table falls back to the body face (Typst font fallback), and the glyph check before every

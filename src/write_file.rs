@@ -21,20 +21,29 @@ pub enum OutputError {
     Invalid(String),
 }
 
-/// Creates `dir` and its missing parents owner-only (0700 on Unix); folders that exist are
-/// left as they are.
-pub fn create_private_dir_all(dir: &Path) -> Result<(), OutputError> {
+/// A folder maker for owner-only folders (0700 on Unix; on Windows a new folder takes the
+/// permissions of its parent, the user's own folders).
+fn private_dir_builder() -> fs::DirBuilder {
+    #[allow(unused_mut)]
     let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder.create(dir).map_err(|source| OutputError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })
+    builder
+}
+
+/// Creates `dir` and its missing parents owner-only (0700 on Unix); folders that exist are
+/// left as they are.
+pub fn create_private_dir_all(dir: &Path) -> Result<(), OutputError> {
+    private_dir_builder()
+        .recursive(true)
+        .create(dir)
+        .map_err(|source| OutputError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })
 }
 
 /// Creates the new folder `dir` owner-only (0700 on Unix), its missing parents too; fails
@@ -43,16 +52,12 @@ fn create_private_dir(dir: &Path) -> Result<(), OutputError> {
     if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
         create_private_dir_all(parent)?;
     }
-    let mut builder = fs::DirBuilder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir).map_err(|source| OutputError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })
+    private_dir_builder()
+        .create(dir)
+        .map_err(|source| OutputError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })
 }
 
 /// Writes `bytes` to a new file `path` created owner-only (0600 on Unix), flushed to disk;
@@ -140,13 +145,7 @@ impl RunFolder {
             source,
         };
         // New, never an existing folder (a planted one could be another user's).
-        let mut builder = fs::DirBuilder::new();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder.create(&dir).map_err(io)?;
+        private_dir_builder().create(&dir).map_err(io)?;
         let lock = open_lock_file(&dir.join(RUN_FOLDER_LOCK)).map_err(io)?;
         lock.try_lock().map_err(|e| match e {
             fs::TryLockError::Error(e) => io(e),
