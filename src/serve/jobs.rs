@@ -381,17 +381,12 @@ fn check_job(asked: &JobRequest, inputs: &Inputs) -> JobResult {
 fn annotate_job(asked: &JobRequest, inputs: &Inputs, folder: &Path) -> JobResult {
     let Checked { report, .. } = inputs.check(asked)?;
     create_private_dir_all(folder).map_err(|e| e.to_string())?;
-    let source = Path::new(&inputs.register);
-    let stem = source
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "台帐".into());
-    // A register with macros keeps them, in an .xlsm copy.
-    let extension = match source.extension() {
-        Some(e) if e.eq_ignore_ascii_case("xlsm") => "xlsm",
-        _ => "xlsx",
-    };
-    let out = free_path(folder, &format!("{stem}（已标注）"), extension);
+    // Named as the command line names it (`台帐（已标注）.xlsx`, .xlsm for a register with
+    // macros), in the clerk's folder, never over an earlier copy.
+    let named = crate::annotate::default_output(&inputs.register);
+    let stem = named.file_stem().unwrap_or_default().to_string_lossy();
+    let extension = named.extension().unwrap_or_default().to_string_lossy();
+    let out = free_path(folder, &stem, &extension);
     crate::annotate::write_annotated(&report, &out, Ids::Masked).map_err(|e| inputs.clean(e))?;
     Ok((
         serde_json::json!({ "findings": report.findings.len() }),
