@@ -836,6 +836,13 @@ impl Register {
         }
     }
 
+    /// The workbook file of a folder of workbooks that holds 人员 record row `row` (`None` for
+    /// a register of one workbook).
+    pub fn workbook_of_row(&self, row: u32) -> Option<&str> {
+        self.part_of(Sheet::Persons, row)
+            .and_then(|(_, part)| part.file.as_deref())
+    }
+
     /// The header cell of `field` on `sheet` for a finding about rows person `i` lacks there:
     /// on the workbook sheet where the person's rows belong — the one about the person's
     /// 村(社区) (a sheet per unit), else the one in the workbook of the person's 人员 row (a
@@ -845,9 +852,7 @@ impl Register {
         let Some(p) = self.persons.get(i) else {
             return Some(self.cell(sheet, layout.header_row, field));
         };
-        let file = self
-            .part_of(Sheet::Persons, p.row)
-            .and_then(|(_, part)| part.file.as_deref());
+        let file = self.workbook_of_row(p.row);
         let parts = &layout.parts;
         let k = parts
             .iter()

@@ -83,7 +83,6 @@ pub fn form_label(id: &str) -> &str {
 }
 
 /// Whether a finding makes a report of a serious breach to the police due.
-/// Whether a finding is a serious breach the office must report to the police.
 pub fn is_breach_to_report(f: &Finding) -> bool {
     f.due.iter().any(|d| d.0 == "serious_breach_report")
 }

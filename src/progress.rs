@@ -221,9 +221,7 @@ impl Phase {
             }
         }
     }
-}
 
-impl Phase {
     /// Whether the clerk has asked the watched run to stop (never for an unwatched run).
     pub fn cancelled(&self) -> bool {
         self.watch.as_ref().is_some_and(|w| w.is_cancelled())

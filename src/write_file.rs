@@ -237,15 +237,42 @@ pub fn check_overwrite(path: &Path, force: bool) -> Result<(), OutputError> {
 
 /// The temporary path used while writing `path`.
 fn temp_path(path: &Path) -> PathBuf {
+    let (dir, name) = folder_and_name(path);
+    dir.join(format!(".{name}.tmp{}", std::process::id()))
+}
+
+/// The folder `path` is in (`.` for a bare name) and its own name (`output` if it has none):
+/// where this module puts what it writes beside `path`, and what it names it after.
+fn folder_and_name(path: &Path) -> (PathBuf, String) {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".to_string());
-    let tmp = format!(".{name}.tmp{}", std::process::id());
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.join(tmp),
-        _ => PathBuf::from(tmp),
+    (dir, name)
+}
+
+/// `path` if nothing has its name, else the first of `name（2）.ext`, `name（3）.ext` … that is
+/// free: a new name for a copy the program names itself, never over an earlier one.
+pub fn unused_path(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let mut candidate = path.to_path_buf();
+    let mut n = 2;
+    while candidate.exists() {
+        candidate = path.with_file_name(format!("{stem}（{n}）{ext}"));
+        n += 1;
     }
+    candidate
 }
 
 /// Calls `write` with a temporary path beside `path`, then renames it into place.
@@ -288,14 +315,7 @@ where
     F: FnOnce(&Path) -> Result<(), OutputError>,
 {
     check_overwrite(dir, force)?;
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_string());
+    let (parent, name) = folder_and_name(dir);
     let prefix = format!(".{name}.run");
     remove_dead_folders(&parent, &prefix);
     let run = RunFolder::new(&parent, &prefix)?;
@@ -330,13 +350,7 @@ const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(3600)
 /// Removes the temporary files that killed runs left beside `path` (`.{name}.tmp{pid}`, an
 /// hour old or more).
 fn remove_stale_temps(path: &Path) {
-    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return;
-    };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let (dir, name) = folder_and_name(path);
     let prefix = format!(".{name}.tmp");
     let Ok(entries) = fs::read_dir(&dir) else {
         return;
@@ -496,5 +510,26 @@ mod csv_tests {
         }
         assert_eq!(rows[1], ["张三", "'quoted", "2025-03-01"]);
         assert_eq!(csv_cell_read("'quoted"), "'quoted");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unused_path_never_names_an_existing_file_or_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("台帐（已标注）.xlsx");
+        assert_eq!(unused_path(&copy), copy);
+        std::fs::write(&copy, "").unwrap();
+        std::fs::write(dir.path().join("台帐（已标注）（2）.xlsx"), "").unwrap();
+        assert_eq!(
+            unused_path(&copy),
+            dir.path().join("台帐（已标注）（3）.xlsx")
+        );
+        let batch = dir.path().join("2025-12-31");
+        std::fs::create_dir(&batch).unwrap();
+        assert_eq!(unused_path(&batch), dir.path().join("2025-12-31（2）"));
     }
 }

@@ -39,7 +39,7 @@ mod xml;
 
 use crate::check::CheckReport;
 use crate::finding::{Finding, Severity};
-use crate::model::{CellRef, Sheet};
+use crate::model::CellRef;
 use crate::output::Ids;
 use crate::write_file::OutputError;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -117,11 +117,7 @@ pub fn write_annotated(report: &CheckReport, out: &Path, ids: Ids) -> Result<Vec
         annotate_book(&job, source, out, false)?;
         return Ok(vec![out.to_path_buf()]);
     }
-    let looks_like_a_file = out.extension().is_some_and(|e| {
-        ["xlsx", "xlsm", "xls", "ods", "csv"]
-            .contains(&e.to_string_lossy().to_ascii_lowercase().as_str())
-    });
-    if looks_like_a_file && !out.is_dir() {
+    if crate::register::has_register_extension(out, true) && !out.is_dir() {
         return Err(format!(
             "{} 是放有多个工作簿的文件夹，每个工作簿各出一份标注副本：--annotate 请写一个文件夹（或不写，默认为 {}）",
             source.display(),
@@ -163,10 +159,9 @@ pub fn write_annotated(report: &CheckReport, out: &Path, ids: Ids) -> Result<Vec
 /// finding is in some copy's 问题清单, and a workbook per 村(社区) gets its own.
 fn listed_by_book(report: &CheckReport, books: &[String]) -> HashMap<String, Vec<u32>> {
     let reg = &report.register;
-    let file_of_row = |row: u32| reg.workbook_sheet(&reg.cell(Sheet::Persons, row, "姓名")).0;
     let mut units: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     for p in &reg.persons {
-        if let Some(file) = file_of_row(p.row) {
+        if let Some(file) = reg.workbook_of_row(p.row) {
             for unit in [&p.unit, &p.town] {
                 units.entry(unit.as_str()).or_default().insert(file);
             }
@@ -184,7 +179,7 @@ fn listed_by_book(report: &CheckReport, books: &[String]) -> HashMap<String, Vec
                 .person
                 .as_deref()
                 .and_then(|id| reg.person_index(id))
-                .and_then(|k| file_of_row(reg.persons[k].row));
+                .and_then(|k| reg.workbook_of_row(reg.persons[k].row));
             match (person, f.unit.as_deref().and_then(|u| units.get(u))) {
                 (Some(file), _) => {
                     files.insert(file);
@@ -222,7 +217,7 @@ fn annotate_book(job: &Job, source: &Path, out: &Path, ours: bool) -> Result<Pat
         if macros {
             out.set_extension("xlsm");
         }
-        out = unused_name(&out);
+        out = crate::write_file::unused_path(&out);
     }
     let written = match edited {
         Some(package) => {
@@ -246,25 +241,6 @@ fn annotate_book(job: &Job, source: &Path, out: &Path, ours: bool) -> Result<Pat
     };
     written.map_err(|e| format!("无法生成标注工作簿：{e}"))?;
     Ok(out)
-}
-
-/// `path`, or `path` with `_2`, `_3` … before its extension when a file has that name.
-fn unused_name(path: &Path) -> PathBuf {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = path
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    let mut candidate = path.to_path_buf();
-    let mut n = 2;
-    while candidate.exists() {
-        candidate = path.with_file_name(format!("{stem}_{n}{ext}"));
-        n += 1;
-    }
-    candidate
 }
 
 fn write_package<R: std::io::Read + std::io::Seek>(
@@ -495,7 +471,7 @@ mod tests {
 
     #[test]
     fn a_folders_findings_go_to_the_workbooks_they_point_into_or_where_they_belong() {
-        use crate::model::{Person, Register, SheetLayout, SheetPart};
+        use crate::model::{Person, Register, Sheet, SheetLayout, SheetPart};
         let mut reg = Register::default();
         let part = |file: &str, base| SheetPart {
             file: Some(file.to_string()),

@@ -562,9 +562,6 @@ impl Staged {
         }
         Ok(written)
     }
-
-    /// Drops the batch: the staging folder and what it holds are removed.
-    fn abandon(self) {}
 }
 
 /// The lock file of an output folder: held by a run from start to finish.
@@ -708,29 +705,14 @@ pub fn generate(
     } else {
         render_and_stage(&docs, &names, &volumes, threads, opts, &mut staged)
     };
-    let rows = match result {
-        Ok(rows) => rows,
-        Err(e) => {
-            staged.abandon();
-            return Err(e);
-        }
-    };
-    let finish = (|| {
-        staged.add(&manifest_csv(&rows), out_dir.join(MANIFEST_CSV))?;
-        stage_manifest(&rows, opts, threads, &mut staged)?;
-        Ok::<(), GenerateError>(())
-    })();
-    if let Err(e) = finish {
-        staged.abandon();
-        return Err(e);
-    }
+    // A failure from here on drops `staged`: its folder and what it holds are removed.
+    let rows = result?;
+    staged.add(&manifest_csv(&rows), out_dir.join(MANIFEST_CSV))?;
+    stage_manifest(&rows, opts, threads, &mut staged)?;
     // The ledger before the documents: see the doc comment.
     let mut written = Vec::new();
     if ledger.entries().len() != loaded || !ledger_path.exists() {
-        if let Err(e) = ledger.save(&ledger_path) {
-            staged.abandon();
-            return Err(e.into());
-        }
+        ledger.save(&ledger_path)?;
         written.push(ledger_path.clone());
     }
     written.extend(staged.commit()?);

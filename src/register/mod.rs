@@ -112,6 +112,12 @@ fn extension(path: &Path) -> String {
 /// The extensions of workbook files.
 const WORKBOOK_EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "xlsb", "ods", "et"];
 
+/// Whether `path` is named like a register file: a workbook, or (`csv`) a CSV file.
+pub fn has_register_extension(path: &Path, csv: bool) -> bool {
+    let ext = extension(path);
+    WORKBOOK_EXTENSIONS.contains(&ext.as_str()) || (csv && ext == "csv")
+}
+
 /// The workbooks of a folder, in name order; Excel's lock files (`~$台帐.xlsx`) are not.
 /// A folder with any is a folder of workbooks (one register); without, a folder of CSV files.
 pub fn workbooks_in(dir: &Path) -> Result<Vec<std::path::PathBuf>, ReadError> {
@@ -121,7 +127,7 @@ pub fn workbooks_in(dir: &Path) -> Result<Vec<std::path::PathBuf>, ReadError> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.is_file()
-                && WORKBOOK_EXTENSIONS.contains(&extension(p).as_str())
+                && has_register_extension(p, false)
                 && !p
                     .file_name()
                     .is_some_and(|n| n.to_string_lossy().starts_with("~$"))

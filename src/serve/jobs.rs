@@ -2,6 +2,7 @@
 //! run folder of its own that holds the uploads while it lasts, reporting its progress through
 //! a [`Watch`] the page polls, and cancellable between documents.
 
+use super::file_name;
 use crate::check::{check_file, today_note, CheckReport, Selection};
 use crate::output::{render_json, Ids};
 use crate::paperwork::generate::{generate, GenerateError, GenerateOptions, MANIFEST_CSV};
@@ -12,8 +13,8 @@ use crate::profile::Profile;
 use crate::progress::{watch_this_thread, Watch};
 use crate::register::values::parse_date_text;
 use crate::write_file::{
-    create_private_dir_all, remove_dead_folders, write_bytes_atomically, write_new_private,
-    RunFolder,
+    create_private_dir_all, remove_dead_folders, unused_path, write_bytes_atomically,
+    write_new_private, RunFolder,
 };
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -133,7 +134,7 @@ impl Job {
                     "result": result,
                     "files": files.iter().enumerate().map(|(k, f)| serde_json::json!({
                         "index": k,
-                        "name": f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                        "name": file_name(f),
                         "bytes": f.metadata().map(|m| m.len()).unwrap_or(0),
                     })).collect::<Vec<_>>(),
                 }),
@@ -303,19 +304,6 @@ fn as_of_of(asked: &JobRequest) -> Result<(NaiveDate, bool), String> {
         .ok_or_else(|| format!("检查日期「{text}」不是可识别的日期"))
 }
 
-/// `name`, or `name（2）`, `name（3）` … : the first that does not exist in `dir`.
-fn free_path(dir: &Path, stem: &str, extension: &str) -> PathBuf {
-    let dot = if extension.is_empty() { "" } else { "." };
-    let first = dir.join(format!("{stem}{dot}{extension}"));
-    if !first.exists() {
-        return first;
-    }
-    (2..)
-        .map(|k| dir.join(format!("{stem}（{k}）{dot}{extension}")))
-        .find(|p| !p.exists())
-        .unwrap_or(first)
-}
-
 fn run(
     asked: &JobRequest,
     register: &Upload,
@@ -384,9 +372,7 @@ fn annotate_job(asked: &JobRequest, inputs: &Inputs, folder: &Path) -> JobResult
     // Named as the command line names it (`台帐（已标注）.xlsx`, .xlsm for a register with
     // macros), in the clerk's folder, never over an earlier copy.
     let named = crate::annotate::default_output(&inputs.register);
-    let stem = named.file_stem().unwrap_or_default().to_string_lossy();
-    let extension = named.extension().unwrap_or_default().to_string_lossy();
-    let out = free_path(folder, &stem, &extension);
+    let out = unused_path(&folder.join(file_name(&named)));
     crate::annotate::write_annotated(&report, &out, Ids::Masked).map_err(|e| inputs.clean(e))?;
     Ok((
         serde_json::json!({ "findings": report.findings.len() }),
@@ -429,7 +415,7 @@ fn generate_job(asked: &JobRequest, inputs: &Inputs, folder: &Path) -> JobResult
     } = inputs.check(asked)?;
     let documents = folder.join("文书");
     create_private_dir_all(&documents).map_err(|e| e.to_string())?;
-    let out = free_path(&documents, &as_of.format("%Y-%m-%d").to_string(), "");
+    let out = unused_path(&documents.join(as_of.format("%Y-%m-%d").to_string()));
     let mut opts = batch_options(asked, &profile, as_of, folder);
     opts.merge = asked.merge;
     opts.duplex = asked.duplex;
@@ -471,18 +457,12 @@ fn generate_job(asked: &JobRequest, inputs: &Inputs, folder: &Path) -> JobResult
         documents_written
     } else {
         let zip = zip_folder_files(&out, &documents_written)?;
-        let zip_path = free_path(
-            &documents,
-            &format!("{}（每件一个文件）", file_stem(&out)),
-            "zip",
-        );
+        let zip_path =
+            unused_path(&documents.join(format!("{}（每件一个文件）.zip", file_name(&out))));
         write_bytes_atomically(&zip_path, false, &zip).map_err(|e| e.to_string())?;
         let manifest: Vec<PathBuf> = documents_written
             .iter()
-            .filter(|p| {
-                p.file_name()
-                    .is_some_and(|n| n.to_string_lossy() == MANIFEST_CSV)
-            })
+            .filter(|p| file_name(p) == MANIFEST_CSV)
             .cloned()
             .collect();
         std::iter::once(zip_path).chain(manifest).collect()
@@ -497,12 +477,6 @@ fn generate_job(asked: &JobRequest, inputs: &Inputs, folder: &Path) -> JobResult
         }),
         files,
     ))
-}
-
-fn file_stem(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 /// A zip (deflated) of `files`, named by their paths below `base`, in the order given.
@@ -534,7 +508,7 @@ fn report_job(asked: &JobRequest, inputs: &Inputs, folder: &Path) -> JobResult {
     let year = asked.year.ok_or("请填写考核年度")?;
     let reports = folder.join("考核报告");
     create_private_dir_all(&reports).map_err(|e| e.to_string())?;
-    let out = free_path(&reports, &year.to_string(), "");
+    let out = unused_path(&reports.join(year.to_string()));
     let ledger = folder.join(LEDGER_FILE);
     let request = crate::report::ReportRequest {
         register: &inputs.register,
@@ -599,26 +573,6 @@ pub fn preview_png(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_free_path_never_names_an_existing_file() {
-        let dir = tempfile::tempdir().unwrap();
-        assert_eq!(
-            free_path(dir.path(), "台帐（已标注）", "xlsx"),
-            dir.path().join("台帐（已标注）.xlsx")
-        );
-        std::fs::write(dir.path().join("台帐（已标注）.xlsx"), "").unwrap();
-        std::fs::write(dir.path().join("台帐（已标注）（2）.xlsx"), "").unwrap();
-        assert_eq!(
-            free_path(dir.path(), "台帐（已标注）", "xlsx"),
-            dir.path().join("台帐（已标注）（3）.xlsx")
-        );
-        std::fs::create_dir(dir.path().join("2025-12-31")).unwrap();
-        assert_eq!(
-            free_path(dir.path(), "2025-12-31", ""),
-            dir.path().join("2025-12-31（2）")
-        );
-    }
 
     #[test]
     fn a_jobs_inputs_are_private_and_gone_when_it_ends() {

@@ -585,7 +585,8 @@ fn download(state: &State, id: &str, k: &str) -> Answer {
     }
 }
 
-fn file_name(path: &Path) -> String {
+/// The last component of `path`, as text (a file's name for the page and for downloads).
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
