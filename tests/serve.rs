@@ -357,6 +357,24 @@ fn an_uploaded_sample_gives_the_findings_of_check_json() {
         })
         .collect();
     assert!(leftovers.is_empty());
+    // A chosen date gets no note; today's (the page's default) gets the command line's note
+    // on checking as of today, as `check` without --as-of prints it.
+    assert!(status["result"]["note"].is_null(), "{status}");
+    let today = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    let now = s.job(serde_json::json!({"kind": "check", "as_of": today}));
+    let note = now["result"]["note"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let cli = Command::new(env!("CARGO_BIN_EXE_rehabdocs"))
+        .args(["check", SAMPLE])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&cli.stderr);
+    assert!(!note.is_empty() && said.contains(&note), "{note} / {said}");
 }
 
 #[cfg(unix)]

@@ -277,7 +277,7 @@ impl Inputs {
 /// A checked register, with the date and profile it was checked on.
 struct Checked {
     as_of: NaiveDate,
-    /// The as-of date was today's (none was given).
+    /// The as-of date is today's (the page's default).
     today: bool,
     profile: Profile,
     report: CheckReport,
@@ -293,15 +293,18 @@ pub fn check_profile(profile: &Upload) -> Result<(), String> {
     inputs.load_profile().map(|_| ())
 }
 
-/// The as-of date the page sent (empty: today).
+/// The as-of date the page sent (empty: today), and whether it is today: the page fills in
+/// today by default, so that is the clerk's "no date chosen", which gets the command line's
+/// note on what checking as of today means.
 fn as_of_of(asked: &JobRequest) -> Result<(NaiveDate, bool), String> {
+    let today = chrono::Local::now().date_naive();
     let text = asked.as_of.trim();
-    if text.is_empty() {
-        return Ok((chrono::Local::now().date_naive(), true));
-    }
-    parse_date_text(text)
-        .map(|d| (d, false))
-        .ok_or_else(|| format!("检查日期「{text}」不是可识别的日期"))
+    let as_of = if text.is_empty() {
+        today
+    } else {
+        parse_date_text(text).ok_or_else(|| format!("检查日期「{text}」不是可识别的日期"))?
+    };
+    Ok((as_of, as_of == today))
 }
 
 fn run(
