@@ -458,6 +458,22 @@ mod csv_tests {
     use super::*;
 
     #[test]
+    fn an_unused_path_never_names_an_existing_file_or_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("台帐（已标注）.xlsx");
+        assert_eq!(unused_path(&copy), copy);
+        std::fs::write(&copy, "").unwrap();
+        std::fs::write(dir.path().join("台帐（已标注）（2）.xlsx"), "").unwrap();
+        assert_eq!(
+            unused_path(&copy),
+            dir.path().join("台帐（已标注）（3）.xlsx")
+        );
+        let batch = dir.path().join("2025-12-31");
+        std::fs::create_dir(&batch).unwrap();
+        assert_eq!(unused_path(&batch), dir.path().join("2025-12-31（2）"));
+    }
+
+    #[test]
     fn a_killed_runs_old_temporary_file_is_removed_a_fresh_one_kept() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("报告.xlsx");
@@ -510,26 +526,5 @@ mod csv_tests {
         }
         assert_eq!(rows[1], ["张三", "'quoted", "2025-03-01"]);
         assert_eq!(csv_cell_read("'quoted"), "'quoted");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_unused_path_never_names_an_existing_file_or_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        let copy = dir.path().join("台帐（已标注）.xlsx");
-        assert_eq!(unused_path(&copy), copy);
-        std::fs::write(&copy, "").unwrap();
-        std::fs::write(dir.path().join("台帐（已标注）（2）.xlsx"), "").unwrap();
-        assert_eq!(
-            unused_path(&copy),
-            dir.path().join("台帐（已标注）（3）.xlsx")
-        );
-        let batch = dir.path().join("2025-12-31");
-        std::fs::create_dir(&batch).unwrap();
-        assert_eq!(unused_path(&batch), dir.path().join("2025-12-31（2）"));
     }
 }
